@@ -1,0 +1,13 @@
+//! Vernis DSP: every processor of the suite, allocation-free after [`Processor::prepare`].
+//!
+//! Audio runs in `f32`; coefficients are designed and meters accumulate in `f64`.
+
+pub mod delay;
+pub mod filter;
+pub mod meter;
+pub mod processor;
+pub mod smoothing;
+pub mod targets;
+pub mod units;
+
+pub use processor::{ProcessSpec, Processor};
