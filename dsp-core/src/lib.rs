@@ -3,6 +3,7 @@
 //! Audio runs in `f32`; coefficients are designed and meters accumulate in `f64`.
 
 pub mod delay;
+pub mod demo;
 pub mod filter;
 pub mod meter;
 pub mod processor;
