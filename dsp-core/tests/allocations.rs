@@ -1,0 +1,89 @@
+//! No allocation after prepare: a counting global allocator, armed per thread around measure/process/reading/reset.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use dsp_core::meter::{LoudnessMeter, TruePeakDetector};
+use dsp_core::{ProcessSpec, Processor};
+
+struct CountingAllocator;
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_allocation() {
+    if ARMED.with(|a| a.get()) {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+    }
+}
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note_allocation();
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+/// Runs `f` with the allocation counter armed on this thread and returns how many (de)allocations it made.
+fn count_allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(|n| n.get());
+    ARMED.with(|a| a.set(true));
+    f();
+    ARMED.with(|a| a.set(false));
+    ALLOCATIONS.with(|n| n.get()) - before
+}
+
+#[test]
+fn the_counter_sees_an_allocation() {
+    assert!(count_allocations(|| drop(std::hint::black_box(vec![1u8; 16]))) > 0);
+}
+
+#[test]
+fn loudness_meter_is_allocation_free_after_prepare() {
+    for (fs, channels) in [(44_100.0, 1), (48_000.0, 2), (96_000.0, 6), (384_000.0, 2)] {
+        let mut meter = LoudnessMeter::new();
+        meter.prepare(&ProcessSpec::new(fs, 4096, channels));
+        let mut buffers: Vec<Vec<f32>> = (0..channels)
+            .map(|c| {
+                (0..4096)
+                    .map(|i| ((i * (c + 1)) as f32 * 0.01).sin() * 0.5)
+                    .collect()
+            })
+            .collect();
+        let n = count_allocations(|| {
+            for block in [1usize, 37, 512, 4096] {
+                let mut slices: [&mut [f32]; 6] = Default::default();
+                for (s, b) in slices.iter_mut().zip(buffers.iter_mut()) {
+                    *s = &mut b[..block];
+                }
+                for _ in 0..200 {
+                    meter.process(&mut slices[..channels]);
+                    std::hint::black_box(meter.reading());
+                }
+            }
+            meter.reset();
+        });
+        assert_eq!(n, 0, "{n} allocations at {fs} Hz, {channels} ch");
+    }
+}
+
+#[test]
+fn true_peak_detector_is_allocation_free_after_prepare() {
+    let mut detector = TruePeakDetector::new();
+    detector.prepare(&ProcessSpec::new(48_000.0, 8192, 2));
+    let mut a = vec![0.3f32; 8192];
+    let mut b = vec![-0.3f32; 8192];
+    let n = count_allocations(|| {
+        detector.process(&mut [&mut a[..], &mut b[..]]);
+        detector.reset();
+    });
+    assert_eq!(n, 0);
+}
