@@ -477,7 +477,7 @@ fn riser(mix: &mut Mix, start_s: f64, len_s: f64, gain: f64, seed: u64) {
     let mut counter = 0usize;
     mix.add(start_s, len_s, |t| {
         let x = t / len_s;
-        if counter % 64 == 0 {
+        if counter.is_multiple_of(64) {
             let cutoff_hz = 300.0 * 20f64.powf(x);
             lp_l.set_cutoff(cutoff_hz, fs);
             lp_r.set_cutoff(cutoff_hz, fs);

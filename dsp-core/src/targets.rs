@@ -115,7 +115,7 @@ impl Platform {
 
     /// Whether a master's true peak is at or under the ceiling that applies to it.
     pub fn true_peak_ok(&self, integrated_lufs: f64, true_peak_dbtp: f64) -> bool {
-        !(true_peak_dbtp > self.effective_ceiling_dbtp(integrated_lufs))
+        true_peak_dbtp.is_nan() || true_peak_dbtp <= self.effective_ceiling_dbtp(integrated_lufs)
     }
 
     /// Gain in dB the platform's normalisation applies to this master; `None` when the loudness is undefined (silence).

@@ -62,7 +62,7 @@ impl LoudnessHistogram {
     /// Adds one value given as a channel-weighted mean square; values at or below −70 LUFS are gated out.
     pub fn add(&mut self, power: f64) {
         let lufs = power_to_lufs(power);
-        if !(lufs > ABSOLUTE_GATE_LUFS) || !power.is_finite() {
+        if lufs.is_nan() || lufs <= ABSOLUTE_GATE_LUFS || !power.is_finite() {
             return;
         }
         let bin = Self::bin_of_lufs(lufs);

@@ -125,7 +125,7 @@ fn hop_frames_for(hundred_ms_frames: usize, sample_rate_hz: f64) -> usize {
     let limit = ((sample_rate_hz * MAX_HOP_SECONDS).floor() as usize).max(1);
     (1..=limit.min(hundred_ms_frames))
         .rev()
-        .find(|d| hundred_ms_frames % d == 0)
+        .find(|d| hundred_ms_frames.is_multiple_of(*d))
         .unwrap_or(1)
 }
 
@@ -156,9 +156,26 @@ impl LoudnessMeter {
         let mut start = 0;
         while start < frames {
             let take = (frames - start).min(self.hop_frames - self.hop_fill);
-            for (ch, input) in channels[..channel_count].iter().enumerate() {
-                self.filters[ch]
-                    .accumulate_squares(&input[start..start + take], &mut self.hop_sums[ch]);
+            let range = start..start + take;
+            let mut filters = self.filters[..channel_count].chunks_exact_mut(2);
+            let mut sums = self.hop_sums[..channel_count].chunks_exact_mut(2);
+            let mut inputs = channels[..channel_count].chunks_exact(2);
+            for ((f, s), x) in (&mut filters).zip(&mut sums).zip(&mut inputs) {
+                let (fa, fb) = f.split_at_mut(1);
+                let (sa, sb) = s.split_at_mut(1);
+                KWeighting::accumulate_squares_pair(
+                    (&mut fa[0], &mut fb[0]),
+                    (&x[0][range.clone()], &x[1][range.clone()]),
+                    (&mut sa[0], &mut sb[0]),
+                );
+            }
+            for ((f, s), x) in filters
+                .into_remainder()
+                .iter_mut()
+                .zip(sums.into_remainder())
+                .zip(inputs.remainder())
+            {
+                f.accumulate_squares(&x[range.clone()], s);
             }
             self.hop_fill += take;
             start += take;
@@ -213,7 +230,7 @@ impl LoudnessMeter {
         self.momentary_max_sum = self.momentary_max_sum.max(self.momentary_sum);
         self.short_term_max_sum = self.short_term_max_sum.max(self.short_term_sum);
 
-        if self.hops_done % self.hops_per_100ms as u64 == 0 {
+        if self.hops_done.is_multiple_of(self.hops_per_100ms as u64) {
             if self.hops_done >= self.hops_per_momentary as u64 {
                 self.gating_blocks
                     .add(self.momentary_sum / self.momentary_frames);

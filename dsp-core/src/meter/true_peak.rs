@@ -16,6 +16,8 @@ pub const TAPS_PER_PHASE: usize = 16;
 const KAISER_BETA: f64 = 5.0;
 /// Input frames interpolated per inner pass (bounds the scratch memory).
 const CHUNK_FRAMES: usize = 256;
+/// Granularity at which [`TruePeakDetector::measure`] decides whether interpolation can be skipped.
+const SKIP_CHECK_FRAMES: usize = 32;
 
 /// Oversampling factor Vernis uses for true peak at `sample_rate_hz` (8× below 64 kHz, else 4×).
 pub fn oversampling_factor_for_rate(sample_rate_hz: f64) -> usize {
@@ -87,6 +89,8 @@ struct ChannelHistory {
 pub struct TruePeakDetector {
     factor: usize,
     phases: Vec<f32>,
+    /// Largest sum of absolute taps over the phases: no interpolated value exceeds it times the window's peak.
+    phase_gain_bound: f32,
     channels: Vec<ChannelHistory>,
     scratch: Vec<f32>,
     envelope: Vec<f32>,
@@ -147,10 +151,38 @@ impl TruePeakDetector {
     }
 
     /// Measures one block (one slice per channel, any length) and updates the running peaks.
+    ///
+    /// Chunks whose interpolated values provably cannot exceed the running peak (their sample peak
+    /// times the interpolator's gain bound is lower) skip the interpolation; the result is identical.
     pub fn measure(&mut self, channels: &[&[f32]]) {
         let mut envelope = std::mem::take(&mut self.envelope);
+        let history = TAPS_PER_PHASE - 1;
         for (ch, input) in channels.iter().enumerate().take(self.channels.len()) {
-            for in_chunk in input.chunks(CHUNK_FRAMES) {
+            for in_chunk in input.chunks(SKIP_CHECK_FRAMES) {
+                let state = &mut self.channels[ch];
+                let chunk_peak =
+                    in_chunk
+                        .iter()
+                        .chain(&state.window[..history])
+                        .fold(
+                            0.0f32,
+                            |m, &x| if x.is_finite() { m.max(x.abs()) } else { m },
+                        );
+                if chunk_peak * self.phase_gain_bound < state.peak_gain {
+                    let n = in_chunk.len();
+                    if n >= history {
+                        state.window[..history].copy_from_slice(&in_chunk[n - history..]);
+                    } else {
+                        state.window.copy_within(n..history, 0);
+                        state.window[history - n..history].copy_from_slice(in_chunk);
+                    }
+                    for w in &mut state.window[..history] {
+                        if !w.is_finite() {
+                            *w = 0.0;
+                        }
+                    }
+                    continue;
+                }
                 self.interpolated_peaks(ch, in_chunk, &mut envelope[..in_chunk.len()]);
             }
         }
@@ -184,6 +216,12 @@ impl Processor for TruePeakDetector {
     fn prepare(&mut self, spec: &ProcessSpec) {
         self.factor = oversampling_factor_for_rate(spec.sample_rate_hz);
         self.phases = design_interpolator(self.factor);
+        self.phase_gain_bound = self
+            .phases
+            .chunks_exact(TAPS_PER_PHASE)
+            .map(|p| p.iter().map(|h| h.abs()).sum::<f32>())
+            .fold(1.0, f32::max)
+            * 1.0001;
         self.channels = vec![
             ChannelHistory {
                 window: vec![0.0; TAPS_PER_PHASE - 1 + CHUNK_FRAMES],
