@@ -47,7 +47,14 @@ fn demo() -> Result<()> {
     run(
         "cargo",
         &[
-            "run", "--quiet", "--release", "-p", "vernis-cli", "--", "demo", "target/demo",
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "vernis-cli",
+            "--",
+            "demo",
+            "target/demo",
         ],
     )?;
     println!("\nPlugin bundles: target/bundled/ (see README for installing them)");
@@ -61,7 +68,14 @@ fn test() -> Result<()> {
     run("cargo", &["fmt", "--all", "--", "--check"])?;
     run(
         "cargo",
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
     // Debug-assertion bundles: nice-plug's `assert_process_allocs` aborts on any allocation in process().
     bundle_all(&[])?;

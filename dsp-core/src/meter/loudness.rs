@@ -8,7 +8,7 @@
 //! identical whatever the block partition.
 
 use super::histogram::LoudnessHistogram;
-use super::true_peak::TruePeakDetector;
+use super::true_peak::{peak_abs, TruePeakDetector};
 use crate::filter::KWeighting;
 use crate::processor::{ProcessSpec, Processor};
 use crate::units::{gain_to_db, power_to_lufs};
@@ -185,11 +185,16 @@ impl LoudnessMeter {
         }
         self.true_peak.measure(&channels[..channel_count]);
         for input in &channels[..channel_count] {
-            let peak =
-                input[..frames].iter().fold(
-                    0.0f32,
-                    |m, &x| if x.is_finite() { m.max(x.abs()) } else { m },
-                );
+            let mut peak = peak_abs(&input[..frames]);
+            if !peak.is_finite() {
+                peak = input[..frames].iter().fold(0.0f32, |m, &x| {
+                    if x.is_finite() {
+                        m.max(x.abs())
+                    } else {
+                        m
+                    }
+                });
+            }
             self.sample_peak_gain = self.sample_peak_gain.max(peak);
         }
         self.frames += frames as u64;

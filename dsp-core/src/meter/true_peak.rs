@@ -75,6 +75,69 @@ pub fn design_interpolator(factor: usize) -> Vec<f32> {
     phases
 }
 
+/// Largest absolute value of `xs`, by integer comparison of the magnitude bits (vectorises);
+/// NaN if `xs` holds a NaN, `inf` if it holds an infinity.
+#[inline]
+pub fn peak_abs(xs: &[f32]) -> f32 {
+    f32::from_bits(
+        xs.iter()
+            .fold(0u32, |m, &x| m.max(x.to_bits() & 0x7fff_ffff)),
+    )
+}
+
+/// Whether the running CPU supports AVX2 (checked once, in `prepare`).
+fn cpu_has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// For each of the `out.len()` inputs at the end of `window`, raises `out` to the largest absolute
+/// interpolated value of any phase. Plain multiply-add (no FMA), so both builds give identical results.
+#[inline(always)]
+fn interpolate_max_abs_body(phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) {
+    let n = out.len();
+    for phase in phases.chunks_exact(TAPS_PER_PHASE) {
+        acc.fill(0.0);
+        for (t, &h) in phase.iter().enumerate() {
+            for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
+                *a += h * x;
+            }
+        }
+        for (o, &a) in out.iter_mut().zip(acc.iter()) {
+            *o = o.max(a.abs());
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn interpolate_max_abs_avx2(phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) {
+    interpolate_max_abs_body(phases, window, acc, out)
+}
+
+/// Runs the interpolation kernel, in its AVX2 build when `use_avx2` (set only after runtime detection).
+fn interpolate_max_abs(
+    use_avx2: bool,
+    phases: &[f32],
+    window: &[f32],
+    acc: &mut [f32],
+    out: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if use_avx2 {
+        // SAFETY: `use_avx2` is true only when `is_x86_feature_detected!("avx2")` said so.
+        return unsafe { interpolate_max_abs_avx2(phases, window, acc, out) };
+    }
+    let _ = use_avx2;
+    interpolate_max_abs_body(phases, window, acc, out)
+}
+
 /// Per-channel interpolation state: the last `TAPS_PER_PHASE - 1` inputs followed by a work area.
 #[derive(Debug, Clone)]
 struct ChannelHistory {
@@ -89,6 +152,8 @@ struct ChannelHistory {
 pub struct TruePeakDetector {
     factor: usize,
     phases: Vec<f32>,
+    /// Whether the CPU runs the 8-lane (AVX2) build of the interpolation kernel; results are identical either way.
+    use_avx2: bool,
     /// Largest sum of absolute taps over the phases: no interpolated value exceeds it times the window's peak.
     phase_gain_bound: f32,
     channels: Vec<ChannelHistory>,
@@ -130,18 +195,13 @@ impl TruePeakDetector {
             for (o, &x) in out_chunk.iter_mut().zip(&window[delay - 1..delay - 1 + n]) {
                 *o = x.abs();
             }
-            for phase in self.phases.chunks_exact(TAPS_PER_PHASE) {
-                let acc = &mut self.scratch[..n];
-                acc.fill(0.0);
-                for (t, &h) in phase.iter().enumerate() {
-                    for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
-                        *a += h * x;
-                    }
-                }
-                for (o, &a) in out_chunk.iter_mut().zip(acc.iter()) {
-                    *o = o.max(a.abs());
-                }
-            }
+            interpolate_max_abs(
+                self.use_avx2,
+                &self.phases,
+                window,
+                &mut self.scratch[..n],
+                out_chunk,
+            );
             for &o in out_chunk.iter() {
                 running = running.max(o);
             }
@@ -160,14 +220,8 @@ impl TruePeakDetector {
         for (ch, input) in channels.iter().enumerate().take(self.channels.len()) {
             for in_chunk in input.chunks(SKIP_CHECK_FRAMES) {
                 let state = &mut self.channels[ch];
-                let chunk_peak =
-                    in_chunk
-                        .iter()
-                        .chain(&state.window[..history])
-                        .fold(
-                            0.0f32,
-                            |m, &x| if x.is_finite() { m.max(x.abs()) } else { m },
-                        );
+                // NaN makes the bound NaN, so the chunk is interpolated (and sanitised) as usual.
+                let chunk_peak = peak_abs(in_chunk).max(peak_abs(&state.window[..history]));
                 if chunk_peak * self.phase_gain_bound < state.peak_gain {
                     let n = in_chunk.len();
                     if n >= history {
@@ -216,6 +270,7 @@ impl Processor for TruePeakDetector {
     fn prepare(&mut self, spec: &ProcessSpec) {
         self.factor = oversampling_factor_for_rate(spec.sample_rate_hz);
         self.phases = design_interpolator(self.factor);
+        self.use_avx2 = cpu_has_avx2();
         self.phase_gain_bound = self
             .phases
             .chunks_exact(TAPS_PER_PHASE)

@@ -1,0 +1,699 @@
+//! Reading WAV and FLAC files in chunks of planar `f32`, and writing WAV files.
+//!
+//! WAV headers are parsed by `hound`; the sample data is then read in large
+//! blocks of raw bytes and converted in bulk (hound's per-sample iterator is
+//! several times slower than the meter). FLAC is decoded block by block with
+//! `claxon`. Either way only one chunk of audio is held in memory at a time.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// Channel counts vernis reads: mono to 5.1.
+pub const MAX_CHANNELS: usize = 6;
+
+/// Lowest sample rate vernis reads, in Hz.
+pub const MIN_SAMPLE_RATE_HZ: u32 = 8_000;
+
+/// Highest sample rate vernis reads, in Hz.
+pub const MAX_SAMPLE_RATE_HZ: u32 = 384_000;
+
+/// Frames converted per WAV read.
+const WAV_CHUNK_FRAMES: usize = 16_384;
+
+/// Why a file could not be read; its `Display` is the one-line reason shown to the user.
+#[derive(Debug)]
+pub enum AudioError {
+    /// The file could not be opened or read.
+    Io(io::Error),
+    /// The path is a directory, not a file.
+    IsDirectory,
+    /// The file has zero bytes.
+    EmptyFile,
+    /// Neither a WAV nor a FLAC file.
+    NotAudio,
+    /// A recognised container with something vernis does not read (format, channels, rate).
+    Unsupported(String),
+    /// A WAV or FLAC file whose structure is broken.
+    Malformed(String),
+    /// The audio data ends before the length its header announces.
+    Truncated {
+        /// Frames the header announces, when it announces a length.
+        expected_frames: Option<u64>,
+        /// Frames actually present.
+        read_frames: u64,
+    },
+    /// A valid file without a single frame of audio.
+    NoAudio,
+}
+
+impl fmt::Display for AudioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AudioError::Io(e) => write!(f, "cannot read file: {e}"),
+            AudioError::IsDirectory => write!(f, "is a directory, not an audio file"),
+            AudioError::EmptyFile => write!(f, "empty file (0 bytes)"),
+            AudioError::NotAudio => write!(f, "not a WAV or FLAC file"),
+            AudioError::Unsupported(what) => write!(f, "unsupported format: {what}"),
+            AudioError::Malformed(what) => write!(f, "invalid file: {what}"),
+            AudioError::Truncated {
+                expected_frames: Some(expected),
+                read_frames,
+            } => write!(
+                f,
+                "truncated file: audio data ends after {read_frames} of {expected} frames"
+            ),
+            AudioError::Truncated {
+                expected_frames: None,
+                read_frames,
+            } => write!(
+                f,
+                "truncated file: audio data ends inside a frame after {read_frames} frames"
+            ),
+            AudioError::NoAudio => write!(f, "no audio: the file contains zero frames"),
+        }
+    }
+}
+
+impl std::error::Error for AudioError {}
+
+impl From<io::Error> for AudioError {
+    fn from(e: io::Error) -> Self {
+        AudioError::Io(e)
+    }
+}
+
+/// The container of an audio file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// RIFF WAVE (PCM, IEEE float or WAVE_FORMAT_EXTENSIBLE).
+    Wav,
+    /// Free Lossless Audio Codec.
+    Flac,
+}
+
+/// How samples are stored in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleKind {
+    /// Integer PCM.
+    Int,
+    /// IEEE floating point.
+    Float,
+}
+
+/// What an audio file holds, as read from its header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudioInfo {
+    /// File container.
+    pub container: Container,
+    /// Sample rate in Hz.
+    pub sample_rate_hz: u32,
+    /// Number of channels (1..=6; 5 = L R C Ls Rs, 6 = L R C LFE Ls Rs).
+    pub channels: usize,
+    /// Significant bits per sample.
+    pub bits_per_sample: u16,
+    /// Integer or float samples.
+    pub sample_kind: SampleKind,
+    /// Length in frames announced by the header, when it announces one.
+    pub total_frames: Option<u64>,
+}
+
+impl AudioInfo {
+    /// Name of the channel layout (`mono`, `stereo`, `5.1 (L R C LFE Ls Rs)` ...).
+    pub fn layout_name(&self) -> String {
+        match self.channels {
+            1 => "mono".to_string(),
+            2 => "stereo".to_string(),
+            5 => "5.0 (L R C Ls Rs)".to_string(),
+            6 => "5.1 (L R C LFE Ls Rs)".to_string(),
+            n => format!("{n} channels"),
+        }
+    }
+
+    /// One-line description, e.g. `WAV, 24-bit integer, 48000 Hz, stereo`.
+    pub fn describe(&self) -> String {
+        let container = match self.container {
+            Container::Wav => "WAV",
+            Container::Flac => "FLAC",
+        };
+        let kind = match self.sample_kind {
+            SampleKind::Int => "integer",
+            SampleKind::Float => "float",
+        };
+        format!(
+            "{container}, {}-bit {kind}, {} Hz, {}",
+            self.bits_per_sample,
+            self.sample_rate_hz,
+            self.layout_name()
+        )
+    }
+}
+
+/// An open audio file that yields its samples chunk by chunk.
+pub struct AudioSource {
+    info: AudioInfo,
+    decoder: Decoder,
+    frames_read: u64,
+}
+
+enum Decoder {
+    Wav(WavDecoder),
+    Flac(FlacDecoder),
+}
+
+impl AudioSource {
+    /// Opens `path`, recognising WAV and FLAC by their content (not their extension), and checks the header.
+    pub fn open(path: &Path) -> Result<Self, AudioError> {
+        let meta = std::fs::metadata(path)?;
+        if meta.is_dir() {
+            return Err(AudioError::IsDirectory);
+        }
+        let mut file = File::open(path)?;
+        if meta.len() == 0 {
+            return Err(AudioError::EmptyFile);
+        }
+        let mut magic = [0u8; 12];
+        let n = read_up_to(&mut file, &mut magic)?;
+        let magic = &magic[..n];
+        file.seek(SeekFrom::Start(0))?;
+        let (info, decoder) = if magic.starts_with(b"fLaC") {
+            open_flac(file)?
+        } else if magic.len() == 12 && &magic[..4] == b"RIFF" && &magic[8..12] == b"WAVE" {
+            open_wav(file)?
+        } else if magic.starts_with(b"RF64") || magic.starts_with(b"BW64") {
+            return Err(AudioError::Unsupported("RF64/BW64 WAV".into()));
+        } else if magic.len() == 12 && &magic[..4] == b"FORM" {
+            return Err(AudioError::Unsupported("AIFF".into()));
+        } else if magic.starts_with(b"ID3") || magic.starts_with(b"OggS") {
+            return Err(AudioError::Unsupported(
+                "compressed audio (MP3/Ogg); convert to WAV or FLAC".into(),
+            ));
+        } else {
+            return Err(AudioError::NotAudio);
+        };
+        if info.channels == 0 || info.channels > MAX_CHANNELS {
+            return Err(AudioError::Unsupported(format!(
+                "{} channels (vernis reads 1 to {MAX_CHANNELS})",
+                info.channels
+            )));
+        }
+        if !(MIN_SAMPLE_RATE_HZ..=MAX_SAMPLE_RATE_HZ).contains(&info.sample_rate_hz) {
+            return Err(AudioError::Unsupported(format!(
+                "sample rate {} Hz (vernis reads {MIN_SAMPLE_RATE_HZ} to {MAX_SAMPLE_RATE_HZ} Hz)",
+                info.sample_rate_hz
+            )));
+        }
+        if info.total_frames == Some(0) {
+            return Err(AudioError::NoAudio);
+        }
+        Ok(Self {
+            info,
+            decoder,
+            frames_read: 0,
+        })
+    }
+
+    /// What the header says about the audio.
+    pub fn info(&self) -> &AudioInfo {
+        &self.info
+    }
+
+    /// Reads the next chunk into `channels` (one `Vec` per channel, resized to the chunk length).
+    ///
+    /// Returns the number of frames read; `0` at the end. A file that ends before its header
+    /// says it should is an error, not a short read.
+    pub fn read_chunk(&mut self, channels: &mut [Vec<f32>]) -> Result<usize, AudioError> {
+        debug_assert_eq!(channels.len(), self.info.channels);
+        let n = match &mut self.decoder {
+            Decoder::Wav(wav) => wav.read_chunk(channels, self.frames_read)?,
+            Decoder::Flac(flac) => match flac.read_chunk(channels, self.info.channels)? {
+                Some(n) => n,
+                None => {
+                    return Err(AudioError::Truncated {
+                        expected_frames: self.info.total_frames,
+                        read_frames: self.frames_read,
+                    })
+                }
+            },
+        };
+        self.frames_read += n as u64;
+        if n == 0 {
+            if let Some(expected) = self.info.total_frames {
+                if self.frames_read < expected {
+                    return Err(AudioError::Truncated {
+                        expected_frames: Some(expected),
+                        read_frames: self.frames_read,
+                    });
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` is full or the reader ends; returns the bytes read.
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+// ---------------------------------------------------------------------------------------------
+// WAV
+
+/// Sample encodings of WAV data vernis converts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WavEncoding {
+    /// Unsigned 8-bit.
+    U8,
+    /// Signed 16-bit little endian.
+    I16,
+    /// Signed 24-bit little endian, packed in 3 bytes.
+    I24,
+    /// Signed 24-bit little endian in 4-byte containers (low three bytes, as hound writes it).
+    I24In32,
+    /// Signed 32-bit little endian.
+    I32,
+    /// IEEE 754 32-bit float little endian.
+    F32,
+}
+
+impl WavEncoding {
+    fn bytes(self) -> usize {
+        match self {
+            WavEncoding::U8 => 1,
+            WavEncoding::I16 => 2,
+            WavEncoding::I24 => 3,
+            WavEncoding::I24In32 | WavEncoding::I32 | WavEncoding::F32 => 4,
+        }
+    }
+}
+
+struct WavDecoder {
+    reader: BufReader<File>,
+    encoding: WavEncoding,
+    channels: usize,
+    total_frames: u64,
+    raw: Vec<u8>,
+}
+
+fn hound_error(e: hound::Error) -> AudioError {
+    match e {
+        // hound reports a header that stops early as UnexpectedEof or as a plain
+        // "Failed to read enough bytes" error.
+        hound::Error::IoError(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::Other
+            ) =>
+        {
+            AudioError::Malformed("WAV header is incomplete".into())
+        }
+        hound::Error::IoError(e) => AudioError::Io(e),
+        hound::Error::FormatError(what) => AudioError::Malformed(format!("WAV: {what}")),
+        hound::Error::Unsupported => {
+            AudioError::Unsupported("WAV encoding (vernis reads PCM and IEEE float)".into())
+        }
+        other => AudioError::Malformed(format!("WAV: {other}")),
+    }
+}
+
+fn open_wav(file: File) -> Result<(AudioInfo, Decoder), AudioError> {
+    let reader = hound::WavReader::new(BufReader::new(file)).map_err(hound_error)?;
+    let spec = reader.spec();
+    let samples = u64::from(reader.len());
+    let channels = usize::from(spec.channels);
+    let mut inner = reader.into_inner();
+
+    // hound leaves the reader at the first byte of the data chunk. Its 8-byte header sits just
+    // before; its length tells the container size, which hound keeps private.
+    let data_start = inner.stream_position()?;
+    let container_bytes = if samples > 0 && data_start >= 8 {
+        inner.seek(SeekFrom::Start(data_start - 8))?;
+        let mut header = [0u8; 8];
+        inner.read_exact(&mut header)?;
+        let data_len = u64::from(u32::from_le_bytes([
+            header[4], header[5], header[6], header[7],
+        ]));
+        if &header[..4] != b"data" || data_len % samples != 0 {
+            return Err(AudioError::Malformed("WAV: unexpected data chunk".into()));
+        }
+        (data_len / samples) as usize
+    } else {
+        usize::from(spec.bits_per_sample).div_ceil(8)
+    };
+
+    let encoding = match (spec.sample_format, container_bytes, spec.bits_per_sample) {
+        (hound::SampleFormat::Int, 1, 8) => WavEncoding::U8,
+        (hound::SampleFormat::Int, 2, 16) => WavEncoding::I16,
+        (hound::SampleFormat::Int, 3, 24) => WavEncoding::I24,
+        (hound::SampleFormat::Int, 4, 24) => WavEncoding::I24In32,
+        (hound::SampleFormat::Int, 4, 32) => WavEncoding::I32,
+        (hound::SampleFormat::Float, 4, 32) => WavEncoding::F32,
+        (format, bytes, bits) => {
+            let kind = match format {
+                hound::SampleFormat::Int => "integer",
+                hound::SampleFormat::Float => "float",
+            };
+            return Err(AudioError::Unsupported(format!(
+                "{bits}-bit {kind} WAV in {bytes}-byte containers \
+                 (vernis reads 8/16/24/32-bit integer and 32-bit float)"
+            )));
+        }
+    };
+    let total_frames = if channels > 0 {
+        samples / channels as u64
+    } else {
+        0
+    };
+    let info = AudioInfo {
+        container: Container::Wav,
+        sample_rate_hz: spec.sample_rate,
+        channels,
+        bits_per_sample: spec.bits_per_sample,
+        sample_kind: match spec.sample_format {
+            hound::SampleFormat::Int => SampleKind::Int,
+            hound::SampleFormat::Float => SampleKind::Float,
+        },
+        total_frames: Some(total_frames),
+    };
+    let decoder = WavDecoder {
+        reader: inner,
+        encoding,
+        channels,
+        total_frames,
+        raw: Vec::new(),
+    };
+    Ok((info, Decoder::Wav(decoder)))
+}
+
+impl WavDecoder {
+    fn read_chunk(&mut self, out: &mut [Vec<f32>], frames_read: u64) -> Result<usize, AudioError> {
+        let remaining = self.total_frames.saturating_sub(frames_read);
+        let frames = remaining.min(WAV_CHUNK_FRAMES as u64) as usize;
+        let block_align = self.encoding.bytes() * self.channels;
+        self.raw.resize(frames * block_align, 0);
+        let got = read_up_to(&mut self.reader, &mut self.raw)?;
+        if got < self.raw.len() {
+            return Err(AudioError::Truncated {
+                expected_frames: Some(self.total_frames),
+                read_frames: frames_read + (got / block_align) as u64,
+            });
+        }
+        for ch in out.iter_mut() {
+            ch.resize(frames, 0.0);
+        }
+        decode_wav(&self.raw, self.encoding, out);
+        Ok(frames)
+    }
+}
+
+/// Converts interleaved little-endian WAV bytes to planar `f32` in `out` (each already sized).
+fn decode_wav(raw: &[u8], encoding: WavEncoding, out: &mut [Vec<f32>]) {
+    const I16_SCALE: f32 = 1.0 / 32_768.0;
+    const I32_SCALE: f32 = 1.0 / 2_147_483_648.0;
+    let channels = out.len();
+    match encoding {
+        WavEncoding::U8 => deinterleave::<1>(raw, channels, out, |b| {
+            (f32::from(b[0]) - 128.0) * (1.0 / 128.0)
+        }),
+        WavEncoding::I16 => deinterleave::<2>(raw, channels, out, |b| {
+            f32::from(i16::from_le_bytes(b)) * I16_SCALE
+        }),
+        // Shift the 24 bits to the top of an i32: full scale is then 2^31.
+        WavEncoding::I24 => deinterleave::<3>(raw, channels, out, |b| {
+            i32::from_le_bytes([0, b[0], b[1], b[2]]) as f32 * I32_SCALE
+        }),
+        WavEncoding::I24In32 => deinterleave::<4>(raw, channels, out, |b| {
+            i32::from_le_bytes([0, b[0], b[1], b[2]]) as f32 * I32_SCALE
+        }),
+        WavEncoding::I32 => deinterleave::<4>(raw, channels, out, |b| {
+            i32::from_le_bytes(b) as f32 * I32_SCALE
+        }),
+        WavEncoding::F32 => deinterleave::<4>(raw, channels, out, f32::from_le_bytes),
+    }
+}
+
+/// Splits interleaved frames of `B`-byte samples into planar channels with `convert`.
+#[inline(always)]
+fn deinterleave<const B: usize>(
+    raw: &[u8],
+    channels: usize,
+    out: &mut [Vec<f32>],
+    convert: impl Fn([u8; B]) -> f32,
+) {
+    let stride = B * channels;
+    for (ch, dst) in out.iter_mut().enumerate() {
+        let offset = ch * B;
+        for (d, frame) in dst.iter_mut().zip(raw.chunks_exact(stride)) {
+            let mut bytes = [0u8; B];
+            bytes.copy_from_slice(&frame[offset..offset + B]);
+            *d = convert(bytes);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// FLAC
+
+struct FlacDecoder {
+    reader: claxon::FlacReader<File>,
+    buffer: Vec<i32>,
+    scale: f32,
+}
+
+fn claxon_error(e: claxon::Error) -> AudioError {
+    match e {
+        claxon::Error::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            AudioError::Malformed("FLAC stream is cut short".into())
+        }
+        claxon::Error::IoError(e) => AudioError::Io(e),
+        claxon::Error::FormatError(what) => AudioError::Malformed(format!("FLAC: {what}")),
+        claxon::Error::Unsupported(what) => AudioError::Unsupported(format!("FLAC: {what}")),
+    }
+}
+
+fn open_flac(file: File) -> Result<(AudioInfo, Decoder), AudioError> {
+    let reader = claxon::FlacReader::new(file).map_err(claxon_error)?;
+    let si = reader.streaminfo();
+    let bits = si.bits_per_sample;
+    if !(4..=32).contains(&bits) {
+        return Err(AudioError::Unsupported(format!("{bits}-bit FLAC")));
+    }
+    let info = AudioInfo {
+        container: Container::Flac,
+        sample_rate_hz: si.sample_rate,
+        channels: si.channels as usize,
+        bits_per_sample: bits as u16,
+        sample_kind: SampleKind::Int,
+        total_frames: si.samples,
+    };
+    let decoder = FlacDecoder {
+        reader,
+        buffer: Vec::with_capacity(usize::from(si.max_block_size) * si.channels as usize),
+        scale: (0.5f64).powi(bits as i32 - 1) as f32,
+    };
+    Ok((info, Decoder::Flac(decoder)))
+}
+
+impl FlacDecoder {
+    /// Decodes the next block; `Some(0)` at a clean end, `None` when the stream stops inside a frame.
+    fn read_chunk(
+        &mut self,
+        out: &mut [Vec<f32>],
+        channels: usize,
+    ) -> Result<Option<usize>, AudioError> {
+        let buffer = std::mem::take(&mut self.buffer);
+        let block = match self.reader.blocks().read_next_or_eof(buffer) {
+            Ok(Some(block)) => block,
+            Ok(None) => return Ok(Some(0)),
+            Err(claxon::Error::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                return Ok(None);
+            }
+            Err(e) => return Err(claxon_error(e)),
+        };
+        if block.channels() as usize != channels {
+            return Err(AudioError::Malformed(
+                "FLAC: a frame's channel count differs from the stream's".into(),
+            ));
+        }
+        let frames = block.duration() as usize;
+        let scale = self.scale;
+        for (ch, dst) in out.iter_mut().enumerate() {
+            dst.clear();
+            dst.extend(block.channel(ch as u32).iter().map(|&s| s as f32 * scale));
+        }
+        self.buffer = block.into_buffer();
+        Ok(Some(frames))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/// Writes planar `f32` channels to a 32-bit float WAV file.
+pub fn write_wav_f32(
+    path: &Path,
+    channels: &[Vec<f32>],
+    sample_rate_hz: u32,
+) -> Result<(), hound::Error> {
+    let spec = hound::WavSpec {
+        channels: channels.len() as u16,
+        sample_rate: sample_rate_hz,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut writer = hound::WavWriter::create(path, spec)?;
+    let frames = channels.iter().map(Vec::len).min().unwrap_or(0);
+    for i in 0..frames {
+        for ch in channels {
+            writer.write_sample(ch[i])?;
+        }
+    }
+    writer.finalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// A scratch directory for one test, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(test: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("vernis-audio-io-{test}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+
+        fn path(&self, name: &str) -> PathBuf {
+            self.0.join(name)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn read_all(path: &Path) -> Result<(AudioInfo, Vec<Vec<f32>>), AudioError> {
+        let mut src = AudioSource::open(path)?;
+        let info = src.info().clone();
+        let mut all = vec![Vec::new(); info.channels];
+        let mut chunk = vec![Vec::new(); info.channels];
+        while src.read_chunk(&mut chunk)? > 0 {
+            for (a, c) in all.iter_mut().zip(&chunk) {
+                a.extend_from_slice(c);
+            }
+        }
+        Ok((info, all))
+    }
+
+    fn write_int(path: &Path, bits: u16, channels: u16, frames: &[Vec<i32>]) {
+        let spec = hound::WavSpec {
+            channels,
+            sample_rate: 44_100,
+            bits_per_sample: bits,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(path, spec).unwrap();
+        for frame in frames {
+            for &s in frame {
+                w.write_sample(s).unwrap();
+            }
+        }
+        w.finalize().unwrap();
+    }
+
+    #[test]
+    fn integer_formats_scale_to_unit_full_scale() {
+        let dir = Scratch::new("integer");
+        let cases: [(u16, i32); 4] = [(8, 128), (16, 32_768), (24, 8_388_608), (32, i32::MAX)];
+        for (bits, full) in cases {
+            let path = dir.path(&format!("int{bits}.wav"));
+            let frames: Vec<Vec<i32>> = (0..40_000)
+                .map(|i| vec![-full, full / 2 * (i % 2), full / 4])
+                .collect();
+            write_int(&path, bits, 3, &frames);
+            let (info, data) = read_all(&path).unwrap();
+            assert_eq!(info.channels, 3);
+            assert_eq!(info.bits_per_sample, bits);
+            assert_eq!(info.total_frames, Some(40_000));
+            assert_eq!(data[0].len(), 40_000);
+            assert!(data[0].iter().all(|&x| x == -1.0), "{bits}-bit");
+            assert_eq!(data[1][0], 0.0);
+            assert!(
+                (data[1][1] - 0.5).abs() < 1e-6,
+                "{bits}-bit: {}",
+                data[1][1]
+            );
+            assert!((data[2][7] - 0.25).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn float_wav_round_trips_exactly() {
+        let dir = Scratch::new("float");
+        let path = dir.path("float.wav");
+        let signal: Vec<Vec<f32>> = vec![
+            (0..50_000).map(|i| (i as f32 * 0.01).sin()).collect(),
+            (0..50_000).map(|i| (i as f32 * 0.02).cos() * 0.5).collect(),
+        ];
+        write_wav_f32(&path, &signal, 48_000).unwrap();
+        let (info, data) = read_all(&path).unwrap();
+        assert_eq!(info.sample_kind, SampleKind::Float);
+        assert_eq!(info.sample_rate_hz, 48_000);
+        assert_eq!(data, signal);
+    }
+
+    #[test]
+    fn truncated_wav_is_an_error() {
+        let dir = Scratch::new("truncated");
+        let path = dir.path("trunc.wav");
+        let frames: Vec<Vec<i32>> = (0..30_000).map(|i| vec![i % 100, -(i % 100)]).collect();
+        write_int(&path, 16, 2, &frames);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1001]).unwrap();
+        match read_all(&path) {
+            Err(AudioError::Truncated {
+                expected_frames,
+                read_frames,
+            }) => {
+                assert_eq!(expected_frames, Some(30_000));
+                assert!(read_frames < 30_000);
+            }
+            other => panic!("expected truncation, got {:?}", other.map(|r| r.0)),
+        }
+    }
+
+    #[test]
+    fn rejects_non_audio_and_empty() {
+        let dir = Scratch::new("rejects");
+        let text = dir.path("text.wav");
+        std::fs::write(&text, "hello, this is not audio at all").unwrap();
+        assert!(matches!(read_all(&text), Err(AudioError::NotAudio)));
+        let empty = dir.path("empty.wav");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(matches!(read_all(&empty), Err(AudioError::EmptyFile)));
+        let zero = dir.path("zero.wav");
+        write_int(&zero, 16, 2, &[]);
+        assert!(matches!(read_all(&zero), Err(AudioError::NoAudio)));
+        let seven = dir.path("seven.wav");
+        write_int(&seven, 16, 7, &vec![vec![0; 7]; 10]);
+        assert!(matches!(read_all(&seven), Err(AudioError::Unsupported(_))));
+        let missing = dir.path("does-not-exist.wav");
+        assert!(matches!(read_all(&missing), Err(AudioError::Io(_))));
+    }
+}

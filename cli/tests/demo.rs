@@ -1,0 +1,70 @@
+//! End-to-end test of `vernis demo`.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn demo_writes_all_four_files() {
+    let dir = TempDir::new("demo");
+    let out_dir = dir.path("nested/out");
+    let out = vernis(&["demo", out_dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+
+    for name in [
+        "demo.wav",
+        "demo-report.txt",
+        "demo-report.json",
+        "demo-loudness.png",
+    ] {
+        let path = out_dir.join(name);
+        assert!(path.is_file(), "{name} missing");
+        assert!(std::fs::metadata(&path).unwrap().len() > 0, "{name} empty");
+        assert!(
+            stdout.contains(path.to_str().unwrap()),
+            "{name} not printed"
+        );
+    }
+
+    // The WAV: 48 kHz stereo, ~30 s.
+    let reader = hound::WavReader::open(out_dir.join("demo.wav")).unwrap();
+    assert_eq!(reader.spec().sample_rate, 48_000);
+    assert_eq!(reader.spec().channels, 2);
+    let seconds = f64::from(reader.duration()) / 48_000.0;
+    assert!((seconds - 30.0).abs() < 0.01, "{seconds} s");
+
+    // The report: a mix with real dynamics, peaking near −1 dBFS, roughly −14 to −18 LUFS.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("demo-report.json")).unwrap())
+            .unwrap();
+    let integrated = num(&json, "integrated_lufs");
+    assert!((-18.0..=-14.0).contains(&integrated), "I = {integrated}");
+    assert!((num(&json, "sample_peak_dbfs") + 1.0).abs() < 0.05);
+    assert!(num(&json, "loudness_range_lu") > 3.0);
+    assert!(num(&json, "momentary_max_lufs") > integrated);
+
+    let text = std::fs::read_to_string(out_dir.join("demo-report.txt")).unwrap();
+    assert!(text.contains("Integrated loudness"));
+    assert!(stdout.contains(&text), "the printed report is the file's");
+
+    let png = std::fs::read(out_dir.join("demo-loudness.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+#[test]
+fn demo_into_an_unwritable_place_fails_cleanly() {
+    let dir = TempDir::new("demo-bad");
+    let file = dir.path("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let out = vernis(&["demo", file.join("sub").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = lines(&out.stderr);
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert!(err[0].starts_with("vernis: "), "{}", err[0]);
+}

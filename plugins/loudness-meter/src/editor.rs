@@ -1,0 +1,648 @@
+//! The Vernis Loudness editor (egui).
+//!
+//! Layout, top to bottom: a header (target selector, Pause, Reset, "Reset on play"), a row of large
+//! readouts (M, S, I, LRA, true peak, PLR), the M/S history graph next to the target panel
+//! (pass/fail, playback gain, per-channel true peak), and a footer with the secondary readings and
+//! the graph's time span.
+//!
+//! The editor owns no measurement state: it reads [`MeterShared`] (atomics and the history ring
+//! written by the audio thread) and changes parameters through nice-plug's `ParamSetter`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{Align, Button, DragValue, Layout, Rect, RichText, Ui, UiBuilder, Vec2};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug::prelude::*;
+use nice_plug_egui::resizable_window::ResizableWindow;
+use nice_plug_egui::{
+    create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
+};
+use ui_kit::theme::{self, Status};
+use ui_kit::widgets::{
+    check_rows, choice_combo, format_value, section_title, CheckRow, HistoryGraph, LevelBar,
+    Readout, Series, Verdict,
+};
+
+use crate::params::{EditorSize, ResolvedTarget, CUSTOM_CEILING_MAX_DBTP, CUSTOM_CEILING_MIN_DBTP};
+use crate::params::{CUSTOM_TARGET_MAX_LUFS, CUSTOM_TARGET_MIN_LUFS};
+use crate::{slot, LoudnessParams, MeterShared, Target, HISTORY_RATE_HZ, MAX_CHANNELS};
+
+/// Smallest editor size, logical points.
+const MIN_SIZE: Vec2 = Vec2::new(680.0, 440.0);
+
+/// Interval between repaints while the editor is open (about 30 frames per second).
+const REPAINT_INTERVAL: Duration = Duration::from_millis(33);
+
+/// Integrated loudness within this many LU of the target passes.
+const PASS_TOLERANCE_LU: f64 = 1.0;
+/// Integrated loudness within this many LU of the target is "close".
+const MARGINAL_TOLERANCE_LU: f64 = 2.0;
+
+/// Time spans the history graph offers: label and seconds (`None`: everything).
+const SPANS: [(&str, Option<f32>); 5] = [
+    ("30 s", Some(30.0)),
+    ("1 min", Some(60.0)),
+    ("5 min", Some(300.0)),
+    ("15 min", Some(900.0)),
+    ("All", None),
+];
+
+/// The editor app: reads [`MeterShared`] and edits [`LoudnessParams`].
+pub struct LoudnessEditor {
+    params: Arc<LoudnessParams>,
+    shared: Arc<MeterShared>,
+    gui: Option<GuiContext>,
+    /// Copy of the history ring, reused between frames.
+    history: Vec<[f32; 2]>,
+    /// Index into [`SPANS`].
+    span: usize,
+    /// Saved window size to apply on the first frame (the host restores state after `editor()`).
+    pending_size: Option<EditorSize>,
+}
+
+/// Builds the editor for the plugin's `editor()` callback.
+pub fn create(
+    params: Arc<LoudnessParams>,
+    shared: Arc<MeterShared>,
+) -> Option<EguiEditor<LoudnessEditor>> {
+    let size = params.editor_size.read().map(|s| *s).unwrap_or_default();
+    let state = EguiEditorState::from_size(LogicalSize::new(size.width, size.height), 1.0);
+    let settings = EguiNiceSettings::new()
+        .with_tile(crate::VernisLoudness::NAME)
+        .with_resize_hint(ResizeHint::RESIZABLE);
+    create_egui_editor(
+        state,
+        Default::default(),
+        settings,
+        LoudnessEditor {
+            params,
+            shared,
+            gui: None,
+            history: Vec::new(),
+            span: 1,
+            pending_size: None,
+        },
+    )
+}
+
+impl NiceEguiApp for LoudnessEditor {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.gui = Some(nice_gui_ctx);
+        self.pending_size = self.params.editor_size.read().ok().map(|s| *s);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
+        ui.ctx().request_repaint_after(REPAINT_INTERVAL);
+        if let Some(size) = self.pending_size.take() {
+            let current = ui.ctx().content_rect().size();
+            let wanted = Vec2::new(size.width, size.height).max(MIN_SIZE);
+            if (current - wanted).length() > 1.0 {
+                ui.send_viewport_cmd(egui::ViewportCommand::InnerSize(wanted));
+            }
+        }
+        let Some(gui) = self.gui.clone() else {
+            return;
+        };
+        let setter = gui.param_setter();
+        ResizableWindow::new("vernis-loudness")
+            .min_size(MIN_SIZE)
+            .show(ui, |ui| self.contents(ui, &setter));
+    }
+
+    fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
+        if let Ok(mut size) = self.params.editor_size.write() {
+            size.width = new_size.logical.width as f32;
+            size.height = new_size.logical.height as f32;
+        }
+    }
+
+    fn editor_closed(&mut self) {
+        self.gui = None;
+    }
+}
+
+/// A snapshot of the bus, read once per frame.
+struct Readings {
+    momentary: f64,
+    short_term: f64,
+    integrated: f64,
+    range: f64,
+    momentary_max: f64,
+    short_term_max: f64,
+    sample_peak: f64,
+    true_peak: f64,
+    plr: f64,
+    seconds: f64,
+    channels: usize,
+    channel_true_peak: [f32; MAX_CHANNELS],
+}
+
+impl Readings {
+    fn load(shared: &MeterShared) -> Self {
+        let bus = &shared.bus;
+        let get = |i| f64::from(bus.get(i));
+        Self {
+            momentary: get(slot::MOMENTARY_LUFS),
+            short_term: get(slot::SHORT_TERM_LUFS),
+            integrated: get(slot::INTEGRATED_LUFS),
+            range: get(slot::LOUDNESS_RANGE_LU),
+            momentary_max: get(slot::MOMENTARY_MAX_LUFS),
+            short_term_max: get(slot::SHORT_TERM_MAX_LUFS),
+            sample_peak: get(slot::SAMPLE_PEAK_DBFS),
+            true_peak: get(slot::TRUE_PEAK_DBTP),
+            plr: get(slot::PLR_DB),
+            seconds: get(slot::MEASURED_SECONDS),
+            channels: (bus.get(slot::CHANNELS) as usize).clamp(1, MAX_CHANNELS),
+            channel_true_peak: std::array::from_fn(|c| bus.get(slot::CHANNEL_TRUE_PEAK_DBTP + c)),
+        }
+    }
+}
+
+/// Names of the channels for a channel count.
+fn channel_names(channels: usize) -> &'static [&'static str] {
+    match channels {
+        1 => &["M"],
+        2 => &["L", "R"],
+        _ => &["L", "R", "C", "LFE", "Ls", "Rs"],
+    }
+}
+
+/// How the integrated loudness compares with the target.
+fn loudness_verdict(integrated: f64, target: f64) -> Verdict {
+    if !integrated.is_finite() {
+        Verdict::Pending
+    } else if (integrated - target).abs() <= PASS_TOLERANCE_LU {
+        Verdict::Pass
+    } else if (integrated - target).abs() <= MARGINAL_TOLERANCE_LU {
+        Verdict::Marginal
+    } else {
+        Verdict::Fail
+    }
+}
+
+fn verdict_status(verdict: Verdict) -> Status {
+    match verdict {
+        Verdict::Pass => Status::Good,
+        Verdict::Marginal => Status::Warn,
+        Verdict::Fail => Status::Bad,
+        Verdict::Pending => Status::Neutral,
+    }
+}
+
+/// `h:mm:ss` or `m:ss`.
+fn format_duration(seconds: f64) -> String {
+    let s = if seconds.is_finite() {
+        seconds.max(0.0) as u64
+    } else {
+        0
+    };
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+impl LoudnessEditor {
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let r = Readings::load(&self.shared);
+        let target = self.params.resolved_target(r.integrated);
+        let full = ui.max_rect().shrink(10.0);
+        let gap = 8.0;
+
+        // Header.
+        let header_h = 28.0;
+        let header = Rect::from_min_size(full.min, Vec2::new(full.width(), header_h));
+        ui.scope_builder(
+            UiBuilder::new()
+                .max_rect(header)
+                .layout(Layout::left_to_right(Align::Center)),
+            |ui| self.header(ui, setter),
+        );
+
+        // Footer.
+        let footer_h = 22.0;
+        let footer =
+            Rect::from_min_max(egui::pos2(full.left(), full.bottom() - footer_h), full.max);
+        ui.scope_builder(
+            UiBuilder::new()
+                .max_rect(footer)
+                .layout(Layout::left_to_right(Align::Center)),
+            |ui| self.footer(ui, &r),
+        );
+
+        // Readouts.
+        let body_top = header.bottom() + gap;
+        let body_bottom = footer.top() - gap;
+        let readout_h = ((body_bottom - body_top) * 0.26).clamp(64.0, 120.0);
+        let readouts = Rect::from_min_max(
+            egui::pos2(full.left(), body_top),
+            egui::pos2(full.right(), body_top + readout_h),
+        );
+        self.readouts(ui, readouts, &r, &target);
+
+        // Graph and side panel.
+        let side_w = (full.width() * 0.3).clamp(230.0, 320.0);
+        let lower_top = readouts.bottom() + gap;
+        let graph = Rect::from_min_max(
+            egui::pos2(full.left(), lower_top),
+            egui::pos2(full.right() - side_w - gap, body_bottom),
+        );
+        let side = Rect::from_min_max(
+            egui::pos2(graph.right() + gap, lower_top),
+            egui::pos2(full.right(), body_bottom),
+        );
+        self.graph(ui, graph, &target);
+        self.side_panel(ui, side, setter, &r, &target);
+    }
+
+    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        ui.label(
+            RichText::new("VERNIS")
+                .size(16.0)
+                .strong()
+                .color(theme::TEXT),
+        );
+        ui.label(RichText::new("LOUDNESS").size(16.0).color(theme::ACCENT));
+        ui.add_space(16.0);
+        ui.label(RichText::new("Target").color(theme::TEXT_DIM));
+        let current = self.params.target.value();
+        if let Some(index) =
+            choice_combo(ui, "target", current.to_index(), Target::variants(), 130.0)
+        {
+            setter.begin_set_parameter(&self.params.target);
+            setter.set_parameter(&self.params.target, Target::from_index(index));
+            setter.end_set_parameter(&self.params.target);
+        }
+
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            if ui
+                .add(Button::new(RichText::new("Reset").strong()).min_size(Vec2::new(64.0, 24.0)))
+                .on_hover_text("Clear the measurement and the history")
+                .clicked()
+            {
+                self.shared.reset.request();
+            }
+            let paused = self.params.pause.value();
+            let pause_text = if paused { "Resume" } else { "Pause" };
+            if ui
+                .add(
+                    Button::new(pause_text)
+                        .selected(paused)
+                        .min_size(Vec2::new(64.0, 24.0)),
+                )
+                .on_hover_text("Stop measuring; audio still passes through")
+                .clicked()
+            {
+                set_bool(setter, &self.params.pause, !paused);
+            }
+            let mut reset_on_play = self.params.reset_on_play.value();
+            if ui
+                .checkbox(&mut reset_on_play, "Reset on play")
+                .on_hover_text("Start a new measurement when the host transport starts")
+                .changed()
+            {
+                set_bool(setter, &self.params.reset_on_play, reset_on_play);
+            }
+            if paused {
+                ui.label(RichText::new("PAUSED").strong().color(theme::WARN));
+            }
+        });
+    }
+
+    fn readouts(&self, ui: &mut Ui, area: Rect, r: &Readings, target: &ResolvedTarget) {
+        let count = 6.0;
+        let gap = 8.0;
+        let w = (area.width() - gap * (count - 1.0)) / count;
+        let tile = |i: usize| {
+            Rect::from_min_size(
+                egui::pos2(area.left() + i as f32 * (w + gap), area.top()),
+                Vec2::new(w, area.height()),
+            )
+        };
+        let loudness = loudness_verdict(r.integrated, target.target_lufs);
+        let tp_status = if !r.true_peak.is_finite() {
+            Status::Neutral
+        } else if r.true_peak > target.ceiling_dbtp {
+            Status::Bad
+        } else {
+            Status::Good
+        };
+        ui.put(
+            tile(0),
+            Readout::new("MOMENTARY", r.momentary, "LUFS")
+                .marker(theme::MOMENTARY)
+                .caption(format!(
+                    "max {}",
+                    format_value(r.momentary_max, 1, false, "-inf")
+                )),
+        );
+        ui.put(
+            tile(1),
+            Readout::new("SHORT-TERM", r.short_term, "LUFS")
+                .marker(theme::SHORT_TERM)
+                .caption(format!(
+                    "max {}",
+                    format_value(r.short_term_max, 1, false, "-inf")
+                )),
+        );
+        ui.put(
+            tile(2),
+            Readout::new("INTEGRATED", r.integrated, "LUFS")
+                .status(verdict_status(loudness))
+                .caption(format!("target {:.1}", target.target_lufs)),
+        );
+        ui.put(
+            tile(3),
+            Readout::new("RANGE", r.range, "LU").undefined("0.0"),
+        );
+        ui.put(
+            tile(4),
+            Readout::new("TRUE PEAK", r.true_peak, "dBTP")
+                .status(tp_status)
+                .caption(format!("ceil {:.1}", target.ceiling_dbtp)),
+        );
+        ui.put(tile(5), Readout::new("PLR", r.plr, "dB").undefined("—"));
+    }
+
+    fn graph(&mut self, ui: &mut Ui, area: Rect, target: &ResolvedTarget) {
+        let span = SPANS[self.span].1;
+        let max_points = span.map_or(usize::MAX, |s| (s as f64 * HISTORY_RATE_HZ) as usize + 1);
+        self.shared
+            .history
+            .copy_recent(max_points, &mut self.history);
+        let top = ((target.target_lufs + 14.0) / 6.0).ceil() * 6.0;
+        let top = top.min(6.0) as f32;
+        let target_label = format!("Target {:.1}", target.target_lufs);
+        ui.put(
+            area,
+            HistoryGraph::new(&self.history, HISTORY_RATE_HZ as f32)
+                .span_seconds(span)
+                .range(top - 48.0, top)
+                .grid_step(6.0)
+                .unit("LUFS")
+                .target(Some((target.target_lufs as f32, target_label.as_str())))
+                .tolerance(PASS_TOLERANCE_LU as f32)
+                .series(Series {
+                    index: 0,
+                    name: "Momentary",
+                    color: theme::MOMENTARY.linear_multiply(0.8),
+                    width: 1.0,
+                })
+                .series(Series {
+                    index: 1,
+                    name: "Short-term",
+                    color: theme::SHORT_TERM,
+                    width: 2.0,
+                }),
+        );
+    }
+
+    fn side_panel(
+        &self,
+        ui: &mut Ui,
+        area: Rect,
+        setter: &ParamSetter,
+        r: &Readings,
+        target: &ResolvedTarget,
+    ) {
+        ui.painter().rect_filled(area, theme::RADIUS, theme::PANEL);
+        ui.scope_builder(
+            UiBuilder::new()
+                .max_rect(area.shrink(10.0))
+                .layout(Layout::top_down(Align::Min)),
+            |ui| {
+                ui.set_clip_rect(area);
+                section_title(ui, "TARGET");
+                ui.label(
+                    RichText::new(format!(
+                        "{}  {:.1} LUFS  ·  {:.1} dBTP",
+                        target.name, target.target_lufs, target.ceiling_dbtp
+                    ))
+                    .color(theme::TEXT),
+                );
+                if self.params.target.value() == Target::Custom {
+                    egui::Grid::new("custom-target")
+                        .num_columns(2)
+                        .spacing(Vec2::new(10.0, 4.0))
+                        .show(ui, |ui| {
+                            ui.label(RichText::new("Custom target").color(theme::TEXT_DIM));
+                            float_drag(
+                                ui,
+                                setter,
+                                &self.params.custom_lufs,
+                                CUSTOM_TARGET_MIN_LUFS..=CUSTOM_TARGET_MAX_LUFS,
+                                " LUFS",
+                            );
+                            ui.end_row();
+                            ui.label(RichText::new("Custom ceiling").color(theme::TEXT_DIM));
+                            float_drag(
+                                ui,
+                                setter,
+                                &self.params.custom_ceiling,
+                                CUSTOM_CEILING_MIN_DBTP..=CUSTOM_CEILING_MAX_DBTP,
+                                " dBTP",
+                            );
+                            ui.end_row();
+                        });
+                }
+                ui.add_space(4.0);
+
+                let loudness = loudness_verdict(r.integrated, target.target_lufs);
+                let tp_verdict = if !r.true_peak.is_finite() {
+                    Verdict::Pending
+                } else if r.true_peak > target.ceiling_dbtp {
+                    Verdict::Fail
+                } else {
+                    Verdict::Pass
+                };
+                let diff = r.integrated - target.target_lufs;
+                let (gain_label, gain) = match target.platform {
+                    Some(platform) => {
+                        let label = match platform.normalization {
+                            dsp_core::targets::Normalization::DeliveryTarget => "Correction",
+                            _ => "Playback gain",
+                        };
+                        (
+                            label,
+                            platform
+                                .playback_gain_db(r.integrated, r.true_peak)
+                                .unwrap_or(f64::NAN),
+                        )
+                    }
+                    None => ("Gain to target", -diff),
+                };
+                check_rows(
+                    ui,
+                    &[
+                        CheckRow {
+                            label: "Integrated",
+                            value: format!("{} LU", format_value(diff, 1, true, "—")),
+                            verdict: Some(loudness),
+                        },
+                        CheckRow {
+                            label: "True peak",
+                            value: format!("{} dBTP", format_value(r.true_peak, 1, false, "-inf")),
+                            verdict: Some(tp_verdict),
+                        },
+                        CheckRow {
+                            label: gain_label,
+                            value: format!("{} dB", format_value(gain, 1, true, "—")),
+                            verdict: None,
+                        },
+                    ],
+                );
+
+                ui.add_space(8.0);
+                section_title(ui, "TRUE PEAK PER CHANNEL");
+                let names = channel_names(r.channels);
+                for (c, name) in names.iter().enumerate().take(r.channels) {
+                    ui.add(
+                        LevelBar::horizontal(r.channel_true_peak[c])
+                            .range(-24.0, 3.0)
+                            .ceiling(Some(target.ceiling_dbtp as f32))
+                            .label(name)
+                            .thickness(10.0),
+                    );
+                }
+
+                // What every platform would do with this master, as far as there is room.
+                let row_h = 18.0;
+                if ui.available_height() >= 30.0 + 2.0 * row_h {
+                    ui.add_space(8.0);
+                    section_title(ui, "PLAYBACK GAIN BY PLATFORM");
+                    let rows = (ui.available_height() / row_h).floor() as usize;
+                    let selected = self.params.target.value().platform().map(|p| p.id);
+                    ui.spacing_mut().interact_size.y = row_h - 2.0;
+                    egui::Grid::new("platforms")
+                        .num_columns(3)
+                        .spacing(Vec2::new(12.0, 2.0))
+                        .min_row_height(row_h - 2.0)
+                        .show(ui, |ui| {
+                            for platform in dsp_core::targets::PLATFORMS.iter().take(rows) {
+                                let color = if selected == Some(platform.id) {
+                                    theme::TEXT
+                                } else {
+                                    theme::TEXT_DIM
+                                };
+                                let gain = platform
+                                    .playback_gain_db(r.integrated, r.true_peak)
+                                    .unwrap_or(f64::NAN);
+                                ui.label(RichText::new(platform.name).color(color));
+                                ui.label(
+                                    RichText::new(format!("{:.0} LUFS", platform.target_lufs))
+                                        .monospace()
+                                        .color(theme::TEXT_DIM),
+                                );
+                                ui.label(
+                                    RichText::new(format!(
+                                        "{} dB",
+                                        format_value(gain, 1, true, "—")
+                                    ))
+                                    .monospace()
+                                    .color(color),
+                                );
+                                ui.end_row();
+                            }
+                        });
+                }
+            },
+        );
+    }
+
+    fn footer(&mut self, ui: &mut Ui, r: &Readings) {
+        let item = |ui: &mut Ui, label: &str, value: String| {
+            ui.label(RichText::new(label).color(theme::TEXT_DIM));
+            ui.label(RichText::new(value).monospace().color(theme::TEXT));
+            ui.add_space(10.0);
+        };
+        item(ui, "Time", format_duration(r.seconds));
+        item(
+            ui,
+            "Sample peak",
+            format!("{} dBFS", format_value(r.sample_peak, 1, false, "-inf")),
+        );
+        item(ui, "M max", format_value(r.momentary_max, 1, false, "-inf"));
+        item(
+            ui,
+            "S max",
+            format_value(r.short_term_max, 1, false, "-inf"),
+        );
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            ui.add_space(14.0); // keep clear of the resize corner
+            for (i, (label, _)) in SPANS.iter().enumerate().rev() {
+                if ui.selectable_label(self.span == i, *label).clicked() {
+                    self.span = i;
+                }
+            }
+            ui.label(RichText::new("History").color(theme::TEXT_DIM));
+        });
+    }
+}
+
+/// Sets a boolean parameter as one gesture.
+fn set_bool(setter: &ParamSetter, param: &BoolParam, value: bool) {
+    setter.begin_set_parameter(param);
+    setter.set_parameter(param, value);
+    setter.end_set_parameter(param);
+}
+
+/// A drag value bound to a float parameter (drags become one automation gesture).
+fn float_drag(
+    ui: &mut Ui,
+    setter: &ParamSetter,
+    param: &FloatParam,
+    range: std::ops::RangeInclusive<f32>,
+    suffix: &str,
+) {
+    let mut value = param.value();
+    let response = ui.add(
+        DragValue::new(&mut value)
+            .range(range)
+            .speed(0.1)
+            .fixed_decimals(1)
+            .suffix(suffix),
+    );
+    let dragging = response.dragged() || response.drag_started() || response.drag_stopped();
+    if response.drag_started() {
+        setter.begin_set_parameter(param);
+    }
+    if response.changed() {
+        if dragging {
+            setter.set_parameter(param, value);
+        } else {
+            setter.begin_set_parameter(param);
+            setter.set_parameter(param, value);
+            setter.end_set_parameter(param);
+        }
+    }
+    if response.drag_stopped() {
+        setter.end_set_parameter(param);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_verdicts() {
+        assert_eq!(format_duration(0.0), "0:00");
+        assert_eq!(format_duration(75.4), "1:15");
+        assert_eq!(format_duration(3723.0), "1:02:03");
+        assert_eq!(format_duration(f64::NEG_INFINITY), "0:00");
+        assert_eq!(loudness_verdict(-14.5, -14.0), Verdict::Pass);
+        assert_eq!(loudness_verdict(-12.5, -14.0), Verdict::Marginal);
+        assert_eq!(loudness_verdict(-9.0, -14.0), Verdict::Fail);
+        assert_eq!(loudness_verdict(f64::NEG_INFINITY, -14.0), Verdict::Pending);
+    }
+}

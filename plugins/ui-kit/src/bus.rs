@@ -1,0 +1,249 @@
+//! Lock-free plumbing between an audio thread and an editor.
+//!
+//! * [`MeterBus`]: a fixed set of scalar meter values (`AtomicF32`, relaxed ordering). The audio
+//!   thread stores, the editor loads; a plugin names the slots with its own constants.
+//! * [`CommandFlag`]: a one-shot command from the editor to the audio thread (e.g. "reset").
+//! * [`HistoryRing`]: a fixed-capacity, single-producer history of `W`-wide points (e.g. momentary
+//!   and short-term loudness every 100 ms) that the editor can copy out at any time.
+//!
+//! Everything is allocated once in the constructors; the producer side never allocates, locks or
+//! frees.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use atomic_float::AtomicF32;
+
+/// A fixed number of scalar meter values shared between the audio thread and an editor.
+///
+/// Slots are addressed by index; a plugin defines named constants for them. Values are written with
+/// relaxed ordering: each slot is individually consistent, and a reader may see slots from two
+/// neighbouring updates, which is invisible on a meter.
+#[derive(Debug)]
+pub struct MeterBus {
+    slots: Box<[AtomicF32]>,
+}
+
+impl MeterBus {
+    /// Creates a bus of `len` slots, all set to `initial`.
+    pub fn new(len: usize, initial: f32) -> Self {
+        Self {
+            slots: (0..len).map(|_| AtomicF32::new(initial)).collect(),
+        }
+    }
+
+    /// Number of slots.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether the bus has no slots.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Stores `value` in slot `index` (ignored when out of range). Real-time safe.
+    #[inline]
+    pub fn set(&self, index: usize, value: f32) {
+        if let Some(slot) = self.slots.get(index) {
+            slot.store(value, Ordering::Relaxed);
+        }
+    }
+
+    /// Stores an `f64` reading in slot `index`, narrowed to `f32` (`-inf` stays `-inf`).
+    #[inline]
+    pub fn set_f64(&self, index: usize, value: f64) {
+        self.set(index, value as f32);
+    }
+
+    /// Loads slot `index`; `NaN` when out of range.
+    #[inline]
+    pub fn get(&self, index: usize) -> f32 {
+        self.slots
+            .get(index)
+            .map_or(f32::NAN, |slot| slot.load(Ordering::Relaxed))
+    }
+
+    /// Sets every slot to `value`.
+    pub fn fill(&self, value: f32) {
+        for slot in self.slots.iter() {
+            slot.store(value, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A one-shot command raised by the editor and consumed by the audio thread.
+#[derive(Debug, Default)]
+pub struct CommandFlag(AtomicBool);
+
+impl CommandFlag {
+    /// Creates a flag that is not raised.
+    pub const fn new() -> Self {
+        Self(AtomicBool::new(false))
+    }
+
+    /// Raises the flag (editor side).
+    pub fn request(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    /// Returns whether the flag was raised and lowers it (audio side). Real-time safe.
+    #[inline]
+    pub fn take(&self) -> bool {
+        // Cheap load first so the common case does not write the cache line.
+        self.0.load(Ordering::Relaxed) && self.0.swap(false, Ordering::Acquire)
+    }
+
+    /// Whether the flag is raised, without consuming it.
+    pub fn is_requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Fixed-capacity ring of `W`-wide `f32` points written by one producer (the audio thread) and read
+/// by any number of readers (editors).
+///
+/// The producer calls [`push`](Self::push) and [`clear`](Self::clear); neither allocates. A reader
+/// calls [`copy_recent`](Self::copy_recent), which returns the newest points in chronological order
+/// and drops any point the producer may have overwritten while it was being copied.
+#[derive(Debug)]
+pub struct HistoryRing<const W: usize> {
+    points: Box<[[AtomicF32; W]]>,
+    /// Number of points pushed since the last clear (monotonic between clears).
+    written: AtomicU64,
+    /// Incremented on every clear so readers can tell a clear from wrap-around.
+    epoch: AtomicU64,
+}
+
+impl<const W: usize> HistoryRing<W> {
+    /// Creates a ring that keeps the newest `capacity` points (at least one).
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Self {
+            points: (0..capacity)
+                .map(|_| std::array::from_fn(|_| AtomicF32::new(f32::NEG_INFINITY)))
+                .collect(),
+            written: AtomicU64::new(0),
+            epoch: AtomicU64::new(0),
+        }
+    }
+
+    /// Maximum number of points kept.
+    pub fn capacity(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Number of points pushed since the last clear (may exceed the capacity).
+    pub fn total_written(&self) -> u64 {
+        self.written.load(Ordering::Acquire)
+    }
+
+    /// Number of clears so far; changes whenever the history restarts.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Number of points currently readable.
+    pub fn len(&self) -> usize {
+        (self.total_written() as usize).min(self.capacity())
+    }
+
+    /// Whether no point has been pushed since the last clear.
+    pub fn is_empty(&self) -> bool {
+        self.total_written() == 0
+    }
+
+    /// Appends a point, overwriting the oldest one when full. Producer only; real-time safe.
+    #[inline]
+    pub fn push(&self, point: [f32; W]) {
+        let n = self.written.load(Ordering::Relaxed);
+        let slot = &self.points[(n % self.points.len() as u64) as usize];
+        for (cell, value) in slot.iter().zip(point) {
+            cell.store(value, Ordering::Relaxed);
+        }
+        // Publishes the values stored above.
+        self.written.store(n + 1, Ordering::Release);
+    }
+
+    /// Forgets every point. Producer only; real-time safe.
+    pub fn clear(&self) {
+        self.written.store(0, Ordering::Release);
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Replaces the contents of `out` with up to `max_points` of the newest points, oldest first.
+    ///
+    /// Returns the total number of points written at the time of the copy, so a caller can tell
+    /// where the copy sits on the time axis. Reader only; allocates only when `out` grows.
+    pub fn copy_recent(&self, max_points: usize, out: &mut Vec<[f32; W]>) -> u64 {
+        out.clear();
+        let capacity = self.points.len() as u64;
+        let epoch_before = self.epoch();
+        let end = self.written.load(Ordering::Acquire);
+        let available = end.min(capacity).min(max_points as u64);
+        let start = end - available;
+        out.reserve(available as usize);
+        for n in start..end {
+            let slot = &self.points[(n % capacity) as usize];
+            out.push(std::array::from_fn(|i| slot[i].load(Ordering::Relaxed)));
+        }
+        // Anything the producer wrapped over while we copied is unreliable: drop it from the front.
+        let end_after = self.written.load(Ordering::Acquire);
+        if self.epoch() != epoch_before || end_after < end {
+            // Cleared while copying: the copy mixes two histories.
+            out.clear();
+            return end_after;
+        }
+        let overwritten_until = end_after.saturating_sub(capacity);
+        if overwritten_until > start {
+            let drop = ((overwritten_until - start) as usize).min(out.len());
+            out.drain(..drop);
+        }
+        end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_keeps_newest_in_order() {
+        let ring = HistoryRing::<2>::new(4);
+        let mut out = Vec::new();
+        assert_eq!(ring.copy_recent(10, &mut out), 0);
+        assert!(out.is_empty());
+        for i in 0..6 {
+            ring.push([i as f32, -(i as f32)]);
+        }
+        assert_eq!(ring.len(), 4);
+        assert_eq!(ring.copy_recent(10, &mut out), 6);
+        assert_eq!(
+            out,
+            vec![[2.0, -2.0], [3.0, -3.0], [4.0, -4.0], [5.0, -5.0]]
+        );
+        ring.copy_recent(2, &mut out);
+        assert_eq!(out, vec![[4.0, -4.0], [5.0, -5.0]]);
+        let epoch = ring.epoch();
+        ring.clear();
+        assert!(ring.is_empty());
+        assert_ne!(ring.epoch(), epoch);
+        ring.copy_recent(10, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn bus_and_flag() {
+        let bus = MeterBus::new(3, f32::NEG_INFINITY);
+        bus.set(1, -14.0);
+        bus.set(7, 1.0);
+        assert_eq!(bus.get(1), -14.0);
+        assert_eq!(bus.get(0), f32::NEG_INFINITY);
+        assert!(bus.get(7).is_nan());
+        let flag = CommandFlag::new();
+        assert!(!flag.take());
+        flag.request();
+        assert!(flag.is_requested());
+        assert!(flag.take());
+        assert!(!flag.take());
+    }
+}

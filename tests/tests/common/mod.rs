@@ -1,0 +1,77 @@
+//! Shared helpers of the integration tests.
+
+#![allow(dead_code)]
+
+use std::error::Error;
+
+use host_tests::signal::{self, Signal};
+use host_tests::{PluginCase, PLUGIN_CASES};
+
+/// Result of one case of a test.
+pub type CaseResult = Result<(), Box<dyn Error>>;
+
+/// Returns early from a case with a formatted failure.
+macro_rules! ensure {
+    ($cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err(format!($($fmt)+).into());
+        }
+    };
+}
+
+/// Runs `f` for every plugin case, then fails the test listing every failing case.
+pub fn for_each_case(f: impl Fn(&PluginCase) -> CaseResult) {
+    let mut failures = Vec::new();
+    for case in PLUGIN_CASES {
+        eprintln!("-- {} ({})", case.package, case.clap_id);
+        if let Err(err) = f(case) {
+            failures.push(format!("{} ({}): {err}", case.package, case.clap_id));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} plugin case(s) failed:\n{}",
+        failures.len(),
+        PLUGIN_CASES.len(),
+        failures.join("\n")
+    );
+}
+
+/// Checks one processed block of signal against the case's expectations:
+/// pass-through plugins must return the input bit for bit; all others must output only finite
+/// samples (for finite input).
+pub fn check_output(case: &PluginCase, input: &Signal, output: &Signal, what: &str) -> CaseResult {
+    if case.passthrough {
+        if let Some(m) = signal::bit_mismatch(input, output) {
+            return Err(format!("{what}: output is not the input bit for bit: {m}").into());
+        }
+    } else if let Some(((c, i, x), n)) = signal::first_non_finite(output) {
+        return Err(format!(
+            "{what}: {n} non-finite output samples; first at channel {c} frame {i}: {x}"
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Whether a parameter reads back as the value that was sent to it: exactly for stepped
+/// parameters; for float parameters within 1e-6 of the range, or else showing the same display
+/// text (plugins may snap floats to a step size, e.g. 0.1 LUFS).
+pub fn reads_back_as(
+    host: &mut host_tests::PluginHost,
+    param: &host_tests::ParamDescriptor,
+    sent: f64,
+    got: Option<f64>,
+) -> bool {
+    let Some(got) = got else {
+        return false;
+    };
+    if param.is_stepped() {
+        return got == sent;
+    }
+    if (got - sent).abs() <= 1e-6 * (param.max - param.min) {
+        return true;
+    }
+    let sent_text = host.value_to_text(param.id, sent);
+    sent_text.is_some() && sent_text == host.value_to_text(param.id, got)
+}
