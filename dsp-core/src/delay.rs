@@ -1,1 +1,126 @@
-//! Delay lines.
+//! Fixed-capacity delay lines for lookahead and latency compensation.
+
+use crate::processor::{ProcessSpec, Processor};
+
+/// A multichannel integer delay whose capacity is fixed in `prepare`; changing the delay never allocates.
+#[derive(Debug, Clone, Default)]
+pub struct DelayLine {
+    buffers: Vec<Vec<f32>>,
+    write_pos: usize,
+    delay_samples: usize,
+    max_delay_samples: usize,
+}
+
+impl DelayLine {
+    /// A delay line able to delay by up to `max_delay_samples` once prepared.
+    pub fn new(max_delay_samples: usize) -> Self {
+        Self {
+            max_delay_samples,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the delay (clamped to the capacity); the history is kept, so a change is a jump, not a glide.
+    pub fn set_delay_samples(&mut self, delay_samples: usize) {
+        self.delay_samples = delay_samples.min(self.max_delay_samples);
+    }
+
+    /// Current delay in samples.
+    pub fn delay_samples(&self) -> usize {
+        self.delay_samples
+    }
+
+    /// Largest delay this line can hold.
+    pub fn max_delay_samples(&self) -> usize {
+        self.max_delay_samples
+    }
+
+    /// Delays one channel in place: writes `io` into the line and replaces it with the delayed signal.
+    ///
+    /// Call it for every channel with blocks of the same length, then [`advance`](Self::advance) once.
+    pub fn process_channel(&mut self, channel: usize, io: &mut [f32]) {
+        let buffer = &mut self.buffers[channel];
+        let len = buffer.len();
+        let mut write = self.write_pos;
+        let mut read = (self.write_pos + len - self.delay_samples) % len;
+        for x in io.iter_mut() {
+            buffer[write] = *x;
+            *x = buffer[read];
+            write += 1;
+            if write == len {
+                write = 0;
+            }
+            read += 1;
+            if read == len {
+                read = 0;
+            }
+        }
+    }
+
+    /// Moves the write position on by `frames` after all channels of a block were processed.
+    pub fn advance(&mut self, frames: usize) {
+        if let Some(len) = self.buffers.first().map(Vec::len) {
+            self.write_pos = (self.write_pos + frames) % len;
+        }
+    }
+}
+
+impl Processor for DelayLine {
+    fn prepare(&mut self, spec: &ProcessSpec) {
+        // One extra slot so that a delay of `max_delay_samples` reads what was written that long ago.
+        self.buffers = vec![vec![0.0; self.max_delay_samples + 1]; spec.channels];
+        self.write_pos = 0;
+    }
+
+    fn reset(&mut self) {
+        for b in &mut self.buffers {
+            b.fill(0.0);
+        }
+        self.write_pos = 0;
+    }
+
+    fn latency_samples(&self) -> u32 {
+        self.delay_samples as u32
+    }
+
+    fn process(&mut self, channels: &mut [&mut [f32]]) {
+        let frames = channels.first().map_or(0, |c| c.len());
+        for (ch, io) in channels.iter_mut().enumerate().take(self.buffers.len()) {
+            self.process_channel(ch, io);
+        }
+        self.advance(frames);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impulse_comes_out_after_the_delay_whatever_the_blocks() {
+        for delay in [0usize, 1, 7, 64] {
+            for block in [1usize, 3, 50, 128] {
+                let mut line = DelayLine::new(64);
+                line.prepare(&ProcessSpec::new(48_000.0, 128, 2));
+                line.set_delay_samples(delay);
+                let mut signal = vec![0.0f32; 200];
+                signal[5] = 1.0;
+                let mut right = signal.clone();
+                for (l, r) in signal.chunks_mut(block).zip(right.chunks_mut(block)) {
+                    line.process(&mut [l, r]);
+                }
+                let at = signal.iter().position(|&x| x == 1.0).unwrap();
+                assert_eq!(at, 5 + delay, "delay {delay}, block {block}");
+                assert_eq!(signal, right);
+                assert_eq!(line.latency_samples(), delay as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn delay_is_clamped_to_capacity() {
+        let mut line = DelayLine::new(10);
+        line.set_delay_samples(100);
+        assert_eq!(line.delay_samples(), 10);
+    }
+}
