@@ -1,0 +1,7 @@
+//! Dynamics: gain computers, envelopes and the processors built from them.
+
+pub mod limiter;
+pub mod settings;
+
+pub use limiter::LookaheadLimiter;
+pub use settings::{Dither, LimiterSettings, LimiterStyle, Oversampling, SettingKind, SettingSpec};
