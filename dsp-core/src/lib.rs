@@ -4,6 +4,7 @@
 
 pub mod delay;
 pub mod demo;
+pub mod dither;
 pub mod dynamics;
 pub mod filter;
 pub mod meter;

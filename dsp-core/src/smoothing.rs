@@ -3,7 +3,7 @@
 //! Both advance one step per sample, so a parameter ramp is the same whatever the block partition.
 
 /// Linear ramp to a target over a fixed time; arrives exactly on the target.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LinearSmoother {
     current: f64,
     target: f64,

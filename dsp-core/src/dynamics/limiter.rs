@@ -1,12 +1,253 @@
-//! True-peak lookahead limiter (STUB: API fixed, implementation in progress).
+//! True-peak lookahead limiter.
+//!
+//! Signal flow: input gain (smoothed) → optional DC blocker → true-peak sidechain (the
+//! [`TruePeakDetector`] interpolator at 8×) → per-channel required gain
+//! `ceiling / peak` (linked across channels by Stereo Link) → sliding-minimum hold → release
+//! follower → box-average attack → gain applied to the delayed audio, at the host rate or inside an
+//! up/down-sampled path (Oversampling) → unity-gain compensation → latency-compensated bypass
+//! crossfade → dither.
+//!
+//! Why the ceiling holds: the hold spans the attack plus a guard of [`GUARD_SAMPLES`] on both sides,
+//! and the attack is an average of held values, so the gain on every sample within the guard of a
+//! peak is at most the gain that peak needs. The interpolator's worst-case under-read is covered by
+//! a margin below the ceiling ([`detector_margin_db`]).
 
-use super::settings::LimiterSettings;
+use super::envelope::{BoxAverage, SlidingMinimum};
+use super::gain_computer::limit_gain;
+use super::settings::{Dither, LimiterSettings, LimiterStyle};
+use crate::delay::DelayLine;
+use crate::dither::Ditherer;
+use crate::filter::dc_blocker::DcBlocker;
+use crate::filter::oversampling::{
+    Oversampler, ONE_WAY_LATENCY_SAMPLES, ROUND_TRIP_LATENCY_SAMPLES,
+};
+use crate::meter::true_peak::TruePeakDetector;
 use crate::processor::{ProcessSpec, Processor};
+use crate::smoothing::LinearSmoother;
+use crate::units::{db_to_gain, gain_to_db};
+
+/// Samples on each side of a peak over which the gain is held at least as low as the peak needs:
+/// half the true-peak interpolator's support at the host rate...
+pub const GUARD_SAMPLES: usize = 8;
+/// ...plus the down-sampling filter's half support when the gain is applied oversampled.
+pub const OVERSAMPLED_GUARD_SAMPLES: usize =
+    GUARD_SAMPLES + crate::filter::oversampling::ONE_WAY_LATENCY_SAMPLES;
+/// Sidechain interpolation factor at every rate.
+const SIDECHAIN_FACTOR: usize = 8;
+/// Shortest attack ramp any style uses (when the lookahead allows it), ms: faster gain changes
+/// would spread energy beyond the guard and let the reconstructed peak exceed the ceiling.
+const MIN_RAMP_MS: f64 = 0.25;
+/// Taps per phase of the sidechain interpolator: twice the meter's, for a flatter passband up to
+/// 0.49·fs (worst under-read on full-band peaks 0.21 dB instead of 0.51 dB).
+const SIDECHAIN_TAPS_PER_PHASE: usize = 32;
+/// Delay of the true-peak sidechain relative to its input, samples.
+const DETECTOR_DELAY_SAMPLES: usize = SIDECHAIN_TAPS_PER_PHASE / 2;
+/// Ramp time of Input Gain and Ceiling changes.
+const PARAMETER_RAMP_MS: f64 = 20.0;
+/// Crossfade time of bypass.
+const BYPASS_RAMP_MS: f64 = 10.0;
+/// Longest hold any style uses, ms.
+const MAX_HOLD_MS: f64 = 30.0;
+/// Longest lookahead, ms.
+const MAX_LOOKAHEAD_MS: f64 = 10.0;
+/// Cut-off of the DC filter.
+const DC_CUTOFF_HZ: f64 = 5.0;
+/// Time constant of the auto-release "sustained limiting" tracker, ms.
+const SUSTAIN_TIME_MS: f64 = 400.0;
+/// Processing chunk (bounds the scratch buffers; blocks are processed in chunks of this size).
+const CHUNK: usize = 256;
+/// Most channels the limiter handles.
+const MAX_CHANNELS: usize = 8;
+
+/// Margin below the ceiling that covers the sidechain interpolator's worst-case under-read, dB
+/// (0.09 dB on peaks with content up to 0.475·fs, 0.21 dB up to 0.49·fs).
+pub fn detector_margin_db(sample_rate_hz: f64) -> f64 {
+    let _ = sample_rate_hz;
+    0.25
+}
+
+/// How each style shapes the envelope.
+#[derive(Debug, Clone, Copy)]
+struct StyleShape {
+    /// Fraction of the available attack span used by the attack ramp.
+    attack_fraction: f64,
+    /// Split the attack into two cascaded averages (smoother, S-shaped ramp).
+    two_stage: bool,
+    /// Minimum hold after a peak before release starts, ms.
+    hold_ms: f64,
+    /// Release time multiplier.
+    release_scale: f64,
+    /// Slowest auto-release stretch (release × this after sustained limiting).
+    auto_release_stretch: f64,
+    /// Extra safety margin below the ceiling, dB.
+    extra_margin_db: f64,
+}
+
+fn style_shape(style: LimiterStyle) -> StyleShape {
+    match style {
+        LimiterStyle::Transparent => StyleShape {
+            attack_fraction: 1.0,
+            two_stage: true,
+            hold_ms: 20.0,
+            release_scale: 1.0,
+            auto_release_stretch: 4.0,
+            extra_margin_db: 0.0,
+        },
+        LimiterStyle::Punchy => StyleShape {
+            attack_fraction: 0.5,
+            two_stage: false,
+            hold_ms: 8.0,
+            release_scale: 0.6,
+            auto_release_stretch: 3.0,
+            extra_margin_db: 0.0,
+        },
+        LimiterStyle::Aggressive => StyleShape {
+            attack_fraction: 0.25,
+            two_stage: false,
+            hold_ms: 1.0,
+            release_scale: 0.3,
+            auto_release_stretch: 2.0,
+            extra_margin_db: 0.0,
+        },
+        LimiterStyle::Safe => StyleShape {
+            attack_fraction: 1.0,
+            two_stage: true,
+            hold_ms: MAX_HOLD_MS,
+            release_scale: 1.5,
+            auto_release_stretch: 4.0,
+            extra_margin_db: 0.3,
+        },
+    }
+}
+
+/// Sample counts derived from settings and rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Timing {
+    /// Attack span available (lookahead minus detector delay and guard), ≥ 1.
+    attack_span: usize,
+    /// Lengths of the two cascaded averages (second may be 1 = pass-through).
+    box_lengths: (usize, usize),
+    /// Sliding-minimum window.
+    hold_window: usize,
+    /// Delay of the audio relative to the input at the host rate (before any oversampling filters).
+    audio_delay: usize,
+    /// Delay of the gain that keeps it aligned with the audio (unused lookahead, upsampler delay).
+    gain_delay: usize,
+    /// Total latency reported.
+    latency: usize,
+}
+
+fn timing(settings: &LimiterSettings, sample_rate_hz: f64) -> Timing {
+    let shape = style_shape(settings.style);
+    let lookahead_ms = (settings.lookahead_ms as f64).clamp(0.5, MAX_LOOKAHEAD_MS);
+    let lookahead = (lookahead_ms * 0.001 * sample_rate_hz).round() as usize;
+    let guard = if settings.oversampling.factor() > 1 {
+        OVERSAMPLED_GUARD_SAMPLES
+    } else {
+        GUARD_SAMPLES
+    };
+    let attack_span = lookahead
+        .saturating_sub(DETECTOR_DELAY_SAMPLES + guard)
+        .max(1);
+    let min_ramp = ((MIN_RAMP_MS * 0.001 * sample_rate_hz).round() as usize).min(attack_span);
+    let ramp = ((attack_span as f64 * shape.attack_fraction).round() as usize)
+        .clamp(min_ramp.max(1), attack_span);
+    // Two averages of lengths a and b span a + b − 1 samples; the ramp spans `ramp + 1`.
+    let box_lengths = if shape.two_stage && ramp >= 2 {
+        let a = (ramp + 2) / 2;
+        (a, ramp + 2 - a)
+    } else {
+        (ramp + 1, 1)
+    };
+    let hold = (shape.hold_ms * 0.001 * sample_rate_hz).round() as usize;
+    let hold_window = (ramp + 2 * guard + 1).max(hold);
+    let aligned_delay = DETECTOR_DELAY_SAMPLES + ramp + guard;
+    // The unused part of the lookahead still delays the audio (latency follows the setting), and
+    // the gain is delayed by as much to stay aligned.
+    let audio_delay = aligned_delay.max(lookahead);
+    let oversampled = settings.oversampling.factor() > 1;
+    let gain_delay = audio_delay - aligned_delay
+        + if oversampled {
+            ONE_WAY_LATENCY_SAMPLES
+        } else {
+            0
+        };
+    let latency = audio_delay
+        + if oversampled {
+            ROUND_TRIP_LATENCY_SAMPLES
+        } else {
+            0
+        };
+    Timing {
+        attack_span,
+        box_lengths,
+        hold_window,
+        audio_delay,
+        gain_delay,
+        latency,
+    }
+}
+
+/// The envelope chain of one channel.
+#[derive(Debug, Clone, Default)]
+struct ChannelEnvelope {
+    hold: SlidingMinimum,
+    release_state: f32,
+    first_average: BoxAverage,
+    second_average: BoxAverage,
+    sustain: f32,
+    /// Last gain applied in the oversampled path (start of the next interpolation ramp).
+    last_applied_gain: f32,
+}
 
 /// Feed-forward lookahead limiter with a true-peak sidechain; the output's true peak never exceeds the ceiling.
 #[derive(Debug, Clone, Default)]
 pub struct LookaheadLimiter {
     settings: LimiterSettings,
+    applied: Option<LimiterSettings>,
+    sample_rate_hz: f64,
+    channels: usize,
+    max_block_frames: usize,
+    timing: Option<Timing>,
+
+    input_gain: LinearSmoother,
+    ceiling_gain: LinearSmoother,
+    bypass_mix: LinearSmoother,
+    dc_blockers: Vec<DcBlocker>,
+    detector: TruePeakDetector,
+    /// Ceiling (with margin) delayed like the detector output, one channel.
+    ceiling_delay: DelayLine,
+    envelopes: Vec<ChannelEnvelope>,
+    audio_delay: DelayLine,
+    /// Gain delayed to stay aligned with the audio (unused lookahead, upsampler delay).
+    gain_delay: DelayLine,
+    /// Unity-gain compensation (1 / input gain) delayed by the latency, one channel.
+    unity_delay: DelayLine,
+    dry_delay: DelayLine,
+    /// Per channel, one oversampler per factor 2, 4, 8, 16 (all built in prepare, so switching never allocates).
+    oversamplers: Vec<Vec<Oversampler>>,
+    ditherers: Vec<Ditherer>,
+
+    release_coefficient: f32,
+    slow_release_coefficient: f32,
+    sustain_coefficient: f32,
+    margin_gain: f32,
+
+    // Scratch (allocated in prepare).
+    /// Processed input, then delayed, then limited.
+    audio: Vec<Vec<f32>>,
+    /// Sanitised input for the bypass path.
+    dry: Vec<Vec<f32>>,
+    /// True-peak envelope of the processed input.
+    peaks: Vec<Vec<f32>>,
+    /// Required gain, then the envelope gain.
+    gains: Vec<Vec<f32>>,
+    input_gain_ramp: Vec<f32>,
+    ceiling: Vec<f32>,
+    unity: Vec<f32>,
+    bypass: Vec<f32>,
+    upsampled: Vec<f32>,
+    block_min_gain: f32,
 }
 
 impl LookaheadLimiter {
@@ -27,25 +268,355 @@ impl LookaheadLimiter {
 
     /// Deepest gain reduction applied during the last processed block, dB (≥ 0).
     pub fn block_gain_reduction_db(&self) -> f32 {
-        0.0
+        (-gain_to_db(self.block_min_gain as f64)).max(0.0) as f32
     }
 
-    /// Latency the given settings would have at `sample_rate_hz`, in samples (for reporting before processing).
+    /// Latency the given settings have at `sample_rate_hz`, in samples.
     pub fn latency_samples_for(settings: &LimiterSettings, sample_rate_hz: f64) -> u32 {
-        let _ = (settings, sample_rate_hz);
-        0
+        timing(settings, sample_rate_hz).latency as u32
+    }
+
+    /// Recomputes everything that depends on the settings (top of a block only).
+    fn apply_settings(&mut self) {
+        let s = self.settings;
+        if self.applied == Some(s) {
+            return;
+        }
+        let fs = self.sample_rate_hz;
+        let shape = style_shape(s.style);
+        let new_timing = timing(&s, fs);
+        if self.timing != Some(new_timing) {
+            for env in &mut self.envelopes {
+                env.hold.set_window(new_timing.hold_window);
+                if env.first_average.length() != new_timing.box_lengths.0
+                    || env.second_average.length() != new_timing.box_lengths.1
+                {
+                    let g = env.release_state;
+                    env.first_average.reset_to(new_timing.box_lengths.0, g);
+                    env.second_average.reset_to(new_timing.box_lengths.1, g);
+                }
+            }
+            self.audio_delay.set_delay_samples(new_timing.audio_delay);
+            self.gain_delay.set_delay_samples(new_timing.gain_delay);
+            self.unity_delay.set_delay_samples(new_timing.latency);
+            self.dry_delay.set_delay_samples(new_timing.latency);
+            self.timing = Some(new_timing);
+        }
+        if self.applied.map(|a| a.oversampling) != Some(s.oversampling) {
+            // The newly selected filters start from silence.
+            for per_channel in &mut self.oversamplers {
+                for os in per_channel.iter_mut() {
+                    os.reset();
+                }
+            }
+        }
+        let release_samples =
+            (s.release_ms as f64).clamp(1.0, 1000.0) * 0.001 * fs * shape.release_scale;
+        self.release_coefficient = (1.0 - (-1.0 / release_samples).exp()) as f32;
+        let stretch = if s.auto_release {
+            shape.auto_release_stretch
+        } else {
+            1.0
+        };
+        self.slow_release_coefficient = (1.0 - (-1.0 / (release_samples * stretch)).exp()) as f32;
+        self.sustain_coefficient = (1.0 - (-1.0 / (SUSTAIN_TIME_MS * 0.001 * fs)).exp()) as f32;
+        self.margin_gain = db_to_gain(-(detector_margin_db(fs) + shape.extra_margin_db)) as f32;
+        self.input_gain
+            .set_target(db_to_gain((s.input_gain_db as f64).clamp(0.0, 24.0)));
+        self.ceiling_gain
+            .set_target(db_to_gain((s.ceiling_dbtp as f64).clamp(-12.0, 0.0)));
+        self.bypass_mix.set_target(if s.bypass { 1.0 } else { 0.0 });
+        if self.applied.map(|a| a.dither) != Some(s.dither) {
+            for (ch, d) in self.ditherers.iter_mut().enumerate() {
+                *d = Ditherer::new(
+                    s.dither.bits().unwrap_or(24),
+                    s.dither == Dither::Bits16Shaped,
+                    0x5eed + ch as u64,
+                );
+            }
+        }
+        self.applied = Some(s);
+    }
+
+    fn process_chunk(&mut self, io: &mut [&mut [f32]], n: usize) {
+        let channels = self.channels.min(io.len());
+        let s = self.settings;
+        let factor = s.oversampling.factor();
+
+        // Per-sample parameter ramps; the unity compensation follows the input gain.
+        for i in 0..n {
+            self.ceiling[i] = self.ceiling_gain.next_value() as f32 * self.margin_gain;
+            let g = self.input_gain.next_value() as f32;
+            self.input_gain_ramp[i] = g;
+            self.unity[i] = 1.0 / g;
+            self.bypass[i] = self.bypass_mix.next_value() as f32;
+        }
+        // Sanitise (NaN/Inf become silence), keep the dry input, apply input gain and DC filter.
+        for ch in 0..channels {
+            let dry = &mut self.dry[ch][..n];
+            for (d, &x) in dry.iter_mut().zip(&io[ch][..n]) {
+                *d = if x.is_finite() { x } else { 0.0 };
+            }
+            let audio = &mut self.audio[ch][..n];
+            for ((a, &d), &g) in audio
+                .iter_mut()
+                .zip(dry.iter())
+                .zip(&self.input_gain_ramp[..n])
+            {
+                *a = d * g;
+            }
+            if s.dc_filter {
+                for a in audio.iter_mut() {
+                    *a = self.dc_blockers[ch].tick(*a);
+                }
+            }
+            self.detector
+                .interpolated_peaks(ch, &self.audio[ch][..n], &mut self.peaks[ch][..n]);
+        }
+        self.ceiling_delay
+            .process_channel(0, &mut self.ceiling[..n]);
+        self.ceiling_delay.advance(n);
+
+        // Required gain per channel, moved towards the most-limited channel by the stereo link.
+        let link = (s.stereo_link_percent / 100.0).clamp(0.0, 1.0);
+        for i in 0..n {
+            let ceiling = self.ceiling[i];
+            let mut linked = 1.0f32;
+            for ch in 0..channels {
+                let g = limit_gain(self.peaks[ch][i], ceiling);
+                self.gains[ch][i] = g;
+                linked = linked.min(g);
+            }
+            for ch in 0..channels {
+                let g = self.gains[ch][i];
+                self.gains[ch][i] = g + link * (linked - g);
+            }
+        }
+        // Envelope per channel: hold, release (stretched after sustained limiting), attack averages.
+        let (fast, slow, sustain_k) = (
+            self.release_coefficient,
+            self.slow_release_coefficient,
+            self.sustain_coefficient,
+        );
+        let mut block_min = self.block_min_gain;
+        for ch in 0..channels {
+            let env = &mut self.envelopes[ch];
+            for g in &mut self.gains[ch][..n] {
+                let held = env.hold.push(*g);
+                let limiting = if held < 0.989 { 1.0 } else { 0.0 };
+                env.sustain += sustain_k * (limiting - env.sustain);
+                let k = fast + env.sustain * (slow - fast);
+                env.release_state = if held < env.release_state {
+                    held
+                } else {
+                    env.release_state + k * (held - env.release_state)
+                };
+                *g = env
+                    .second_average
+                    .push(env.first_average.push(env.release_state))
+                    .min(1.0);
+                block_min = block_min.min(*g);
+            }
+        }
+        self.block_min_gain = block_min;
+
+        // Delay the processed input and apply the gain, at the host rate or oversampled.
+        for ch in 0..channels {
+            self.audio_delay
+                .process_channel(ch, &mut self.audio[ch][..n]);
+        }
+        self.audio_delay.advance(n);
+        for ch in 0..channels {
+            self.gain_delay
+                .process_channel(ch, &mut self.gains[ch][..n]);
+        }
+        self.gain_delay.advance(n);
+        if factor == 1 {
+            for ch in 0..channels {
+                for (a, &g) in self.audio[ch][..n].iter_mut().zip(&self.gains[ch][..n]) {
+                    *a *= g;
+                }
+            }
+        } else {
+            let index = factor.trailing_zeros() as usize - 1;
+            for ch in 0..channels {
+                let os = &mut self.oversamplers[ch][index];
+                let up = &mut self.upsampled[..n * factor];
+                os.upsample(ch, &self.audio[ch][..n], up);
+                // Linear interpolation of the gain between host samples.
+                let env = &mut self.envelopes[ch];
+                let mut previous = env.last_applied_gain;
+                for (frame, &g) in up.chunks_exact_mut(factor).zip(&self.gains[ch][..n]) {
+                    let step = (g - previous) / factor as f32;
+                    for (p, u) in frame.iter_mut().enumerate() {
+                        *u *= previous + step * (p + 1) as f32;
+                    }
+                    previous = g;
+                }
+                env.last_applied_gain = previous;
+                os.downsample(ch, up, &mut self.audio[ch][..n]);
+            }
+        }
+        // Unity gain, latency-compensated bypass crossfade, dither.
+        self.unity_delay.process_channel(0, &mut self.unity[..n]);
+        self.unity_delay.advance(n);
+        for ch in 0..channels {
+            self.dry_delay.process_channel(ch, &mut self.dry[ch][..n]);
+        }
+        self.dry_delay.advance(n);
+        for ch in 0..channels {
+            let out = &mut io[ch][..n];
+            for i in 0..n {
+                let mut w = self.audio[ch][i];
+                if s.unity_gain {
+                    w *= self.unity[i];
+                }
+                let b = self.bypass[i];
+                let mut y = if b == 0.0 {
+                    w
+                } else if b == 1.0 {
+                    self.dry[ch][i]
+                } else {
+                    w + b * (self.dry[ch][i] - w)
+                };
+                if s.dither != Dither::Off {
+                    y = self.ditherers[ch].quantize(y);
+                }
+                out[i] = y;
+            }
+        }
     }
 }
 
 impl Processor for LookaheadLimiter {
     fn prepare(&mut self, spec: &ProcessSpec) {
-        let _ = spec;
+        let fs = spec.sample_rate_hz;
+        let channels = spec.channels.clamp(1, MAX_CHANNELS);
+        self.sample_rate_hz = fs;
+        self.channels = channels;
+        self.max_block_frames = spec.max_block_frames.max(1);
+        let max_lookahead = (MAX_LOOKAHEAD_MS * 0.001 * fs).ceil() as usize + 1;
+        let max_span = max_lookahead + 2 * OVERSAMPLED_GUARD_SAMPLES + 2;
+        let max_hold = ((MAX_HOLD_MS * 0.001 * fs).ceil() as usize).max(max_span);
+        let max_latency = max_lookahead
+            + DETECTOR_DELAY_SAMPLES
+            + OVERSAMPLED_GUARD_SAMPLES
+            + ROUND_TRIP_LATENCY_SAMPLES;
+
+        self.input_gain = LinearSmoother::new(PARAMETER_RAMP_MS, 1.0);
+        self.input_gain.prepare(fs);
+        self.ceiling_gain = LinearSmoother::new(PARAMETER_RAMP_MS, 1.0);
+        self.ceiling_gain.prepare(fs);
+        self.bypass_mix = LinearSmoother::new(BYPASS_RAMP_MS, 0.0);
+        self.bypass_mix.prepare(fs);
+        self.dc_blockers = vec![DcBlocker::new(DC_CUTOFF_HZ, fs); channels];
+        self.detector = TruePeakDetector::with_filter(SIDECHAIN_FACTOR, SIDECHAIN_TAPS_PER_PHASE);
+        self.detector
+            .prepare(&ProcessSpec::new(fs, CHUNK, channels));
+        self.ceiling_delay = DelayLine::new(DETECTOR_DELAY_SAMPLES);
+        self.ceiling_delay.prepare(&ProcessSpec::new(fs, CHUNK, 1));
+        self.ceiling_delay.set_delay_samples(DETECTOR_DELAY_SAMPLES);
+        self.envelopes = (0..channels)
+            .map(|_| ChannelEnvelope {
+                hold: SlidingMinimum::with_capacity(max_hold),
+                release_state: 1.0,
+                first_average: BoxAverage::with_capacity(max_span),
+                second_average: BoxAverage::with_capacity(max_span),
+                sustain: 0.0,
+                last_applied_gain: 1.0,
+            })
+            .collect();
+        self.audio_delay = DelayLine::new(max_latency);
+        self.audio_delay
+            .prepare(&ProcessSpec::new(fs, CHUNK, channels));
+        self.gain_delay = DelayLine::new(max_lookahead + ONE_WAY_LATENCY_SAMPLES);
+        self.gain_delay
+            .prepare(&ProcessSpec::new(fs, CHUNK, channels));
+        self.unity_delay = DelayLine::new(max_latency);
+        self.unity_delay.prepare(&ProcessSpec::new(fs, CHUNK, 1));
+        self.dry_delay = DelayLine::new(max_latency);
+        self.dry_delay
+            .prepare(&ProcessSpec::new(fs, CHUNK, channels));
+        self.oversamplers = (0..channels)
+            .map(|_| {
+                [2, 4, 8, 16]
+                    .into_iter()
+                    .map(|f| Oversampler::new(f, channels, CHUNK))
+                    .collect()
+            })
+            .collect();
+        self.ditherers = vec![Ditherer::new(24, false, 0); channels];
+        self.audio = vec![vec![0.0; CHUNK]; channels];
+        self.input_gain_ramp = vec![0.0; CHUNK];
+        self.dry = vec![vec![0.0; CHUNK]; channels];
+        self.peaks = vec![vec![0.0; CHUNK]; channels];
+        self.gains = vec![vec![0.0; CHUNK]; channels];
+        self.ceiling = vec![0.0; CHUNK];
+        self.unity = vec![0.0; CHUNK];
+        self.bypass = vec![0.0; CHUNK];
+        self.upsampled = vec![0.0; CHUNK * 16];
+        self.applied = None;
+        self.timing = None;
+        self.apply_settings();
+        self.reset();
     }
-    fn reset(&mut self) {}
+
+    fn reset(&mut self) {
+        let s = self.settings;
+        self.input_gain
+            .reset(db_to_gain((s.input_gain_db as f64).clamp(0.0, 24.0)));
+        self.ceiling_gain
+            .reset(db_to_gain((s.ceiling_dbtp as f64).clamp(-12.0, 0.0)));
+        self.bypass_mix.reset(if s.bypass { 1.0 } else { 0.0 });
+        for d in &mut self.dc_blockers {
+            d.reset();
+        }
+        self.detector.reset();
+        self.ceiling_delay.reset();
+        for env in &mut self.envelopes {
+            env.hold.reset();
+            env.release_state = 1.0;
+            env.first_average.reset_to(env.first_average.length(), 1.0);
+            env.second_average
+                .reset_to(env.second_average.length(), 1.0);
+            env.sustain = 0.0;
+            env.last_applied_gain = 1.0;
+        }
+        for line in [
+            &mut self.audio_delay,
+            &mut self.gain_delay,
+            &mut self.unity_delay,
+            &mut self.dry_delay,
+        ] {
+            line.reset();
+        }
+        for os in self.oversamplers.iter_mut().flatten() {
+            os.reset();
+        }
+        for d in &mut self.ditherers {
+            d.reset();
+        }
+        self.block_min_gain = 1.0;
+    }
+
     fn latency_samples(&self) -> u32 {
-        0
+        timing(&self.settings, self.sample_rate_hz).latency as u32
     }
+
     fn process(&mut self, channels: &mut [&mut [f32]]) {
-        let _ = channels;
+        self.apply_settings();
+        self.block_min_gain = 1.0;
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut start = 0;
+        while start < frames {
+            let n = (frames - start).min(CHUNK);
+            let mut views: [&mut [f32]; MAX_CHANNELS] = Default::default();
+            let count = channels.len().min(MAX_CHANNELS);
+            for (v, c) in views.iter_mut().zip(channels.iter_mut()) {
+                *v = &mut c[start..start + n];
+            }
+            self.process_chunk(&mut views[..count], n);
+            start += n;
+        }
     }
 }

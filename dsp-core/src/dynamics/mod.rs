@@ -1,5 +1,7 @@
 //! Dynamics: gain computers, envelopes and the processors built from them.
 
+pub mod envelope;
+pub mod gain_computer;
 pub mod limiter;
 pub mod settings;
 

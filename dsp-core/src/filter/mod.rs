@@ -1,7 +1,9 @@
 //! Filters: biquads designed in `f64`, and the BS.1770 K-weighting built from them.
 
 pub mod biquad;
+pub mod dc_blocker;
 pub mod k_weighting;
+pub mod oversampling;
 
 pub use biquad::{BiquadCoefficients, BiquadState};
 pub use k_weighting::KWeighting;

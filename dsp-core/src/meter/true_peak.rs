@@ -10,7 +10,7 @@
 
 use crate::processor::{ProcessSpec, Processor};
 
-/// Taps of the interpolator per output phase.
+/// Taps of the meter's interpolator per output phase.
 pub const TAPS_PER_PHASE: usize = 16;
 /// Kaiser window shape of the interpolator prototype.
 const KAISER_BETA: f64 = 5.0;
@@ -43,10 +43,10 @@ fn bessel_i0(x: f64) -> f64 {
     sum
 }
 
-/// Designs the polyphase interpolator: `factor` phases of [`TAPS_PER_PHASE`] taps, phase-major,
+/// Designs the polyphase interpolator: `factor` phases of `taps_per_phase` taps, phase-major,
 /// each phase's taps in the order they multiply the oldest..newest input of its window.
-pub fn design_interpolator(factor: usize) -> Vec<f32> {
-    let taps = factor * TAPS_PER_PHASE;
+pub fn design_interpolator(factor: usize, taps_per_phase: usize) -> Vec<f32> {
+    let taps = factor * taps_per_phase;
     let centre = (taps - 1) as f64 / 2.0;
     let i0_beta = bessel_i0(KAISER_BETA);
     let prototype: Vec<f64> = (0..taps)
@@ -65,10 +65,10 @@ pub fn design_interpolator(factor: usize) -> Vec<f32> {
     let mut phases = vec![0.0f32; taps];
     for p in 0..factor {
         // Prototype tap n = t·factor + p belongs to phase p; normalise each phase to unity DC gain.
-        let sum: f64 = (0..TAPS_PER_PHASE).map(|t| prototype[t * factor + p]).sum();
-        for t in 0..TAPS_PER_PHASE {
+        let sum: f64 = (0..taps_per_phase).map(|t| prototype[t * factor + p]).sum();
+        for t in 0..taps_per_phase {
             // Convolution: the newest input meets the lowest tap index, so store taps reversed.
-            phases[p * TAPS_PER_PHASE + (TAPS_PER_PHASE - 1 - t)] =
+            phases[p * taps_per_phase + (taps_per_phase - 1 - t)] =
                 (prototype[t * factor + p] / sum) as f32;
         }
     }
@@ -85,24 +85,18 @@ pub fn peak_abs(xs: &[f32]) -> f32 {
     )
 }
 
-/// Whether the running CPU supports AVX2 (checked once, in `prepare`).
-fn cpu_has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 /// For each of the `out.len()` inputs at the end of `window`, raises `out` to the largest absolute
-/// interpolated value of any phase. Plain multiply-add (no FMA), so both builds give identical results.
-#[inline(always)]
-fn interpolate_max_abs_body(phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) {
+/// interpolated value of any phase (vectorised across inputs, plain multiply-add).
+#[inline]
+fn interpolate_max_abs(
+    taps: usize,
+    phases: &[f32],
+    window: &[f32],
+    acc: &mut [f32],
+    out: &mut [f32],
+) {
     let n = out.len();
-    for phase in phases.chunks_exact(TAPS_PER_PHASE) {
+    for phase in phases.chunks_exact(taps) {
         acc.fill(0.0);
         for (t, &h) in phase.iter().enumerate() {
             for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
@@ -115,33 +109,10 @@ fn interpolate_max_abs_body(phases: &[f32], window: &[f32], acc: &mut [f32], out
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn interpolate_max_abs_avx2(phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) {
-    interpolate_max_abs_body(phases, window, acc, out)
-}
-
-/// Runs the interpolation kernel, in its AVX2 build when `use_avx2` (set only after runtime detection).
-fn interpolate_max_abs(
-    use_avx2: bool,
-    phases: &[f32],
-    window: &[f32],
-    acc: &mut [f32],
-    out: &mut [f32],
-) {
-    #[cfg(target_arch = "x86_64")]
-    if use_avx2 {
-        // SAFETY: `use_avx2` is true only when `is_x86_feature_detected!("avx2")` said so.
-        return unsafe { interpolate_max_abs_avx2(phases, window, acc, out) };
-    }
-    let _ = use_avx2;
-    interpolate_max_abs_body(phases, window, acc, out)
-}
-
-/// Per-channel interpolation state: the last `TAPS_PER_PHASE - 1` inputs followed by a work area.
+/// Per-channel interpolation state: the last `taps - 1` inputs followed by a work area.
 #[derive(Debug, Clone)]
 struct ChannelHistory {
-    /// `TAPS_PER_PHASE - 1` history samples then up to [`CHUNK_FRAMES`] new ones.
+    /// `taps - 1` history samples then up to [`CHUNK_FRAMES`] new ones.
     window: Vec<f32>,
     /// Highest absolute value (sample or interpolated) since reset.
     peak_gain: f32,
@@ -150,10 +121,14 @@ struct ChannelHistory {
 /// Oversampling true-peak detector for any number of channels.
 #[derive(Debug, Clone, Default)]
 pub struct TruePeakDetector {
+    /// Factor forced by [`TruePeakDetector::with_filter`], else chosen from the rate.
+    fixed_factor: Option<usize>,
+    /// Taps per phase forced by [`TruePeakDetector::with_filter`], else [`TAPS_PER_PHASE`].
+    fixed_taps: Option<usize>,
     factor: usize,
     phases: Vec<f32>,
-    /// Whether the CPU runs the 8-lane (AVX2) build of the interpolation kernel; results are identical either way.
-    use_avx2: bool,
+    /// Taps per phase.
+    taps: usize,
     /// Largest sum of absolute taps over the phases: no interpolated value exceeds it times the window's peak.
     phase_gain_bound: f32,
     channels: Vec<ChannelHistory>,
@@ -167,6 +142,16 @@ impl TruePeakDetector {
         Self::default()
     }
 
+    /// Creates a detector that always interpolates by `factor` (≥ 2) with `taps_per_phase` taps
+    /// (even, ≥ 4), whatever the rate; the limiter's sidechain uses a longer filter than the meter.
+    pub fn with_filter(factor: usize, taps_per_phase: usize) -> Self {
+        Self {
+            fixed_factor: Some(factor.max(2)),
+            fixed_taps: Some(taps_per_phase.max(4) & !1),
+            ..Self::default()
+        }
+    }
+
     /// Oversampling factor in use (after prepare).
     pub fn factor(&self) -> usize {
         self.factor
@@ -178,7 +163,7 @@ impl TruePeakDetector {
     /// `input` and `peaks` have equal length (any length); updates the channel's running peak.
     pub fn interpolated_peaks(&mut self, channel: usize, input: &[f32], peaks: &mut [f32]) {
         debug_assert_eq!(input.len(), peaks.len());
-        let history = TAPS_PER_PHASE - 1;
+        let history = self.taps - 1;
         let state = &mut self.channels[channel];
         let mut running = state.peak_gain;
         for (in_chunk, out_chunk) in input
@@ -191,12 +176,12 @@ impl TruePeakDetector {
             }
             let window = &state.window[..history + n];
             // Start from the (delayed) sample values themselves: a true peak is never below the sample peak.
-            let delay = TAPS_PER_PHASE / 2;
+            let delay = self.taps / 2;
             for (o, &x) in out_chunk.iter_mut().zip(&window[delay - 1..delay - 1 + n]) {
                 *o = x.abs();
             }
             interpolate_max_abs(
-                self.use_avx2,
+                self.taps,
                 &self.phases,
                 window,
                 &mut self.scratch[..n],
@@ -216,7 +201,7 @@ impl TruePeakDetector {
     /// times the interpolator's gain bound is lower) skip the interpolation; the result is identical.
     pub fn measure(&mut self, channels: &[&[f32]]) {
         let mut envelope = std::mem::take(&mut self.envelope);
-        let history = TAPS_PER_PHASE - 1;
+        let history = self.taps - 1;
         for (ch, input) in channels.iter().enumerate().take(self.channels.len()) {
             for in_chunk in input.chunks(SKIP_CHECK_FRAMES) {
                 let state = &mut self.channels[ch];
@@ -268,18 +253,20 @@ impl TruePeakDetector {
 
 impl Processor for TruePeakDetector {
     fn prepare(&mut self, spec: &ProcessSpec) {
-        self.factor = oversampling_factor_for_rate(spec.sample_rate_hz);
-        self.phases = design_interpolator(self.factor);
-        self.use_avx2 = cpu_has_avx2();
+        self.factor = self
+            .fixed_factor
+            .unwrap_or_else(|| oversampling_factor_for_rate(spec.sample_rate_hz));
+        self.taps = self.fixed_taps.unwrap_or(TAPS_PER_PHASE);
+        self.phases = design_interpolator(self.factor, self.taps);
         self.phase_gain_bound = self
             .phases
-            .chunks_exact(TAPS_PER_PHASE)
+            .chunks_exact(self.taps)
             .map(|p| p.iter().map(|h| h.abs()).sum::<f32>())
             .fold(1.0, f32::max)
             * 1.0001;
         self.channels = vec![
             ChannelHistory {
-                window: vec![0.0; TAPS_PER_PHASE - 1 + CHUNK_FRAMES],
+                window: vec![0.0; self.taps - 1 + CHUNK_FRAMES],
                 peak_gain: 0.0,
             };
             spec.channels
@@ -297,7 +284,7 @@ impl Processor for TruePeakDetector {
 
     /// The interpolated envelope lags the input by half the interpolator length.
     fn latency_samples(&self) -> u32 {
-        (TAPS_PER_PHASE / 2) as u32
+        (self.taps / 2) as u32
     }
 
     /// Measures the block; the audio is left untouched.
@@ -372,7 +359,7 @@ mod tests {
     #[test]
     fn phases_have_unity_dc_gain() {
         for factor in [4, 8] {
-            for phase in design_interpolator(factor).chunks(TAPS_PER_PHASE) {
+            for phase in design_interpolator(factor, TAPS_PER_PHASE).chunks(TAPS_PER_PHASE) {
                 let sum: f32 = phase.iter().sum();
                 assert!((sum - 1.0).abs() < 1e-5);
             }
