@@ -35,6 +35,13 @@ impl DelayLine {
         self.max_delay_samples
     }
 
+    /// Fills the whole history with `value`, as if `value` had been the input forever.
+    pub fn fill(&mut self, value: f32) {
+        for b in &mut self.buffers {
+            b.fill(value);
+        }
+    }
+
     /// Delays one channel in place: writes `io` into the line and replaces it with the delayed signal.
     ///
     /// Call it for every channel with blocks of the same length, then [`advance`](Self::advance) once.

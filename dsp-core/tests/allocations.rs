@@ -87,3 +87,34 @@ fn true_peak_detector_is_allocation_free_after_prepare() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn limiter_is_allocation_free_after_prepare_even_when_settings_change() {
+    use dsp_core::dynamics::{
+        Dither, LimiterSettings, LimiterStyle, LookaheadLimiter, Oversampling,
+    };
+    let mut limiter = LookaheadLimiter::new();
+    limiter.prepare(&ProcessSpec::new(48_000.0, 1024, 2));
+    let mut a: Vec<f32> = (0..1024).map(|i| (i as f32 * 0.05).sin() * 3.0).collect();
+    let mut b = a.clone();
+    let n = count_allocations(|| {
+        for (k, oversampling) in Oversampling::ALL.into_iter().enumerate() {
+            let settings = LimiterSettings {
+                oversampling,
+                style: LimiterStyle::ALL[k % 4],
+                dither: Dither::ALL[k % 4],
+                lookahead_ms: 0.5 + k as f32 * 2.0,
+                bypass: k == 3,
+                dc_filter: true,
+                unity_gain: true,
+                ..LimiterSettings::default()
+            };
+            limiter.set_settings(&settings);
+            for block in [1usize, 37, 1024] {
+                limiter.process(&mut [&mut a[..block], &mut b[..block]]);
+            }
+        }
+        limiter.reset();
+    });
+    assert_eq!(n, 0);
+}

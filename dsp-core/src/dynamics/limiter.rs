@@ -56,6 +56,8 @@ const DC_CUTOFF_HZ: f64 = 5.0;
 const SUSTAIN_TIME_MS: f64 = 400.0;
 /// Processing chunk (bounds the scratch buffers; blocks are processed in chunks of this size).
 const CHUNK: usize = 256;
+/// Largest input magnitude accepted (+120 dBFS); anything beyond is clamped.
+const MAX_INPUT: f32 = 1e6;
 /// Most channels the limiter handles.
 const MAX_CHANNELS: usize = 8;
 
@@ -228,6 +230,8 @@ pub struct LookaheadLimiter {
     oversamplers: Vec<Vec<Oversampler>>,
     ditherers: Vec<Ditherer>,
 
+    /// Whether the last chunk ran one envelope for all channels (100 % link).
+    envelopes_shared: bool,
     release_coefficient: f32,
     slow_release_coefficient: f32,
     sustain_coefficient: f32,
@@ -351,11 +355,24 @@ impl LookaheadLimiter {
             self.unity[i] = 1.0 / g;
             self.bypass[i] = self.bypass_mix.next_value() as f32;
         }
+        // The ceiling is delayed like the sidechain, so each requirement meets the ceiling of its sample.
+        self.ceiling_delay
+            .process_channel(0, &mut self.ceiling[..n]);
+        self.ceiling_delay.advance(n);
+        let lowest_ceiling = self.ceiling[..n]
+            .iter()
+            .fold(f32::INFINITY, |m, &c| m.min(c));
         // Sanitise (NaN/Inf become silence), keep the dry input, apply input gain and DC filter.
-        for ch in 0..channels {
+        for (ch, input) in io.iter().enumerate().take(channels) {
             let dry = &mut self.dry[ch][..n];
-            for (d, &x) in dry.iter_mut().zip(&io[ch][..n]) {
-                *d = if x.is_finite() { x } else { 0.0 };
+            for (d, &x) in dry.iter_mut().zip(&input[..n]) {
+                // NaN/Inf become silence; absurd magnitudes (beyond +120 dBFS) are clamped so the
+                // filters cannot overflow.
+                *d = if x.is_finite() {
+                    x.clamp(-MAX_INPUT, MAX_INPUT)
+                } else {
+                    0.0
+                };
             }
             let audio = &mut self.audio[ch][..n];
             for ((a, &d), &g) in audio
@@ -370,12 +387,14 @@ impl LookaheadLimiter {
                     *a = self.dc_blockers[ch].tick(*a);
                 }
             }
-            self.detector
-                .interpolated_peaks(ch, &self.audio[ch][..n], &mut self.peaks[ch][..n]);
+            // Only where a peak can cross the lowest ceiling of this chunk is interpolation needed.
+            self.detector.interpolated_peaks_above(
+                ch,
+                &self.audio[ch][..n],
+                &mut self.peaks[ch][..n],
+                lowest_ceiling,
+            );
         }
-        self.ceiling_delay
-            .process_channel(0, &mut self.ceiling[..n]);
-        self.ceiling_delay.advance(n);
 
         // Required gain per channel, moved towards the most-limited channel by the stereo link.
         let link = (s.stereo_link_percent / 100.0).clamp(0.0, 1.0);
@@ -399,7 +418,17 @@ impl LookaheadLimiter {
             self.sustain_coefficient,
         );
         let mut block_min = self.block_min_gain;
-        for ch in 0..channels {
+        // Fully linked channels share one requirement, so one envelope serves them all.
+        let shared = link >= 1.0 && channels > 1;
+        if self.envelopes_shared && !shared {
+            let (first, rest) = self.envelopes.split_at_mut(1);
+            for env in rest {
+                env.clone_from(&first[0]);
+            }
+        }
+        self.envelopes_shared = shared;
+        let envelope_channels = if shared { 1 } else { channels };
+        for ch in 0..envelope_channels {
             let env = &mut self.envelopes[ch];
             for g in &mut self.gains[ch][..n] {
                 let held = env.hold.push(*g);
@@ -416,6 +445,16 @@ impl LookaheadLimiter {
                     .push(env.first_average.push(env.release_state))
                     .min(1.0);
                 block_min = block_min.min(*g);
+            }
+        }
+        if shared {
+            let (first, rest) = self.gains.split_at_mut(1);
+            for g in rest.iter_mut().take(channels - 1) {
+                g[..n].copy_from_slice(&first[0][..n]);
+            }
+            let last = self.envelopes[0].last_applied_gain;
+            for env in self.envelopes.iter_mut().take(channels).skip(1) {
+                env.last_applied_gain = last;
             }
         }
         self.block_min_gain = block_min;
@@ -464,25 +503,26 @@ impl LookaheadLimiter {
             self.dry_delay.process_channel(ch, &mut self.dry[ch][..n]);
         }
         self.dry_delay.advance(n);
-        for ch in 0..channels {
-            let out = &mut io[ch][..n];
-            for i in 0..n {
-                let mut w = self.audio[ch][i];
-                if s.unity_gain {
-                    w *= self.unity[i];
-                }
+        for (ch, out) in io.iter_mut().enumerate().take(channels) {
+            let (wet, dry) = (&self.audio[ch][..n], &self.dry[ch][..n]);
+            for (i, o) in out[..n].iter_mut().enumerate() {
+                let w = if s.unity_gain {
+                    wet[i] * self.unity[i]
+                } else {
+                    wet[i]
+                };
                 let b = self.bypass[i];
                 let mut y = if b == 0.0 {
                     w
                 } else if b == 1.0 {
-                    self.dry[ch][i]
+                    dry[i]
                 } else {
-                    w + b * (self.dry[ch][i] - w)
+                    w + b * (dry[i] - w)
                 };
                 if s.dither != Dither::Off {
                     y = self.ditherers[ch].quantize(y);
                 }
-                out[i] = y;
+                *o = y;
             }
         }
     }
@@ -497,7 +537,7 @@ impl Processor for LookaheadLimiter {
         self.max_block_frames = spec.max_block_frames.max(1);
         let max_lookahead = (MAX_LOOKAHEAD_MS * 0.001 * fs).ceil() as usize + 1;
         let max_span = max_lookahead + 2 * OVERSAMPLED_GUARD_SAMPLES + 2;
-        let max_hold = ((MAX_HOLD_MS * 0.001 * fs).ceil() as usize).max(max_span);
+        let max_hold = ((MAX_HOLD_MS * 0.001 * fs).ceil() as usize).max(max_span) + 1;
         let max_latency = max_lookahead
             + DETECTOR_DELAY_SAMPLES
             + OVERSAMPLED_GUARD_SAMPLES
@@ -590,6 +630,11 @@ impl Processor for LookaheadLimiter {
         ] {
             line.reset();
         }
+        // Delayed control signals start at their steady values, not at zero.
+        self.ceiling_delay
+            .fill(self.ceiling_gain.value() as f32 * self.margin_gain);
+        self.unity_delay
+            .fill((1.0 / self.input_gain.value()) as f32);
         for os in self.oversamplers.iter_mut().flatten() {
             os.reset();
         }
@@ -597,6 +642,7 @@ impl Processor for LookaheadLimiter {
             d.reset();
         }
         self.block_min_gain = 1.0;
+        self.envelopes_shared = false;
     }
 
     fn latency_samples(&self) -> u32 {

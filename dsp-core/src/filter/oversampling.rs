@@ -118,7 +118,19 @@ impl Oversampler {
         let history = TAPS_PER_PHASE - 1;
         let window = &mut self.up_history[channel];
         window[history..history + n].copy_from_slice(input);
-        for (p, phase) in self.up_phases.chunks_exact(TAPS_PER_PHASE).enumerate() {
+        // Phase 0 of a Nyquist (windowed-sinc) interpolator is a pure 16-sample delay.
+        for (i, &x) in window[ONE_WAY_LATENCY_SAMPLES..ONE_WAY_LATENCY_SAMPLES + n]
+            .iter()
+            .enumerate()
+        {
+            output[i * self.factor] = x;
+        }
+        for (p, phase) in self
+            .up_phases
+            .chunks_exact(TAPS_PER_PHASE)
+            .enumerate()
+            .skip(1)
+        {
             let acc = &mut self.scratch[..n];
             acc.fill(0.0);
             for (t, &h) in phase.iter().enumerate() {

@@ -162,8 +162,25 @@ impl TruePeakDetector {
     ///
     /// `input` and `peaks` have equal length (any length); updates the channel's running peak.
     pub fn interpolated_peaks(&mut self, channel: usize, input: &[f32], peaks: &mut [f32]) {
+        self.interpolated_peaks_above(channel, input, peaks, -1.0);
+    }
+
+    /// Like [`interpolated_peaks`](Self::interpolated_peaks), but exact only where the result can
+    /// exceed `threshold`: stretches whose sample peak times the interpolator's gain bound stays at
+    /// or below it get their (delayed) sample magnitudes instead, which are also at or below it.
+    /// A limiter only needs to know where a ceiling is crossed, and skips most of the work.
+    pub fn interpolated_peaks_above(
+        &mut self,
+        channel: usize,
+        input: &[f32],
+        peaks: &mut [f32],
+        threshold: f32,
+    ) {
         debug_assert_eq!(input.len(), peaks.len());
-        let history = self.taps - 1;
+        let taps = self.taps;
+        let history = taps - 1;
+        let delay = taps / 2;
+        let bound = self.phase_gain_bound;
         let state = &mut self.channels[channel];
         let mut running = state.peak_gain;
         for (in_chunk, out_chunk) in input
@@ -176,17 +193,25 @@ impl TruePeakDetector {
             }
             let window = &state.window[..history + n];
             // Start from the (delayed) sample values themselves: a true peak is never below the sample peak.
-            let delay = self.taps / 2;
             for (o, &x) in out_chunk.iter_mut().zip(&window[delay - 1..delay - 1 + n]) {
                 *o = x.abs();
             }
-            interpolate_max_abs(
-                self.taps,
-                &self.phases,
-                window,
-                &mut self.scratch[..n],
-                out_chunk,
-            );
+            let mut start = 0;
+            while start < n {
+                let end = (start + SKIP_CHECK_FRAMES).min(n);
+                let region = &window[start..end + history];
+                let provably_below = peak_abs(region) * bound <= threshold;
+                if !provably_below {
+                    interpolate_max_abs(
+                        taps,
+                        &self.phases,
+                        region,
+                        &mut self.scratch[..end - start],
+                        &mut out_chunk[start..end],
+                    );
+                }
+                start = end;
+            }
             for &o in out_chunk.iter() {
                 running = running.max(o);
             }
