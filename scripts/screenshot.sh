@@ -7,8 +7,13 @@
 # Environment:
 #   WAIT_S        seconds to wait after the window appears before capturing (default 3)
 #   SCREEN        Xvfb screen geometry (default 1600x1000x24)
-#   VERNIS_DEMO   seconds of the built-in demo programme to measure at start (default 25;
-#                 set to "" to feed silence); plugins without a demo input ignore it
+#   VERNIS_DEMO   seconds of the built-in demo programme to measure at start (default 25, 20 for
+#                 the limiter so the capture falls in the loud chorus; set to "" to feed silence);
+#                 plugins without a demo input ignore it
+#   VERNIS_DEMO_GAIN_DB
+#                 gain applied to the demo programme, dB (it peaks at -1 dBFS; default 0, and 5 for
+#                 the limiter, which drives it into a few dB of gain reduction at its default
+#                 -1 dBTP ceiling)
 #   PRE_CAPTURE   optional shell snippet run after the wait, before the capture, with $WINDOW set
 #                 to the window id (e.g. 'xdotool mousemove --window $WINDOW 280 24 click 1')
 #   DPI_SCALE     HiDPI scale to emulate (default 1): sets Xft.dpi = 96 * scale with xrdb, which
@@ -57,6 +62,13 @@ fi
 mkdir -p "$(dirname "$out")"
 out_abs=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
+# Per-plugin demo defaults (an explicitly set variable, even empty, wins).
+case $package in
+    limiter)
+        export VERNIS_DEMO=${VERNIS_DEMO-20}
+        export VERNIS_DEMO_GAIN_DB=${VERNIS_DEMO_GAIN_DB-5}
+        ;;
+esac
 export VERNIS_DEMO=${VERNIS_DEMO-25}
 export WAIT_S=${WAIT_S:-3}
 export BIN=$bin TITLE=$title OUT=$out_abs DPI_SCALE=${DPI_SCALE:-1}

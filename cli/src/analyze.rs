@@ -114,11 +114,11 @@ impl Analyzer {
     }
 
     fn push_history(&mut self) {
-        let r = self.meter.reading();
+        // The cheap readings: `reading()` would also scan the histograms for I and LRA.
         self.history.push(HistoryPoint {
             time_s: self.frames as f64 / self.sample_rate_hz,
-            momentary_lufs: r.momentary_lufs,
-            short_term_lufs: r.short_term_lufs,
+            momentary_lufs: self.meter.momentary_lufs(),
+            short_term_lufs: self.meter.short_term_lufs(),
         });
     }
 }
@@ -128,6 +128,16 @@ pub fn analyze_file(
     path: &Path,
     display_name: &str,
     progress: bool,
+) -> Result<Analysis, AudioError> {
+    analyze_file_with(path, display_name, progress, |_, _| {})
+}
+
+/// Like [`analyze_file`], and hands every chunk read (planar, `n` frames) to `on_chunk`.
+pub fn analyze_file_with(
+    path: &Path,
+    display_name: &str,
+    progress: bool,
+    mut on_chunk: impl FnMut(&AudioInfo, &[&[f32]]),
 ) -> Result<Analysis, AudioError> {
     let mut source = AudioSource::open(path)?;
     let info = source.info().clone();
@@ -152,6 +162,7 @@ pub fn analyze_file(
             *view = &ch[..n];
         }
         analyzer.feed(&views[..info.channels]);
+        on_chunk(&info, &views[..info.channels]);
         if let Some(bar) = &bar {
             bar.inc(n as u64);
         }
@@ -171,7 +182,8 @@ pub fn analyze_file(
     })
 }
 
-fn progress_bar(info: &AudioInfo, name: &str, wanted: bool) -> Option<ProgressBar> {
+/// A progress bar over the frames of `info`, when one is `wanted` and the file is long enough.
+pub fn progress_bar(info: &AudioInfo, name: &str, wanted: bool) -> Option<ProgressBar> {
     let total = info.total_frames?;
     let long = total as f64 >= PROGRESS_MIN_DURATION_S * f64::from(info.sample_rate_hz);
     if !(wanted && long) {

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// Channel counts vernis reads: mono to 5.1.
@@ -539,6 +539,271 @@ impl FlacDecoder {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/// Sample formats `vernis render` and `vernis master` write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// WAV, 16-bit integer PCM.
+    #[value(name = "wav16")]
+    Wav16,
+    /// WAV, 24-bit integer PCM (packed in 3 bytes).
+    #[value(name = "wav24")]
+    Wav24,
+    /// WAV, 32-bit IEEE float.
+    #[value(name = "wav32f")]
+    Wav32f,
+}
+
+impl OutputFormat {
+    /// The command-line name (`wav16`, `wav24`, `wav32f`).
+    pub fn key(self) -> &'static str {
+        match self {
+            OutputFormat::Wav16 => "wav16",
+            OutputFormat::Wav24 => "wav24",
+            OutputFormat::Wav32f => "wav32f",
+        }
+    }
+
+    /// Human-readable description, e.g. `WAV, 24-bit integer`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            OutputFormat::Wav16 => "WAV, 16-bit integer",
+            OutputFormat::Wav24 => "WAV, 24-bit integer",
+            OutputFormat::Wav32f => "WAV, 32-bit float",
+        }
+    }
+
+    /// Word length of an integer format; `None` for float.
+    pub fn int_bits(self) -> Option<u32> {
+        match self {
+            OutputFormat::Wav16 => Some(16),
+            OutputFormat::Wav24 => Some(24),
+            OutputFormat::Wav32f => None,
+        }
+    }
+
+    /// Bits per sample as stored in the file.
+    pub fn bits_per_sample(self) -> u16 {
+        match self {
+            OutputFormat::Wav16 => 16,
+            OutputFormat::Wav24 => 24,
+            OutputFormat::Wav32f => 32,
+        }
+    }
+
+    fn bytes(self) -> usize {
+        usize::from(self.bits_per_sample()) / 8
+    }
+
+    /// The format that keeps the input's resolution: 16-bit for integer input of up to 16 bits,
+    /// 24-bit for 17 to 24 bits, 32-bit float for float input and for 32-bit integer input.
+    pub fn matching(info: &AudioInfo) -> Self {
+        match (info.sample_kind, info.bits_per_sample) {
+            (SampleKind::Float, _) => OutputFormat::Wav32f,
+            (SampleKind::Int, 0..=16) => OutputFormat::Wav16,
+            (SampleKind::Int, 17..=24) => OutputFormat::Wav24,
+            (SampleKind::Int, _) => OutputFormat::Wav32f,
+        }
+    }
+
+    /// The [`AudioInfo`] of a file of `frames` frames written in this format.
+    pub fn info(self, sample_rate_hz: u32, channels: usize, frames: u64) -> AudioInfo {
+        AudioInfo {
+            container: Container::Wav,
+            sample_rate_hz,
+            channels,
+            bits_per_sample: self.bits_per_sample(),
+            sample_kind: if self.int_bits().is_some() {
+                SampleKind::Int
+            } else {
+                SampleKind::Float
+            },
+            total_frames: Some(frames),
+        }
+    }
+}
+
+/// Rounds every sample to the grid of a `bits`-bit integer format (`round(x·2^(bits−1))`, clamped
+/// to the integer range), so that the values are exactly those a WAV file of that width holds.
+/// Non-finite samples become 0.
+pub fn quantise_to_grid(samples: &mut [f32], bits: u32) {
+    // Scaling by a power of two is exact in f32, and so is rounding: every grid value is exact.
+    let scale = (1u32 << (bits - 1)) as f32;
+    let inv = 1.0 / scale;
+    for x in samples {
+        let q = (*x * scale).round().clamp(-scale, scale - 1.0) * inv;
+        *x = if q.is_finite() { q } else { 0.0 };
+    }
+}
+
+/// Largest RIFF payload a WAV file can describe (its sizes are 32-bit).
+const WAV_MAX_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
+
+/// Channel mask of WAVE_FORMAT_EXTENSIBLE for the layouts vernis reads.
+fn channel_mask(channels: usize) -> u32 {
+    match channels {
+        1 => 0x4,  // FC
+        2 => 0x3,  // FL FR
+        3 => 0x7,  // FL FR FC
+        4 => 0x33, // FL FR BL BR
+        5 => 0x37, // FL FR FC BL BR
+        6 => 0x3F, // FL FR FC LFE BL BR
+        _ => 0,
+    }
+}
+
+/// Streams planar `f32` audio into a WAV file of an [`OutputFormat`].
+///
+/// 16-bit mono/stereo is written as plain PCM; 24-bit and more than two channels use
+/// WAVE_FORMAT_EXTENSIBLE (as Microsoft asks); float mono/stereo is WAVE_FORMAT_IEEE_FLOAT with a
+/// `fact` chunk. Integer samples are `round(x·2^(bits−1))` clamped to the integer range, so audio
+/// already on that grid (see [`quantise_to_grid`]) is stored exactly. Non-finite samples are written
+/// as 0. The header's sizes are filled in by [`WavSink::finish`].
+pub struct WavSink {
+    writer: io::BufWriter<File>,
+    format: OutputFormat,
+    channels: usize,
+    data_bytes: u64,
+    /// Offset of the `fact` chunk's sample count, when there is one.
+    fact_offset: Option<u64>,
+    /// Offset of the `data` chunk's size field.
+    data_size_offset: u64,
+    scratch: Vec<u8>,
+}
+
+impl WavSink {
+    /// Creates (or truncates) `path` and writes the header.
+    pub fn create(
+        path: &Path,
+        format: OutputFormat,
+        channels: usize,
+        sample_rate_hz: u32,
+    ) -> io::Result<Self> {
+        let file = File::create(path)?;
+        let mut writer = io::BufWriter::with_capacity(1 << 18, file);
+        let bytes = format.bytes();
+        let block_align = (bytes * channels) as u16;
+        let extensible = channels > 2 || format == OutputFormat::Wav24;
+        let is_float = format == OutputFormat::Wav32f;
+
+        let mut fmt = Vec::with_capacity(40);
+        let tag: u16 = if extensible {
+            0xFFFE
+        } else if is_float {
+            3
+        } else {
+            1
+        };
+        fmt.extend_from_slice(&tag.to_le_bytes());
+        fmt.extend_from_slice(&(channels as u16).to_le_bytes());
+        fmt.extend_from_slice(&sample_rate_hz.to_le_bytes());
+        fmt.extend_from_slice(&(sample_rate_hz * u32::from(block_align)).to_le_bytes());
+        fmt.extend_from_slice(&block_align.to_le_bytes());
+        fmt.extend_from_slice(&format.bits_per_sample().to_le_bytes());
+        if extensible {
+            fmt.extend_from_slice(&22u16.to_le_bytes());
+            fmt.extend_from_slice(&format.bits_per_sample().to_le_bytes());
+            fmt.extend_from_slice(&channel_mask(channels).to_le_bytes());
+            let sub_format: u32 = if is_float { 3 } else { 1 };
+            fmt.extend_from_slice(&sub_format.to_le_bytes());
+            fmt.extend_from_slice(&[
+                0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
+            ]);
+        } else if is_float {
+            fmt.extend_from_slice(&0u16.to_le_bytes());
+        }
+
+        let mut header = Vec::with_capacity(80);
+        header.extend_from_slice(b"RIFF");
+        header.extend_from_slice(&0u32.to_le_bytes());
+        header.extend_from_slice(b"WAVE");
+        header.extend_from_slice(b"fmt ");
+        header.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+        header.extend_from_slice(&fmt);
+        let mut fact_offset = None;
+        if is_float {
+            header.extend_from_slice(b"fact");
+            header.extend_from_slice(&4u32.to_le_bytes());
+            fact_offset = Some(header.len() as u64);
+            header.extend_from_slice(&0u32.to_le_bytes());
+        }
+        header.extend_from_slice(b"data");
+        let data_size_offset = header.len() as u64;
+        header.extend_from_slice(&0u32.to_le_bytes());
+        writer.write_all(&header)?;
+        Ok(Self {
+            writer,
+            format,
+            channels,
+            data_bytes: 0,
+            fact_offset,
+            data_size_offset,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Appends one block: one slice per channel, all the same length.
+    pub fn write(&mut self, channels: &[&[f32]]) -> io::Result<()> {
+        debug_assert_eq!(channels.len(), self.channels);
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let bytes = self.format.bytes();
+        let len = frames * bytes * self.channels;
+        if self.data_bytes + len as u64 > WAV_MAX_DATA_BYTES {
+            return Err(io::Error::other(
+                "the output would exceed the 4 GiB size limit of WAV files",
+            ));
+        }
+        self.scratch.resize(len, 0);
+        let stride = bytes * self.channels;
+        for (ch, input) in channels.iter().enumerate() {
+            let offset = ch * bytes;
+            let frames_out = self.scratch[offset..].chunks_mut(stride);
+            match self.format {
+                OutputFormat::Wav16 => {
+                    for (out, &x) in frames_out.zip(&input[..frames]) {
+                        let v = (x * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16;
+                        out[..2].copy_from_slice(&v.to_le_bytes());
+                    }
+                }
+                OutputFormat::Wav24 => {
+                    for (out, &x) in frames_out.zip(&input[..frames]) {
+                        let v = (x * 8_388_608.0).round().clamp(-8_388_608.0, 8_388_607.0) as i32;
+                        out[..3].copy_from_slice(&v.to_le_bytes()[..3]);
+                    }
+                }
+                OutputFormat::Wav32f => {
+                    for (out, &x) in frames_out.zip(&input[..frames]) {
+                        let v = if x.is_finite() { x } else { 0.0 };
+                        out[..4].copy_from_slice(&v.to_le_bytes());
+                    }
+                }
+            }
+        }
+        self.writer.write_all(&self.scratch)?;
+        self.data_bytes += len as u64;
+        Ok(())
+    }
+
+    /// Pads the data chunk to an even length, fills in the header's sizes and flushes.
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.data_bytes % 2 == 1 {
+            self.writer.write_all(&[0])?;
+        }
+        let padded = self.data_bytes + self.data_bytes % 2;
+        let riff_size = self.data_size_offset + 4 + padded - 8;
+        let frames = self.data_bytes / (self.format.bytes() * self.channels) as u64;
+        let mut file = self.writer.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(4))?;
+        file.write_all(&(riff_size as u32).to_le_bytes())?;
+        if let Some(offset) = self.fact_offset {
+            file.seek(SeekFrom::Start(offset))?;
+            file.write_all(&(frames as u32).to_le_bytes())?;
+        }
+        file.seek(SeekFrom::Start(self.data_size_offset))?;
+        file.write_all(&(self.data_bytes as u32).to_le_bytes())?;
+        file.flush()
+    }
+}
+
 /// Writes planar `f32` channels to a 32-bit float WAV file.
 pub fn write_wav_f32(
     path: &Path,
@@ -656,6 +921,64 @@ mod tests {
         assert_eq!(info.sample_kind, SampleKind::Float);
         assert_eq!(info.sample_rate_hz, 48_000);
         assert_eq!(data, signal);
+    }
+
+    #[test]
+    fn wav_sink_round_trips_every_format() {
+        let dir = Scratch::new("sink");
+        for channels in [1usize, 2, 6] {
+            for format in [
+                OutputFormat::Wav16,
+                OutputFormat::Wav24,
+                OutputFormat::Wav32f,
+            ] {
+                // An odd frame count exercises the pad byte of 24-bit mono.
+                let frames = 10_001;
+                let mut signal: Vec<Vec<f32>> = (0..channels)
+                    .map(|c| {
+                        (0..frames)
+                            .map(|i| ((i * (c + 1)) as f32 * 0.001).sin() * 0.9)
+                            .collect()
+                    })
+                    .collect();
+                signal[0][5] = 1.5; // clipped by the integer formats
+                signal[0][6] = f32::NAN; // written as 0
+                let path = dir.path(&format!("{}-{channels}.wav", format.key()));
+                let mut sink = WavSink::create(&path, format, channels, 44_100).unwrap();
+                for start in (0..frames).step_by(4_000) {
+                    let end = (start + 4_000).min(frames);
+                    let views: Vec<&[f32]> = signal.iter().map(|c| &c[start..end]).collect();
+                    sink.write(&views).unwrap();
+                }
+                sink.finish().unwrap();
+
+                let (info, data) = read_all(&path).unwrap();
+                assert_eq!(info, format.info(44_100, channels, frames as u64));
+                let mut expected = signal.clone();
+                expected[0][6] = 0.0;
+                if let Some(bits) = format.int_bits() {
+                    for ch in &mut expected {
+                        quantise_to_grid(ch, bits);
+                    }
+                    assert_eq!(expected[0][5], 1.0 - 1.0 / (1u32 << (bits - 1)) as f32);
+                }
+                assert_eq!(data, expected, "{format:?} x{channels}");
+                // hound agrees on the header.
+                let spec = hound::WavReader::open(&path).unwrap().spec();
+                assert_eq!(spec.channels as usize, channels);
+                assert_eq!(spec.bits_per_sample, format.bits_per_sample());
+            }
+        }
+    }
+
+    #[test]
+    fn quantising_is_idempotent_and_on_the_grid() {
+        let mut x: Vec<f32> = (0..1000).map(|i| (i as f32 * 0.37).sin() * 0.99).collect();
+        quantise_to_grid(&mut x, 16);
+        let once = x.clone();
+        quantise_to_grid(&mut x, 16);
+        assert_eq!(x, once);
+        assert!(x.iter().all(|v| (v * 32_768.0).fract() == 0.0));
     }
 
     #[test]

@@ -1,28 +1,42 @@
-//! `vernis demo`: renders dsp-core's synthesised demo programme to a WAV file and analyses it.
+//! `vernis demo`: renders dsp-core's synthesised demo programme to a WAV file, analyses it and
+//! masters it to the target.
 
 use std::path::{Path, PathBuf};
 
 use dsp_core::targets::Platform;
 
 use crate::analyze::analyze_file;
-use crate::audio_io::write_wav_f32;
-use crate::plot::write_loudness_plot;
+use crate::audio_io::{write_wav_f32, OutputFormat};
+use crate::master::{master_file, master_report, master_summary, MasterOptions, Target};
+use crate::plot::{write_loudness_plot, write_master_plot};
 use crate::report::{json_report, text_report};
 
 /// Sample rate of the demo file, Hz.
 pub const DEMO_SAMPLE_RATE_HZ: u32 = 48_000;
 
+/// Output format of the demo's master.
+pub const DEMO_MASTER_FORMAT: OutputFormat = OutputFormat::Wav24;
+
 /// What `vernis demo` produced.
 pub struct DemoOutput {
-    /// The text report, as written to `demo-report.txt`.
+    /// The text report, as written to `demo-report.txt`, then the master's text, as written to
+    /// `demo-master-report.txt`.
     pub text: String,
-    /// Files written, in order: WAV, text report, JSON report, plot.
+    /// Files written, in order: WAV, text report, JSON report, plot; then the master's WAV,
+    /// JSON report, text report and before/after plot.
     pub files: Vec<PathBuf>,
+    /// Warnings of the master.
+    pub warnings: Vec<String>,
 }
 
 /// Writes `demo.wav`, `demo-report.txt`, `demo-report.json` and `demo-loudness.png` into
-/// `out_dir` (created if needed); the error is a one-line reason naming the path at fault.
-pub fn run_demo(out_dir: &Path, target: &Platform) -> Result<DemoOutput, (PathBuf, String)> {
+/// `out_dir` (created if needed), then masters the mix to `target` and writes `demo-master.wav`,
+/// `demo-master-report.json`, `demo-master-report.txt` and `demo-master.png`; the error is a
+/// one-line reason naming the path at fault.
+pub fn run_demo(
+    out_dir: &Path,
+    target: &'static Platform,
+) -> Result<DemoOutput, (PathBuf, String)> {
     std::fs::create_dir_all(out_dir).map_err(|e| {
         (
             out_dir.to_path_buf(),
@@ -54,8 +68,65 @@ pub fn run_demo(out_dir: &Path, target: &Platform) -> Result<DemoOutput, (PathBu
     let png = out_dir.join("demo-loudness.png");
     write_loudness_plot(&analysis, target, &png).map_err(|e| (png.clone(), e))?;
 
+    // Master the mix to the target.
+    let master_wav = out_dir.join("demo-master.wav");
+    let opts = MasterOptions {
+        target: Target::platform(target, None),
+        limiter: Default::default(),
+        dither: None,
+        format: Some(DEMO_MASTER_FORMAT),
+    };
+    let master = master_file(
+        &wav,
+        &wav.display().to_string(),
+        &master_wav,
+        &master_wav.display().to_string(),
+        &opts,
+        false,
+    )
+    .map_err(|e| match e {
+        crate::master::MasterError::Input(reason) => (wav.clone(), reason),
+        crate::master::MasterError::Output(reason) => (master_wav.clone(), reason),
+    })?;
+
+    let master_json = out_dir.join("demo-master-report.json");
+    let json = serde_json::to_string_pretty(&master_report(&master))
+        .map_err(|e| (master_json.clone(), format!("cannot encode JSON: {e}")))?;
+    std::fs::write(&master_json, json + "\n")
+        .map_err(|e| (master_json.clone(), format!("cannot write: {e}")))?;
+
+    let master_text = format!(
+        "{}\n{}",
+        master_summary(&master),
+        text_report(&master.output, target)
+    );
+    let master_txt = out_dir.join("demo-master-report.txt");
+    std::fs::write(&master_txt, &master_text)
+        .map_err(|e| (master_txt.clone(), format!("cannot write: {e}")))?;
+
+    let master_png = out_dir.join("demo-master.png");
+    write_master_plot(
+        &analysis,
+        &master.output,
+        &master.gain_reduction.history_db,
+        target.name,
+        target.target_lufs,
+        &master_png,
+    )
+    .map_err(|e| (master_png.clone(), e))?;
+
     Ok(DemoOutput {
-        text,
-        files: vec![wav, txt, json_path, png],
+        text: format!("{text}\n{master_text}"),
+        files: vec![
+            wav,
+            txt,
+            json_path,
+            png,
+            master_wav,
+            master_json,
+            master_txt,
+            master_png,
+        ],
+        warnings: master.warnings,
     })
 }

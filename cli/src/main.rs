@@ -1,17 +1,22 @@
 //! `vernis`: the command-line side of the Vernis mastering suite.
 //!
 //! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of WAV and FLAC
-//! files and compares them with streaming and broadcast targets; `vernis demo` renders a
-//! synthesised demo mix and analyses it.
+//! files and compares them with streaming and broadcast targets; `vernis render` runs a file
+//! through the limiter with explicit settings; `vernis master` finds the limiter drive that meets a
+//! loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
+//! analyses it and masters it.
 
 mod analyze;
 mod audio_io;
 mod demo;
+mod master;
 mod plot;
+mod render;
 mod report;
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -19,10 +24,14 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
+use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 
-use crate::analyze::analyze_file;
-use crate::plot::{plot_path_for, write_loudness_plot};
+use crate::analyze::{analyze_file, progress_bar};
+use crate::audio_io::{AudioSource, OutputFormat, WavSink};
+use crate::master::{MasterError, MasterOptions, Target};
+use crate::plot::{plot_path_for, write_loudness_plot, write_master_plot};
+use crate::render::{Chain, InputAudio, PassOptions, RenderError, TempOutput};
 use crate::report::{json_report, text_report};
 
 const ANALYZE_LONG_ABOUT: &str = "\
@@ -43,6 +52,57 @@ A file that cannot be read is reported on stderr as one line 'vernis: FILE: reas
 other files are still analysed; the exit status is then 1 (0 when every file was read, 2 for \
 usage errors).";
 
+const RENDER_LONG_ABOUT: &str = "\
+Renders IN through the Vernis limiter with explicit settings and writes OUT as WAV.
+
+Chain: pre-gain (--pre-gain, 0 dB by default) -> limiter (--set limiter.<key>=<value>; every key \
+not given keeps its default). The limiter's latency is compensated: OUT has exactly IN's length \
+and every event stays at its frame.
+
+Output format: --format, by default the input's resolution (16-bit for integer input of up to 16 \
+bits, 24-bit for up to 24 bits, 32-bit float for float and 32-bit integer input). Dither is the \
+limiter's `dither` setting and is off unless set; writing 16- or 24-bit output without it prints a \
+warning. With dither the limiter's output already lies on the output grid and is stored exactly; \
+without it samples are rounded to the nearest step.
+
+Prints the output's loudness, true peak and gain reduction. The same input and settings always \
+give the same output bytes. A file that cannot be read or written is reported as one line \
+'vernis: FILE: reason' (exit status 1; nothing is written); invalid options and settings exit \
+with 2.";
+
+const MASTER_LONG_ABOUT: &str = "\
+Masters IN to a loudness target: finds the limiter drive that brings the integrated loudness of \
+the output within 0.1 LU of the target with its true peak at or under the ceiling, renders OUT \
+and reports before/after loudness, true peak, loudness range and gain reduction.
+
+Target: --target PLATFORM_ID (default spotify) uses the platform's integrated loudness and true-peak \
+ceiling; --lufs L sets a loudness (ceiling -1 dBTP). --ceiling overrides the ceiling. For Spotify, \
+whose ceiling tightens to -2 dBTP for masters louder than -14 LUFS, the search aims 0.05 LU under \
+the target so the master stays at or under -14 LUFS.
+
+Search: each step renders the whole programme and measures it (BS.1770). The drive starts at \
+target minus the input's loudness and is refined by secant steps and bisection until the output \
+is within 0.05 LU (at most 12 renders). A positive drive is the limiter's Input Gain (0..24 dB). \
+When the input is louder than the target, the drive is negative: a plain pre-gain in front of the \
+limiter turns it down (the limiter's Input Gain only goes up) and the limiter only guards the \
+ceiling.
+
+Output: --format as for render (default: the input's resolution). Dither follows the format: \
+16-bit shaped for wav16, 24-bit for wav24, off for wav32f (override with --set limiter.dither=...). \
+The written output is measured again after rounding to its word length.
+
+--report writes a JSON report: input and output (the fields of analyze --json), settings (every \
+limiter key and pre_gain_db), render_args (arguments of vernis render that reproduce OUT \
+exactly), target, gain_reduction (max, mean and percent of the programme limited by more than \
+1/3/6 dB, measured per 64-frame block), iterations, search, within_tolerance and warnings. \
+Warnings (also printed on stderr as 'vernis: warning: ...'): more than 6 dB of gain reduction at \
+the deepest point, a target out of reach, an output outside the tolerance, integer output without \
+dither. --plot draws the input's and the output's loudness over time and the gain reduction.
+
+Exit status: 0 when OUT was written (check within_tolerance), 1 when a file cannot be read or \
+written ('vernis: FILE: reason'; nothing is left behind), 2 for invalid options. Deterministic: the \
+same input and options always give the same output bytes.";
+
 /// The Vernis mastering suite on the command line.
 #[derive(Debug, Parser)]
 #[command(name = "vernis", version, about, propagate_version = true)]
@@ -56,11 +116,93 @@ enum Command {
     /// Measure the loudness and true peak of audio files (EBU R128 / BS.1770).
     #[command(long_about = ANALYZE_LONG_ABOUT)]
     Analyze(AnalyzeArgs),
-    /// Render the built-in demo mix to OUT_DIR/demo.wav and analyse it.
+    /// Render a file through the limiter with explicit settings.
+    #[command(long_about = RENDER_LONG_ABOUT, after_long_help = settings_help())]
+    Render(RenderArgs),
+    /// Master a file to a platform's loudness target under a true-peak ceiling.
+    #[command(long_about = MASTER_LONG_ABOUT)]
+    Master(MasterArgs),
+    /// Render the built-in demo mix to OUT_DIR/demo.wav, analyse it and master it.
     ///
     /// Writes demo.wav (48 kHz stereo, 32-bit float), demo-report.txt, demo-report.json and
-    /// demo-loudness.png into OUT_DIR (created if needed) and prints the report.
+    /// demo-loudness.png into OUT_DIR (created if needed) and prints the report; then masters
+    /// the mix to the target (24-bit) and writes demo-master.wav, demo-master-report.json (as
+    /// `master --report`), demo-master-report.txt (the summary and the analysis of the master)
+    /// and demo-master.png (loudness before and after, gain reduction).
     Demo(DemoArgs),
+}
+
+fn settings_help() -> String {
+    format!(
+        "Settings (--set limiter.<key>=<value>):\n{}",
+        render::describe_settings()
+    )
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// WAV or FLAC file to render.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+
+    /// WAV file to write.
+    #[arg(value_name = "OUT")]
+    output: PathBuf,
+
+    /// Set a limiter setting, e.g. --set limiter.ceiling_dbtp=-1 (repeatable; see the list below).
+    #[arg(long = "set", value_name = "limiter.KEY=VALUE", value_parser = render::parse_setting)]
+    sets: Vec<(String, String)>,
+
+    /// Output sample format [default: the input's resolution].
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+
+    /// Gain before the limiter, dB (-80..0).
+    #[arg(long = "pre-gain", value_name = "DB", default_value = "0", allow_negative_numbers = true, value_parser = parse_pre_gain)]
+    pre_gain_db: f32,
+}
+
+#[derive(Debug, Args)]
+struct MasterArgs {
+    /// WAV or FLAC file to master.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+
+    /// WAV file to write.
+    #[arg(value_name = "OUT")]
+    output: PathBuf,
+
+    /// Platform whose loudness target and ceiling to meet [default: spotify].
+    #[arg(long, value_name = "PLATFORM_ID", value_parser = platform_ids(), conflicts_with = "lufs")]
+    target: Option<String>,
+
+    /// Integrated loudness to reach instead of a platform's, LUFS (-60..0; ceiling -1 dBTP).
+    #[arg(long, value_name = "LUFS", allow_negative_numbers = true, value_parser = parse_lufs)]
+    lufs: Option<f64>,
+
+    /// True-peak ceiling, dBTP (-12..0) [default: the platform's].
+    #[arg(long, value_name = "DBTP", allow_negative_numbers = true, value_parser = parse_ceiling)]
+    ceiling: Option<f64>,
+
+    /// Limiter style [default: transparent].
+    #[arg(long, value_name = "STYLE", value_parser = style_keys())]
+    style: Option<String>,
+
+    /// Output sample format [default: the input's resolution].
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+
+    /// Write the JSON report to this file.
+    #[arg(long, value_name = "R.json")]
+    report: Option<PathBuf>,
+
+    /// Write a PNG plot of loudness before and after, and of the gain reduction.
+    #[arg(long, value_name = "OUT.png", value_parser = parse_png_path)]
+    plot: Option<PathBuf>,
+
+    /// Other limiter settings, as for render (not input_gain_db, ceiling_dbtp, style, unity_gain, bypass).
+    #[arg(long = "set", value_name = "limiter.KEY=VALUE", value_parser = parse_master_setting)]
+    sets: Vec<(String, String)>,
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +240,47 @@ fn platform_ids() -> PossibleValuesParser {
     PossibleValuesParser::new(PLATFORMS.iter().map(|p| p.id))
 }
 
+fn style_keys() -> PossibleValuesParser {
+    PossibleValuesParser::new(LimiterStyle::ALL.map(LimiterStyle::key))
+}
+
+/// Parses a number in `min..=max`.
+fn parse_number(s: &str, min: f64, max: f64, unit: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if !(min..=max).contains(&v) {
+        return Err(format!("must be within {min}..{max} {unit}"));
+    }
+    Ok(v)
+}
+
+fn parse_pre_gain(s: &str) -> Result<f32, String> {
+    parse_number(s, f64::from(render::PRE_GAIN_MIN_DB), 0.0, "dB").map(|v| v as f32)
+}
+
+fn parse_lufs(s: &str) -> Result<f64, String> {
+    parse_number(s, -60.0, 0.0, "LUFS")
+}
+
+fn parse_ceiling(s: &str) -> Result<f64, String> {
+    parse_number(s, -12.0, 0.0, "dBTP")
+}
+
+/// `--set` for master: as for render, minus the settings master decides or has options for.
+fn parse_master_setting(s: &str) -> Result<(String, String), String> {
+    let (key, value) = render::parse_setting(s)?;
+    let why = match key.as_str() {
+        "input_gain_db" => "the search sets the input gain",
+        "ceiling_dbtp" => "use --ceiling",
+        "style" => "use --style",
+        "unity_gain" | "bypass" => "master needs the limiter's output at full level",
+        _ => return Ok((key, value)),
+    };
+    Err(format!("limiter.{key} cannot be set for master: {why}"))
+}
+
 fn parse_png_path(s: &str) -> Result<PathBuf, String> {
     let path = PathBuf::from(s);
     match path.extension() {
@@ -125,6 +308,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Analyze(args) => cmd_analyze(&args),
+        Command::Render(args) => cmd_render(&args),
+        Command::Master(args) => cmd_master(&args),
         Command::Demo(args) => cmd_demo(&args),
     }
 }
@@ -133,6 +318,12 @@ fn run(cli: Cli) -> ExitCode {
 fn report_error(subject: &str, reason: &str) {
     let line = reason.replace('\n', " ");
     let _ = writeln!(io::stderr().lock(), "vernis: {subject}: {line}");
+}
+
+/// Prints `vernis: warning: <text>` as one line on stderr.
+fn warn(text: &str) {
+    let line = text.replace('\n', " ");
+    let _ = writeln!(io::stderr().lock(), "vernis: warning: {line}");
 }
 
 /// Writes `text` to stdout; `false` when stdout is gone (e.g. a closed pipe).
@@ -224,6 +415,238 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
     }
 }
 
+fn cmd_render(args: &RenderArgs) -> ExitCode {
+    let in_name = args.input.display().to_string();
+    let out_name = args.output.display().to_string();
+    let settings = match render::apply_settings(LimiterSettings::default(), &args.sets) {
+        Ok(s) => s,
+        Err(reason) => {
+            report_error("--set", &reason);
+            return ExitCode::from(2);
+        }
+    };
+    let info = match guarded(|| AudioSource::open(&args.input).map_err(|e| e.to_string())) {
+        Ok(source) => source.info().clone(),
+        Err(reason) => {
+            report_error(&in_name, &reason);
+            return ExitCode::FAILURE;
+        }
+    };
+    let format = args.format.unwrap_or_else(|| OutputFormat::matching(&info));
+    let chain = Chain {
+        pre_gain_db: args.pre_gain_db,
+        limiter: settings,
+    };
+    let progress = io::stdout().is_terminal();
+
+    let result = guarded(|| Ok(render_file(args, &info, format, chain, progress)));
+    let out = match result {
+        Ok(Ok(out)) => out,
+        Ok(Err((is_input, reason))) => {
+            report_error(if is_input { &in_name } else { &out_name }, &reason);
+            return ExitCode::FAILURE;
+        }
+        Err(reason) => {
+            report_error(&in_name, &reason);
+            return ExitCode::FAILURE;
+        }
+    };
+    for w in render::dither_warnings(settings.dither, format.int_bits()) {
+        warn(&w);
+    }
+
+    let r = &out.reading;
+    let duration_s = out.frames as f64 / f64::from(info.sample_rate_hz);
+    let mut text = String::new();
+    let _ = writeln!(text, "Rendered    {in_name} -> {out_name}");
+    let _ = writeln!(
+        text,
+        "Format      {}, {} Hz, {}, {:.3} s ({} frames)",
+        format.describe(),
+        info.sample_rate_hz,
+        info.layout_name(),
+        duration_s,
+        out.frames
+    );
+    let _ = writeln!(
+        text,
+        "Chain       pre-gain {:+.3} dB, limiter input gain {:+.3} dB, ceiling {} dBTP, style {}, dither {}",
+        chain.pre_gain_db,
+        settings.input_gain_db,
+        settings.ceiling_dbtp,
+        settings.style.key(),
+        settings.dither.key()
+    );
+    let _ = writeln!(
+        text,
+        "Latency     {} samples (compensated)",
+        out.latency_samples
+    );
+    let _ = writeln!(
+        text,
+        "Output      {} LUFS integrated, true peak {} dBTP, LRA {} LU",
+        fmt_num(r.integrated_lufs, 1),
+        fmt_num(r.true_peak_dbtp, 2),
+        fmt_num(r.loudness_range_lu, 1)
+    );
+    if let Some(g) = &out.gain_reduction {
+        let _ = writeln!(
+            text,
+            "Gain reduction  max {:.1} dB, mean {:.2} dB; over 1/3/6 dB: {:.1} % / {:.1} % / {:.1} %",
+            g.max_db, g.mean_db, g.percent_above_db[0], g.percent_above_db[1], g.percent_above_db[2]
+        );
+    }
+    if emit(&text) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Renders IN to OUT through a temporary file; the error says whether the input is at fault.
+fn render_file(
+    args: &RenderArgs,
+    info: &audio_io::AudioInfo,
+    format: OutputFormat,
+    chain: Chain,
+    progress: bool,
+) -> Result<render::PassOutput, (bool, String)> {
+    let temp = TempOutput::new(&args.output).map_err(|e| (false, e.to_string()))?;
+    let mut sink = WavSink::create(temp.path(), format, info.channels, info.sample_rate_hz)
+        .map_err(|e| (false, format!("cannot write: {e}")))?;
+    let bar = progress_bar(info, &args.input.display().to_string(), progress);
+    let out = render::run_pass(
+        &InputAudio::File(args.input.clone()),
+        info.sample_rate_hz,
+        info.channels,
+        PassOptions {
+            chain,
+            quantise_bits: format.int_bits(),
+            gain_reduction: true,
+            sink: Some(&mut sink),
+            progress: bar.as_ref(),
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let out = out.map_err(|e| (matches!(e, RenderError::Input(_)), e.to_string()))?;
+    sink.finish()
+        .and_then(|_| temp.commit())
+        .map_err(|e| (false, format!("cannot write: {e}")))?;
+    Ok(out)
+}
+
+fn fmt_num(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.decimals$}")
+    } else if x == f64::NEG_INFINITY {
+        "-inf".into()
+    } else {
+        "n/a".into()
+    }
+}
+
+fn cmd_master(args: &MasterArgs) -> ExitCode {
+    let in_name = args.input.display().to_string();
+    let out_name = args.output.display().to_string();
+    let target = match args.lufs {
+        Some(lufs) => Target::lufs(lufs, args.ceiling),
+        None => Target::platform(
+            target_platform(args.target.as_deref().unwrap_or("spotify")),
+            args.ceiling,
+        ),
+    };
+    let mut limiter = match render::apply_settings(LimiterSettings::default(), &args.sets) {
+        Ok(s) => s,
+        Err(reason) => {
+            report_error("--set", &reason);
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(style) = args.style.as_deref().and_then(LimiterStyle::parse) {
+        limiter.style = style;
+    }
+    let dither = args
+        .sets
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "dither")
+        .and_then(|(_, v)| Dither::parse(v));
+    let opts = MasterOptions {
+        target,
+        limiter,
+        dither,
+        format: args.format,
+    };
+    let progress = io::stdout().is_terminal();
+    let result = guarded(|| {
+        Ok(master::master_file(
+            &args.input,
+            &in_name,
+            &args.output,
+            &out_name,
+            &opts,
+            progress,
+        ))
+    });
+    let outcome = match result {
+        Ok(Ok(m)) => m,
+        Ok(Err(MasterError::Input(reason))) | Err(reason) => {
+            report_error(&in_name, &reason);
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(MasterError::Output(reason))) => {
+            report_error(&out_name, &reason);
+            return ExitCode::FAILURE;
+        }
+    };
+    for w in &outcome.warnings {
+        warn(w);
+    }
+
+    let mut failed = false;
+    let mut text = master::master_summary(&outcome);
+    if let Some(path) = &args.report {
+        let written = serde_json::to_string_pretty(&master::master_report(&outcome))
+            .map_err(|e| format!("cannot encode JSON: {e}"))
+            .and_then(|json| {
+                std::fs::write(path, json + "\n").map_err(|e| format!("cannot write: {e}"))
+            });
+        match written {
+            Ok(()) => text.push_str(&format!("Report      {}\n", path.display())),
+            Err(reason) => {
+                report_error(&path.display().to_string(), &reason);
+                failed = true;
+            }
+        }
+    }
+    if let Some(path) = &args.plot {
+        let drawn = guarded(|| {
+            write_master_plot(
+                &outcome.input,
+                &outcome.output,
+                &outcome.gain_reduction.history_db,
+                &outcome.target.name,
+                outcome.target.lufs,
+                path,
+            )
+        });
+        match drawn {
+            Ok(()) => text.push_str(&format!("Plot        {}\n", path.display())),
+            Err(reason) => {
+                report_error(&path.display().to_string(), &reason);
+                failed = true;
+            }
+        }
+    }
+    if !emit(&text) || failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn cmd_demo(args: &DemoArgs) -> ExitCode {
     let target = target_platform(&args.target);
     match guarded(|| {
@@ -231,6 +654,9 @@ fn cmd_demo(args: &DemoArgs) -> ExitCode {
             .map_err(|(path, reason)| format!("{}: {reason}", path.display()))
     }) {
         Ok(out) => {
+            for w in &out.warnings {
+                warn(w);
+            }
             let mut text = out.text;
             text.push_str("\nWrote\n");
             for f in &out.files {

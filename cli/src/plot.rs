@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use dsp_core::targets::Platform;
 use plotters::prelude::*;
 
-use crate::analyze::{Analysis, HistoryPoint};
+use crate::analyze::{Analysis, HistoryPoint, HISTORY_RATE_HZ};
 
 /// Width of the plot in pixels.
 pub const PLOT_WIDTH_PX: u32 = 1200;
@@ -121,24 +121,160 @@ fn format_seconds(t: f64, x_max: f64) -> String {
     }
 }
 
+/// A loudness target line: its label and level.
+struct TargetLine<'a> {
+    label: &'a str,
+    lufs: f64,
+}
+
+/// The file name of an analysed file, for captions.
+fn short_name(a: &Analysis) -> String {
+    Path::new(&a.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| a.file.clone())
+}
+
 /// Draws the loudness-over-time plot of `a` to the PNG file `out` ([`PLOT_WIDTH_PX`] x [`PLOT_HEIGHT_PX`]).
 pub fn write_loudness_plot(a: &Analysis, target: &Platform, out: &Path) -> Result<(), String> {
     ensure_font()?;
-    draw(a, target, out).map_err(|e| format!("cannot draw plot: {e}"))
+    let label = format!("Target {} {:.0} LUFS", target.name, target.target_lufs);
+    let target = TargetLine {
+        label: &label,
+        lufs: target.target_lufs,
+    };
+    let draw = || -> Result<(), Box<dyn std::error::Error>> {
+        let root = BitMapBackend::new(out, (PLOT_WIDTH_PX, PLOT_HEIGHT_PX)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let range = loudness_range(a, target.lufs);
+        let caption = format!("{}: loudness over time", short_name(a));
+        draw_loudness_panel(&root, a, &caption, &target, range, a.duration_s().max(0.1))?;
+        root.present()?;
+        Ok(())
+    };
+    draw().map_err(|e| format!("cannot draw plot: {e}"))
 }
 
-fn draw(a: &Analysis, target: &Platform, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let (bottom, top) = loudness_range(a, target.target_lufs);
-    let x_max = a.duration_s().max(0.1);
-    let root = BitMapBackend::new(out, (PLOT_WIDTH_PX, PLOT_HEIGHT_PX)).into_drawing_area();
-    root.fill(&WHITE)?;
+/// Height of the before/after plot in pixels.
+pub const MASTER_PLOT_HEIGHT_PX: u32 = 1000;
 
-    let name = Path::new(&a.file)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| a.file.clone());
-    let mut chart = ChartBuilder::on(&root)
-        .caption(format!("{name}: loudness over time"), ("sans-serif", 24))
+/// Draws the before/after plot of a master to the PNG file `out`: the input's and the output's
+/// momentary and short-term loudness in two panels on the same scale, then the gain reduction
+/// (deepest per 100 ms) over time.
+pub fn write_master_plot(
+    before: &Analysis,
+    after: &Analysis,
+    gain_reduction_db: &[f32],
+    target_name: &str,
+    target_lufs: f64,
+    out: &Path,
+) -> Result<(), String> {
+    ensure_font()?;
+    let label = format!("Target {target_name} {target_lufs:.1} LUFS");
+    let target = TargetLine {
+        label: &label,
+        lufs: target_lufs,
+    };
+    let draw = || -> Result<(), Box<dyn std::error::Error>> {
+        let root =
+            BitMapBackend::new(out, (PLOT_WIDTH_PX, MASTER_PLOT_HEIGHT_PX)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let (b0, t0) = loudness_range(before, target_lufs);
+        let (b1, t1) = loudness_range(after, target_lufs);
+        let top = t0.max(t1);
+        let range = (b0.min(b1).max(top - 60.0), top);
+        let x_max = before.duration_s().max(after.duration_s()).max(0.1);
+        let gr_height = (MASTER_PLOT_HEIGHT_PX as f64 * 0.2) as u32;
+        let panel_height = (MASTER_PLOT_HEIGHT_PX - gr_height) / 2;
+        let (upper, rest) = root.split_vertically(panel_height);
+        let (middle, lower) = rest.split_vertically(panel_height);
+        draw_loudness_panel(
+            &upper,
+            before,
+            &format!("Before: {}", short_name(before)),
+            &target,
+            range,
+            x_max,
+        )?;
+        draw_loudness_panel(
+            &middle,
+            after,
+            &format!("After: {}", short_name(after)),
+            &target,
+            range,
+            x_max,
+        )?;
+        draw_gain_reduction_panel(&lower, gain_reduction_db, x_max)?;
+        root.present()?;
+        Ok(())
+    };
+    draw().map_err(|e| format!("cannot draw plot: {e}"))
+}
+
+fn draw_gain_reduction_panel(
+    area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    gain_reduction_db: &[f32],
+    x_max: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let deepest = gain_reduction_db.iter().copied().fold(0.0f32, f32::max);
+    let depth = (f64::from(deepest) + 1.0).ceil().max(3.0);
+    let mut chart = ChartBuilder::on(area)
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..x_max, -depth..0.5)?;
+    chart
+        .configure_mesh()
+        .x_desc("Time (s)")
+        .y_desc("Gain reduction (dB)")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .x_label_formatter(&|t| format_seconds(*t, x_max))
+        .y_label_formatter(&|l| format!("{l:.0}"))
+        .y_labels(4)
+        .light_line_style(RGBColor(235, 235, 235))
+        .bold_line_style(RGBColor(200, 200, 200))
+        .draw()?;
+    let colour = RGBColor(200, 110, 20);
+    let step = 1.0 / HISTORY_RATE_HZ;
+    let points: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
+        .chain(
+            gain_reduction_db
+                .iter()
+                .enumerate()
+                .map(|(i, &g)| (((i + 1) as f64 * step).min(x_max), -f64::from(g))),
+        )
+        .collect();
+    let mut outline = points.clone();
+    outline.push((points.last().map_or(0.0, |p| p.0), 0.0));
+    chart.draw_series(std::iter::once(Polygon::new(
+        outline,
+        colour.mix(0.35).filled(),
+    )))?;
+    chart
+        .draw_series(LineSeries::new(points, colour.stroke_width(1)))?
+        .label(format!("Gain reduction (max {deepest:.1} dB)"))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .label_font(("sans-serif", 15))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(160, 160, 160))
+        .draw()?;
+    Ok(())
+}
+
+fn draw_loudness_panel(
+    area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    a: &Analysis,
+    caption: &str,
+    target: &TargetLine<'_>,
+    (bottom, top): (f64, f64),
+    x_max: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 24))
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(64)
@@ -194,7 +330,7 @@ fn draw(a: &Analysis, target: &Platform, out: &Path) -> Result<(), Box<dyn std::
                 PathElement::new(vec![(x, y), (x + 24, y)], integrated.stroke_width(2))
             });
     }
-    let t = target.target_lufs;
+    let t = target.lufs;
     chart
         .draw_series(DashedLineSeries::new(
             [(0.0, t), (x_max, t)],
@@ -202,7 +338,7 @@ fn draw(a: &Analysis, target: &Platform, out: &Path) -> Result<(), Box<dyn std::
             4,
             target_colour.stroke_width(2),
         ))?
-        .label(format!("Target {} {t:.0} LUFS", target.name))
+        .label(target.label)
         .legend(move |(x, y)| {
             PathElement::new(vec![(x, y), (x + 24, y)], target_colour.stroke_width(2))
         });
@@ -214,7 +350,6 @@ fn draw(a: &Analysis, target: &Platform, out: &Path) -> Result<(), Box<dyn std::
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(160, 160, 160))
         .draw()?;
-    root.present()?;
     Ok(())
 }
 

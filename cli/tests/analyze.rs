@@ -285,57 +285,6 @@ fn text_report_shows_the_essentials() {
     );
 }
 
-/// Writes each bad input of the error tests; returns (path, expected words of the reason).
-fn bad_inputs(dir: &TempDir) -> Vec<(std::path::PathBuf, &'static str)> {
-    let missing = dir.path("missing.wav");
-
-    let not_audio = dir.path("notes.wav");
-    std::fs::write(&not_audio, "These are session notes, not audio.\n").unwrap();
-
-    let truncated = dir.path("truncated.wav");
-    write_wav(&truncated, &tone_stereo(48_000), 48_000, Encoding::Int16);
-    let bytes = std::fs::read(&truncated).unwrap();
-    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
-
-    let truncated_flac = dir.path("truncated.flac");
-    write_flac(&truncated_flac, &tone_stereo(48_000), 48_000, 16);
-    let bytes = std::fs::read(&truncated_flac).unwrap();
-    std::fs::write(&truncated_flac, &bytes[..bytes.len() / 2 + 7]).unwrap();
-
-    let seven = dir.path("seven-channels.wav");
-    let s = sine(48_000, 1000.0, -20.0, 1.0);
-    write_wav(&seven, &vec![s; 7], 48_000, Encoding::Int16);
-
-    let aiff = dir.path("song.aiff");
-    std::fs::write(&aiff, b"FORM\x00\x00\x00\x04AIFF").unwrap();
-
-    let zero_frames = dir.path("zero-frames.wav");
-    write_wav(
-        &zero_frames,
-        &[Vec::new(), Vec::new()],
-        48_000,
-        Encoding::Int16,
-    );
-
-    let zero_bytes = dir.path("zero-bytes.wav");
-    std::fs::write(&zero_bytes, b"").unwrap();
-
-    let directory = dir.path("folder.wav");
-    std::fs::create_dir_all(&directory).unwrap();
-
-    vec![
-        (missing, "cannot read"),
-        (not_audio, "not a wav or flac"),
-        (truncated, "truncated"),
-        (truncated_flac, "truncated"),
-        (seven, "unsupported"),
-        (aiff, "unsupported"),
-        (zero_frames, "zero frames"),
-        (zero_bytes, "empty"),
-        (directory, "directory"),
-    ]
-}
-
 #[test]
 fn each_bad_input_is_one_line_and_the_others_still_run() {
     let dir = TempDir::new("bad");

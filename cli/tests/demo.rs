@@ -6,7 +6,7 @@ use common::*;
 use serde_json::Value;
 
 #[test]
-fn demo_writes_all_four_files() {
+fn demo_writes_all_its_files() {
     let dir = TempDir::new("demo");
     let out_dir = dir.path("nested/out");
     let out = vernis(&["demo", out_dir.to_str().unwrap()]);
@@ -22,6 +22,10 @@ fn demo_writes_all_four_files() {
         "demo-report.txt",
         "demo-report.json",
         "demo-loudness.png",
+        "demo-master.wav",
+        "demo-master-report.json",
+        "demo-master-report.txt",
+        "demo-master.png",
     ] {
         let path = out_dir.join(name);
         assert!(path.is_file(), "{name} missing");
@@ -55,6 +59,34 @@ fn demo_writes_all_four_files() {
 
     let png = std::fs::read(out_dir.join("demo-loudness.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+
+    // The master: Spotify's −14 LUFS under −1 dBTP, 24-bit, same length.
+    let master = out_dir.join("demo-master.wav");
+    let reader = hound::WavReader::open(&master).unwrap();
+    assert_eq!(reader.spec().bits_per_sample, 24);
+    assert_eq!(reader.duration(), 30 * 48_000);
+    let after = analyze_json(&master);
+    assert!(
+        (num(&after, "integrated_lufs") + 14.0).abs() <= 0.1,
+        "{after}"
+    );
+    assert!(num(&after, "true_peak_dbtp") <= -1.0 + 0.01, "{after}");
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.join("demo-master-report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["within_tolerance"], true);
+    assert_eq!(report["output"], after);
+    assert_eq!(report["target"]["id"], "spotify");
+    let master_text = std::fs::read_to_string(out_dir.join("demo-master-report.txt")).unwrap();
+    assert!(master_text.contains("Mastered") && master_text.contains("Integrated loudness"));
+    assert!(
+        stdout.contains(&master_text),
+        "the master's text is printed"
+    );
+    let png = std::fs::read(out_dir.join("demo-master.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 1000);
 }
 
 #[test]

@@ -105,6 +105,8 @@ fn limiter_is_allocation_free_after_prepare_even_when_settings_change() {
                 dither: Dither::ALL[k % 4],
                 lookahead_ms: 0.5 + k as f32 * 2.0,
                 bypass: k == 3,
+                // Alternating link makes the shared envelope hand its state back to each channel.
+                stereo_link_percent: if k % 2 == 0 { 100.0 } else { 40.0 },
                 dc_filter: true,
                 unity_gain: true,
                 ..LimiterSettings::default()

@@ -31,20 +31,43 @@ pub struct PluginCase {
 }
 
 /// Every plugin the host tests load.
-pub const PLUGIN_CASES: &[PluginCase] = &[PluginCase {
-    package: "loudness-meter",
-    bundle_name: "Vernis Loudness",
-    clap_id: "audio.vernis.loudness",
-    latency: LatencyExpectation::Zero,
-    passthrough: true,
-    param_names: &[
-        "Target",
-        "Custom Target",
-        "Custom Ceiling",
-        "Reset On Play",
-        "Pause",
-    ],
-}];
+pub const PLUGIN_CASES: &[PluginCase] = &[
+    PluginCase {
+        package: "loudness-meter",
+        bundle_name: "Vernis Loudness",
+        clap_id: "audio.vernis.loudness",
+        latency: LatencyExpectation::Zero,
+        passthrough: true,
+        param_names: &[
+            "Target",
+            "Custom Target",
+            "Custom Ceiling",
+            "Reset On Play",
+            "Pause",
+        ],
+    },
+    PluginCase {
+        package: "limiter",
+        bundle_name: "Vernis Limiter",
+        clap_id: "audio.vernis.limiter",
+        latency: LatencyExpectation::Reported,
+        passthrough: false,
+        param_names: &[
+            "Input Gain",
+            "Ceiling",
+            "Lookahead",
+            "Release",
+            "Auto Release",
+            "Stereo Link",
+            "Style",
+            "Oversampling",
+            "Unity Gain",
+            "Dither",
+            "DC Filter",
+            "Bypass",
+        ],
+    },
+];
 
 /// Looks a case up by package name or CLAP id.
 pub fn find_case(name: &str) -> Option<&'static PluginCase> {

@@ -244,6 +244,87 @@ pub fn write_flac(path: &Path, channels: &[Vec<f32>], fs: u32, bits: u32) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bad inputs
+
+/// Writes each bad input of the error tests; returns (path, expected words of the reason).
+pub fn bad_inputs(dir: &TempDir) -> Vec<(PathBuf, &'static str)> {
+    let tone = sine(48_000, 1000.0, -23.0, 20.0);
+    let tone_stereo = vec![tone.clone(), tone];
+    let missing = dir.path("missing.wav");
+
+    let not_audio = dir.path("notes.wav");
+    std::fs::write(&not_audio, "These are session notes, not audio.\n").unwrap();
+
+    let truncated = dir.path("truncated.wav");
+    write_wav(&truncated, &tone_stereo, 48_000, Encoding::Int16);
+    let bytes = std::fs::read(&truncated).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+
+    let truncated_flac = dir.path("truncated.flac");
+    write_flac(&truncated_flac, &tone_stereo, 48_000, 16);
+    let bytes = std::fs::read(&truncated_flac).unwrap();
+    std::fs::write(&truncated_flac, &bytes[..bytes.len() / 2 + 7]).unwrap();
+
+    let seven = dir.path("seven-channels.wav");
+    let s = sine(48_000, 1000.0, -20.0, 1.0);
+    write_wav(&seven, &vec![s; 7], 48_000, Encoding::Int16);
+
+    let aiff = dir.path("song.aiff");
+    std::fs::write(&aiff, b"FORM\x00\x00\x00\x04AIFF").unwrap();
+
+    let zero_frames = dir.path("zero-frames.wav");
+    write_wav(
+        &zero_frames,
+        &[Vec::new(), Vec::new()],
+        48_000,
+        Encoding::Int16,
+    );
+
+    let zero_bytes = dir.path("zero-bytes.wav");
+    std::fs::write(&zero_bytes, b"").unwrap();
+
+    let directory = dir.path("folder.wav");
+    std::fs::create_dir_all(&directory).unwrap();
+
+    vec![
+        (missing, "cannot read"),
+        (not_audio, "not a wav or flac"),
+        (truncated, "truncated"),
+        (truncated_flac, "truncated"),
+        (seven, "unsupported"),
+        (aiff, "unsupported"),
+        (zero_frames, "zero frames"),
+        (zero_bytes, "empty"),
+        (directory, "directory"),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring with dsp-core
+
+/// Integrated loudness (LUFS) and true peak (dBTP) of planar audio, by dsp-core's meter.
+pub fn measure(channels: &[Vec<f32>], fs: u32) -> (f64, f64) {
+    use dsp_core::meter::LoudnessMeter;
+    use dsp_core::{ProcessSpec, Processor};
+    let mut meter = LoudnessMeter::new();
+    meter.prepare(&ProcessSpec::new(f64::from(fs), 4096, channels.len()));
+    let views: Vec<&[f32]> = channels.iter().map(Vec::as_slice).collect();
+    meter.measure(&views);
+    let r = meter.reading();
+    (r.integrated_lufs, r.true_peak_dbtp)
+}
+
+/// Files in `dir` (names only), sorted.
+pub fn dir_listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+// ---------------------------------------------------------------------------------------------
 // Running vernis
 
 /// Runs the built `vernis` binary with `args`.

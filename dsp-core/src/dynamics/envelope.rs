@@ -34,6 +34,16 @@ impl SlidingMinimum {
         self.now = 0;
     }
 
+    /// Copies another queue's state into this one without allocating (both must share a capacity).
+    pub fn copy_from(&mut self, other: &Self) {
+        self.values.copy_from_slice(&other.values);
+        self.stamps.copy_from_slice(&other.stamps);
+        self.head = other.head;
+        self.len = other.len;
+        self.now = other.now;
+        self.window = other.window;
+    }
+
     /// Pushes `value` and returns the minimum of the last `window` values (values before reset count as +inf).
     #[inline]
     pub fn push(&mut self, value: f32) -> f32 {
@@ -94,6 +104,15 @@ impl BoxAverage {
         self.pos = 0;
         self.sum = value as f64 * self.length as f64;
         self.since_resum = 0;
+    }
+
+    /// Copies another average's state into this one without allocating (both must share a capacity).
+    pub fn copy_from(&mut self, other: &Self) {
+        self.ring.copy_from_slice(&other.ring);
+        self.pos = other.pos;
+        self.length = other.length;
+        self.sum = other.sum;
+        self.since_resum = other.since_resum;
     }
 
     /// Current length.

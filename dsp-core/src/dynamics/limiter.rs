@@ -423,7 +423,7 @@ impl LookaheadLimiter {
         if self.envelopes_shared && !shared {
             let (first, rest) = self.envelopes.split_at_mut(1);
             for env in rest {
-                env.clone_from(&first[0]);
+                env.copy_from(&first[0]);
             }
         }
         self.envelopes_shared = shared;
@@ -525,6 +525,18 @@ impl LookaheadLimiter {
                 *o = y;
             }
         }
+    }
+}
+
+impl ChannelEnvelope {
+    /// Copies another channel's envelope state without allocating (a derived `clone_from` would).
+    fn copy_from(&mut self, other: &Self) {
+        self.hold.copy_from(&other.hold);
+        self.release_state = other.release_state;
+        self.first_average.copy_from(&other.first_average);
+        self.second_average.copy_from(&other.second_average);
+        self.sustain = other.sustain;
+        self.last_applied_gain = other.last_applied_gain;
     }
 }
 

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use egui::{Align, Button, DragValue, Layout, Rect, RichText, Ui, UiBuilder, Vec2};
+use egui::{Align, Button, Layout, Rect, RichText, Ui, UiBuilder, Vec2};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::editor::dpi::LogicalSize;
 use nice_plug::prelude::*;
@@ -19,13 +19,16 @@ use nice_plug_egui::resizable_window::ResizableWindow;
 use nice_plug_egui::{
     create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
 };
-use ui_kit::theme::{self, Status};
+use ui_kit::param::{param_drag, set_bool};
+use ui_kit::theme;
 use ui_kit::widgets::{
-    check_rows, choice_combo, format_value, section_title, CheckRow, HistoryGraph, LevelBar,
-    Readout, Series, Verdict,
+    channel_names, choice_combo, format_duration, format_value, loudness_verdict,
+    platform_gain_table, section_title, target_checks, true_peak_verdict, HistoryGraph, LevelBar,
+    LoudnessTarget, Readout, Series, PASS_TOLERANCE_LU,
 };
+use ui_kit::{window, EditorSize};
 
-use crate::params::{EditorSize, ResolvedTarget, CUSTOM_CEILING_MAX_DBTP, CUSTOM_CEILING_MIN_DBTP};
+use crate::params::{CUSTOM_CEILING_MAX_DBTP, CUSTOM_CEILING_MIN_DBTP, DEFAULT_EDITOR_SIZE};
 use crate::params::{CUSTOM_TARGET_MAX_LUFS, CUSTOM_TARGET_MIN_LUFS};
 use crate::{slot, LoudnessParams, MeterShared, Target, HISTORY_RATE_HZ, MAX_CHANNELS};
 
@@ -34,11 +37,6 @@ const MIN_SIZE: Vec2 = Vec2::new(680.0, 440.0);
 
 /// Interval between repaints while the editor is open (about 30 frames per second).
 const REPAINT_INTERVAL: Duration = Duration::from_millis(33);
-
-/// Integrated loudness within this many LU of the target passes.
-const PASS_TOLERANCE_LU: f64 = 1.0;
-/// Integrated loudness within this many LU of the target is "close".
-const MARGINAL_TOLERANCE_LU: f64 = 2.0;
 
 /// Time spans the history graph offers: label and seconds (`None`: everything).
 const SPANS: [(&str, Option<f32>); 5] = [
@@ -67,7 +65,7 @@ pub fn create(
     params: Arc<LoudnessParams>,
     shared: Arc<MeterShared>,
 ) -> Option<EguiEditor<LoudnessEditor>> {
-    let size = params.editor_size.read().map(|s| *s).unwrap_or_default();
+    let size = window::load_size(&params.editor_size, DEFAULT_EDITOR_SIZE);
     let state = EguiEditorState::from_size(LogicalSize::new(size.width, size.height), 1.0);
     let settings = EguiNiceSettings::new()
         .with_tile(crate::VernisLoudness::NAME)
@@ -102,13 +100,7 @@ impl NiceEguiApp for LoudnessEditor {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
         ui.ctx().request_repaint_after(REPAINT_INTERVAL);
-        if let Some(size) = self.pending_size.take() {
-            let current = ui.ctx().content_rect().size();
-            let wanted = Vec2::new(size.width, size.height).max(MIN_SIZE);
-            if (current - wanted).length() > 1.0 {
-                ui.send_viewport_cmd(egui::ViewportCommand::InnerSize(wanted));
-            }
-        }
+        window::restore_size(ui, &mut self.pending_size, MIN_SIZE);
         let Some(gui) = self.gui.clone() else {
             return;
         };
@@ -119,10 +111,11 @@ impl NiceEguiApp for LoudnessEditor {
     }
 
     fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
-        if let Ok(mut size) = self.params.editor_size.write() {
-            size.width = new_size.logical.width as f32;
-            size.height = new_size.logical.height as f32;
-        }
+        window::store_size(
+            &self.params.editor_size,
+            new_size.logical.width as f32,
+            new_size.logical.height as f32,
+        );
     }
 
     fn editor_closed(&mut self) {
@@ -164,51 +157,6 @@ impl Readings {
             channels: (bus.get(slot::CHANNELS) as usize).clamp(1, MAX_CHANNELS),
             channel_true_peak: std::array::from_fn(|c| bus.get(slot::CHANNEL_TRUE_PEAK_DBTP + c)),
         }
-    }
-}
-
-/// Names of the channels for a channel count.
-fn channel_names(channels: usize) -> &'static [&'static str] {
-    match channels {
-        1 => &["M"],
-        2 => &["L", "R"],
-        _ => &["L", "R", "C", "LFE", "Ls", "Rs"],
-    }
-}
-
-/// How the integrated loudness compares with the target.
-fn loudness_verdict(integrated: f64, target: f64) -> Verdict {
-    if !integrated.is_finite() {
-        Verdict::Pending
-    } else if (integrated - target).abs() <= PASS_TOLERANCE_LU {
-        Verdict::Pass
-    } else if (integrated - target).abs() <= MARGINAL_TOLERANCE_LU {
-        Verdict::Marginal
-    } else {
-        Verdict::Fail
-    }
-}
-
-fn verdict_status(verdict: Verdict) -> Status {
-    match verdict {
-        Verdict::Pass => Status::Good,
-        Verdict::Marginal => Status::Warn,
-        Verdict::Fail => Status::Bad,
-        Verdict::Pending => Status::Neutral,
-    }
-}
-
-/// `h:mm:ss` or `m:ss`.
-fn format_duration(seconds: f64) -> String {
-    let s = if seconds.is_finite() {
-        seconds.max(0.0) as u64
-    } else {
-        0
-    };
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
     }
 }
 
@@ -319,7 +267,7 @@ impl LoudnessEditor {
         });
     }
 
-    fn readouts(&self, ui: &mut Ui, area: Rect, r: &Readings, target: &ResolvedTarget) {
+    fn readouts(&self, ui: &mut Ui, area: Rect, r: &Readings, target: &LoudnessTarget) {
         let count = 6.0;
         let gap = 8.0;
         let w = (area.width() - gap * (count - 1.0)) / count;
@@ -330,13 +278,7 @@ impl LoudnessEditor {
             )
         };
         let loudness = loudness_verdict(r.integrated, target.target_lufs);
-        let tp_status = if !r.true_peak.is_finite() {
-            Status::Neutral
-        } else if r.true_peak > target.ceiling_dbtp {
-            Status::Bad
-        } else {
-            Status::Good
-        };
+        let tp_status = true_peak_verdict(r.true_peak, target.ceiling_dbtp).status();
         ui.put(
             tile(0),
             Readout::new("MOMENTARY", r.momentary, "LUFS")
@@ -358,7 +300,7 @@ impl LoudnessEditor {
         ui.put(
             tile(2),
             Readout::new("INTEGRATED", r.integrated, "LUFS")
-                .status(verdict_status(loudness))
+                .status(loudness.status())
                 .caption(format!("target {:.1}", target.target_lufs)),
         );
         ui.put(
@@ -374,7 +316,7 @@ impl LoudnessEditor {
         ui.put(tile(5), Readout::new("PLR", r.plr, "dB").undefined("—"));
     }
 
-    fn graph(&mut self, ui: &mut Ui, area: Rect, target: &ResolvedTarget) {
+    fn graph(&mut self, ui: &mut Ui, area: Rect, target: &LoudnessTarget) {
         let span = SPANS[self.span].1;
         let max_points = span.map_or(usize::MAX, |s| (s as f64 * HISTORY_RATE_HZ) as usize + 1);
         self.shared
@@ -413,7 +355,7 @@ impl LoudnessEditor {
         area: Rect,
         setter: &ParamSetter,
         r: &Readings,
-        target: &ResolvedTarget,
+        target: &LoudnessTarget,
     ) {
         ui.painter().rect_filled(area, theme::RADIUS, theme::PANEL);
         ui.scope_builder(
@@ -436,20 +378,22 @@ impl LoudnessEditor {
                         .spacing(Vec2::new(10.0, 4.0))
                         .show(ui, |ui| {
                             ui.label(RichText::new("Custom target").color(theme::TEXT_DIM));
-                            float_drag(
+                            param_drag(
                                 ui,
                                 setter,
                                 &self.params.custom_lufs,
                                 CUSTOM_TARGET_MIN_LUFS..=CUSTOM_TARGET_MAX_LUFS,
+                                1,
                                 " LUFS",
                             );
                             ui.end_row();
                             ui.label(RichText::new("Custom ceiling").color(theme::TEXT_DIM));
-                            float_drag(
+                            param_drag(
                                 ui,
                                 setter,
                                 &self.params.custom_ceiling,
                                 CUSTOM_CEILING_MIN_DBTP..=CUSTOM_CEILING_MAX_DBTP,
+                                1,
                                 " dBTP",
                             );
                             ui.end_row();
@@ -457,50 +401,7 @@ impl LoudnessEditor {
                 }
                 ui.add_space(4.0);
 
-                let loudness = loudness_verdict(r.integrated, target.target_lufs);
-                let tp_verdict = if !r.true_peak.is_finite() {
-                    Verdict::Pending
-                } else if r.true_peak > target.ceiling_dbtp {
-                    Verdict::Fail
-                } else {
-                    Verdict::Pass
-                };
-                let diff = r.integrated - target.target_lufs;
-                let (gain_label, gain) = match target.platform {
-                    Some(platform) => {
-                        let label = match platform.normalization {
-                            dsp_core::targets::Normalization::DeliveryTarget => "Correction",
-                            _ => "Playback gain",
-                        };
-                        (
-                            label,
-                            platform
-                                .playback_gain_db(r.integrated, r.true_peak)
-                                .unwrap_or(f64::NAN),
-                        )
-                    }
-                    None => ("Gain to target", -diff),
-                };
-                check_rows(
-                    ui,
-                    &[
-                        CheckRow {
-                            label: "Integrated",
-                            value: format!("{} LU", format_value(diff, 1, true, "—")),
-                            verdict: Some(loudness),
-                        },
-                        CheckRow {
-                            label: "True peak",
-                            value: format!("{} dBTP", format_value(r.true_peak, 1, false, "-inf")),
-                            verdict: Some(tp_verdict),
-                        },
-                        CheckRow {
-                            label: gain_label,
-                            value: format!("{} dB", format_value(gain, 1, true, "—")),
-                            verdict: None,
-                        },
-                    ],
-                );
+                target_checks(ui, target, r.integrated, r.true_peak);
 
                 ui.add_space(8.0);
                 section_title(ui, "TRUE PEAK PER CHANNEL");
@@ -520,40 +421,8 @@ impl LoudnessEditor {
                 if ui.available_height() >= 30.0 + 2.0 * row_h {
                     ui.add_space(8.0);
                     section_title(ui, "PLAYBACK GAIN BY PLATFORM");
-                    let rows = (ui.available_height() / row_h).floor() as usize;
                     let selected = self.params.target.value().platform().map(|p| p.id);
-                    ui.spacing_mut().interact_size.y = row_h - 2.0;
-                    egui::Grid::new("platforms")
-                        .num_columns(3)
-                        .spacing(Vec2::new(12.0, 2.0))
-                        .min_row_height(row_h - 2.0)
-                        .show(ui, |ui| {
-                            for platform in dsp_core::targets::PLATFORMS.iter().take(rows) {
-                                let color = if selected == Some(platform.id) {
-                                    theme::TEXT
-                                } else {
-                                    theme::TEXT_DIM
-                                };
-                                let gain = platform
-                                    .playback_gain_db(r.integrated, r.true_peak)
-                                    .unwrap_or(f64::NAN);
-                                ui.label(RichText::new(platform.name).color(color));
-                                ui.label(
-                                    RichText::new(format!("{:.0} LUFS", platform.target_lufs))
-                                        .monospace()
-                                        .color(theme::TEXT_DIM),
-                                );
-                                ui.label(
-                                    RichText::new(format!(
-                                        "{} dB",
-                                        format_value(gain, 1, true, "—")
-                                    ))
-                                    .monospace()
-                                    .color(color),
-                                );
-                                ui.end_row();
-                            }
-                        });
+                    platform_gain_table(ui, "platforms", r.integrated, r.true_peak, selected);
                 }
             },
         );
@@ -586,63 +455,5 @@ impl LoudnessEditor {
             }
             ui.label(RichText::new("History").color(theme::TEXT_DIM));
         });
-    }
-}
-
-/// Sets a boolean parameter as one gesture.
-fn set_bool(setter: &ParamSetter, param: &BoolParam, value: bool) {
-    setter.begin_set_parameter(param);
-    setter.set_parameter(param, value);
-    setter.end_set_parameter(param);
-}
-
-/// A drag value bound to a float parameter (drags become one automation gesture).
-fn float_drag(
-    ui: &mut Ui,
-    setter: &ParamSetter,
-    param: &FloatParam,
-    range: std::ops::RangeInclusive<f32>,
-    suffix: &str,
-) {
-    let mut value = param.value();
-    let response = ui.add(
-        DragValue::new(&mut value)
-            .range(range)
-            .speed(0.1)
-            .fixed_decimals(1)
-            .suffix(suffix),
-    );
-    let dragging = response.dragged() || response.drag_started() || response.drag_stopped();
-    if response.drag_started() {
-        setter.begin_set_parameter(param);
-    }
-    if response.changed() {
-        if dragging {
-            setter.set_parameter(param, value);
-        } else {
-            setter.begin_set_parameter(param);
-            setter.set_parameter(param, value);
-            setter.end_set_parameter(param);
-        }
-    }
-    if response.drag_stopped() {
-        setter.end_set_parameter(param);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_and_verdicts() {
-        assert_eq!(format_duration(0.0), "0:00");
-        assert_eq!(format_duration(75.4), "1:15");
-        assert_eq!(format_duration(3723.0), "1:02:03");
-        assert_eq!(format_duration(f64::NEG_INFINITY), "0:00");
-        assert_eq!(loudness_verdict(-14.5, -14.0), Verdict::Pass);
-        assert_eq!(loudness_verdict(-12.5, -14.0), Verdict::Marginal);
-        assert_eq!(loudness_verdict(-9.0, -14.0), Verdict::Fail);
-        assert_eq!(loudness_verdict(f64::NEG_INFINITY, -14.0), Verdict::Pending);
     }
 }

@@ -11,8 +11,6 @@ use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
 use ui_kit::{CommandFlag, HistoryRing, MeterBus};
 
-#[cfg(feature = "standalone")]
-pub mod demo;
 pub mod editor;
 pub mod params;
 
@@ -103,7 +101,7 @@ pub struct VernisLoudness {
     prepared_for: Option<(f64, usize)>,
     /// Standalone demo input (`VERNIS_DEMO`), never present in plugin builds.
     #[cfg(feature = "standalone")]
-    demo: Option<demo::DemoInput>,
+    demo: Option<ui_kit::demo::DemoInput>,
 }
 
 impl Default for VernisLoudness {
@@ -305,7 +303,7 @@ impl Plugin for VernisLoudness {
         );
         #[cfg(feature = "standalone")]
         {
-            self.demo = demo::DemoInput::from_env(self.sample_rate_hz);
+            self.demo = ui_kit::demo::DemoInput::from_env(self.sample_rate_hz);
         }
         true
     }

@@ -4,7 +4,8 @@ use std::sync::{Arc, RwLock};
 
 use dsp_core::targets::{Platform, PLATFORMS};
 use nice_plug::prelude::*;
-use serde::{Deserialize, Serialize};
+use ui_kit::widgets::LoudnessTarget;
+use ui_kit::EditorSize;
 
 /// Lowest custom target, in LUFS.
 pub const CUSTOM_TARGET_MIN_LUFS: f32 = -36.0;
@@ -66,36 +67,8 @@ impl Target {
     }
 }
 
-/// What the editor compares the readings with: resolved from the target parameters.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ResolvedTarget {
-    /// Name shown in the editor.
-    pub name: &'static str,
-    /// Integrated loudness target, LUFS.
-    pub target_lufs: f64,
-    /// True-peak ceiling for a master of the given loudness, dBTP.
-    pub ceiling_dbtp: f64,
-    /// The platform, when one is selected (gives the playback gain).
-    pub platform: Option<&'static Platform>,
-}
-
-/// Editor window size in logical pixels, persisted with the plugin state.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct EditorSize {
-    /// Width in logical pixels.
-    pub width: f32,
-    /// Height in logical pixels.
-    pub height: f32,
-}
-
-impl Default for EditorSize {
-    fn default() -> Self {
-        Self {
-            width: 900.0,
-            height: 620.0,
-        }
-    }
-}
+/// Default editor window size in logical pixels.
+pub const DEFAULT_EDITOR_SIZE: EditorSize = EditorSize::new(900.0, 620.0);
 
 /// All parameters of the plugin, plus the persisted editor size.
 #[derive(Params)]
@@ -128,7 +101,7 @@ pub struct LoudnessParams {
 impl Default for LoudnessParams {
     fn default() -> Self {
         Self {
-            editor_size: Arc::new(RwLock::new(EditorSize::default())),
+            editor_size: Arc::new(RwLock::new(DEFAULT_EDITOR_SIZE)),
             target: EnumParam::new("Target", Target::Spotify),
             custom_lufs: FloatParam::new(
                 "Custom Target",
@@ -161,21 +134,13 @@ impl Default for LoudnessParams {
 impl LoudnessParams {
     /// The target and ceiling the current parameter values select, for a master of
     /// `integrated_lufs` (Spotify asks a stricter ceiling of loud masters).
-    pub fn resolved_target(&self, integrated_lufs: f64) -> ResolvedTarget {
-        let target = self.target.value();
-        match target.platform() {
-            Some(platform) => ResolvedTarget {
-                name: platform.name,
-                target_lufs: platform.target_lufs,
-                ceiling_dbtp: platform.effective_ceiling_dbtp(integrated_lufs),
-                platform: Some(platform),
-            },
-            None => ResolvedTarget {
-                name: "Custom",
-                target_lufs: f64::from(self.custom_lufs.value()),
-                ceiling_dbtp: f64::from(self.custom_ceiling.value()),
-                platform: None,
-            },
+    pub fn resolved_target(&self, integrated_lufs: f64) -> LoudnessTarget {
+        match self.target.value().platform() {
+            Some(platform) => LoudnessTarget::for_platform(platform, integrated_lufs),
+            None => LoudnessTarget::custom(
+                f64::from(self.custom_lufs.value()),
+                f64::from(self.custom_ceiling.value()),
+            ),
         }
     }
 }

@@ -63,6 +63,26 @@ impl MeterBus {
             .map_or(f32::NAN, |slot| slot.load(Ordering::Relaxed))
     }
 
+    /// Raises slot `index` to `value` if that is higher (a running maximum, e.g. the highest peak
+    /// since the editor last looked). `NaN` is ignored. Real-time safe.
+    #[inline]
+    pub fn set_max(&self, index: usize, value: f32) {
+        if let Some(slot) = self.slots.get(index) {
+            if !value.is_nan() {
+                slot.fetch_max(value, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Loads slot `index` and replaces it with `reset` in one step (editor side of
+    /// [`set_max`](Self::set_max): "highest value since I last asked"); `NaN` when out of range.
+    #[inline]
+    pub fn take(&self, index: usize, reset: f32) -> f32 {
+        self.slots
+            .get(index)
+            .map_or(f32::NAN, |slot| slot.swap(reset, Ordering::Relaxed))
+    }
+
     /// Sets every slot to `value`.
     pub fn fill(&self, value: f32) {
         for slot in self.slots.iter() {
@@ -239,6 +259,15 @@ mod tests {
         assert_eq!(bus.get(1), -14.0);
         assert_eq!(bus.get(0), f32::NEG_INFINITY);
         assert!(bus.get(7).is_nan());
+        bus.set_max(1, -20.0);
+        assert_eq!(bus.get(1), -14.0);
+        bus.set_max(1, -3.0);
+        bus.set_max(1, f32::NAN);
+        assert_eq!(bus.take(1, f32::NEG_INFINITY), -3.0);
+        assert_eq!(bus.get(1), f32::NEG_INFINITY);
+        bus.set_max(1, -40.0);
+        assert_eq!(bus.get(1), -40.0);
+        assert!(bus.take(9, 0.0).is_nan());
         let flag = CommandFlag::new();
         assert!(!flag.take());
         flag.request();

@@ -35,6 +35,13 @@ pub const WARN: Color32 = Color32::from_rgb(0xf2, 0xc1, 0x4e);
 /// "Fail" / over the ceiling.
 pub const BAD: Color32 = Color32::from_rgb(0xff, 0x5f, 0x57);
 
+/// Gain reduction (meters and history of dynamics processors).
+pub const GAIN_REDUCTION: Color32 = Color32::from_rgb(0xef, 0x5d, 0x7a);
+/// Input level trace of a dynamics processor.
+pub const LEVEL_IN: Color32 = Color32::from_rgb(0xb4, 0xbe, 0xcc);
+/// Output level trace of a dynamics processor.
+pub const LEVEL_OUT: Color32 = Color32::from_rgb(0x5c, 0xc8, 0xff);
+
 /// Corner radius of tiles and panels.
 pub const RADIUS: u8 = 4;
 

@@ -299,7 +299,7 @@ impl<'a, const W: usize> HistoryGraph<'a, W> {
 }
 
 /// A time-grid step (seconds) giving labels at least ~70 points apart.
-fn nice_time_step(span_s: f32, width: f32) -> f32 {
+pub(super) fn nice_time_step(span_s: f32, width: f32) -> f32 {
     const STEPS: [f32; 14] = [
         1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
     ];
@@ -311,7 +311,7 @@ fn nice_time_step(span_s: f32, width: f32) -> f32 {
 }
 
 /// `-30s`, `-2m`, `-1h30m` style labels.
-fn format_age(age_s: f32) -> String {
+pub(super) fn format_age(age_s: f32) -> String {
     let s = age_s.round() as u32;
     if s < 60 {
         format!("-{s}s")

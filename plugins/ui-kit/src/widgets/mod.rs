@@ -1,15 +1,37 @@
 //! Meter widgets drawn with egui's painter. All sizes are logical points, so they scale with the
 //! window's DPI; fonts are sized from the space each widget gets.
 
+mod gain_reduction_graph;
 mod history_graph;
 mod level_bar;
+mod meters;
 mod readout;
 mod target_panel;
 
+pub use gain_reduction_graph::{GainReductionGraph, LevelTrace};
 pub use history_graph::{HistoryGraph, Series};
 pub use level_bar::{LevelBar, Orientation};
+pub use meters::{GainReductionMeter, PeakFollower, PeakMeter};
 pub use readout::Readout;
-pub use target_panel::{check_rows, choice_combo, section_title, CheckRow, Verdict};
+pub use target_panel::{
+    channel_names, check_rows, choice_combo, loudness_verdict, platform_combo, platform_gain_table,
+    section_title, target_checks, true_peak_verdict, CheckRow, LoudnessTarget, Verdict,
+    MARGINAL_TOLERANCE_LU, PASS_TOLERANCE_LU,
+};
+
+/// `h:mm:ss` or `m:ss` of a measured duration (`0:00` when not finite).
+pub fn format_duration(seconds: f64) -> String {
+    let s = if seconds.is_finite() {
+        seconds.max(0.0) as u64
+    } else {
+        0
+    };
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
 
 /// Formats `value` with `decimals` decimals, or `undefined` when it is not finite (`-inf` LUFS of
 /// silence, `NaN`). Positive values get an explicit `+` when `signed` is set.
@@ -36,7 +58,15 @@ pub fn format_value(value: f64, decimals: usize, signed: bool, undefined: &str) 
 
 #[cfg(test)]
 mod tests {
-    use super::format_value;
+    use super::{format_duration, format_value};
+
+    #[test]
+    fn durations() {
+        assert_eq!(format_duration(0.0), "0:00");
+        assert_eq!(format_duration(75.4), "1:15");
+        assert_eq!(format_duration(3723.0), "1:02:03");
+        assert_eq!(format_duration(f64::NEG_INFINITY), "0:00");
+    }
 
     #[test]
     fn formats() {

@@ -1,0 +1,748 @@
+//! `vernis master`: finds the limiter drive that brings a programme to a loudness target under a
+//! true-peak ceiling, renders it and reports what was done.
+//!
+//! The search variable is the *drive*, in dB: a positive drive is the limiter's Input Gain
+//! (0..24 dB); a negative drive is a plain attenuation before the limiter (pre-gain), the limiter
+//! then only guarding the ceiling. The output's integrated loudness is monotonic non-decreasing in
+//! the drive, so the search starts at `target − input loudness` (exact when nothing is limited),
+//! extrapolates with the measured slope until the target is bracketed, then narrows the bracket by
+//! secant steps (falling back to bisection). Each step is a full render of the programme, measured
+//! on the fly. Drives are rounded to 0.001 dB so that the report's values reproduce the output.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use dsp_core::dynamics::{Dither, LimiterSettings};
+use dsp_core::targets::Platform;
+use indicatif::ProgressBar;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::analyze::{analyze_file_with, progress_bar, Analysis};
+use crate::audio_io::{AudioInfo, OutputFormat, WavSink};
+use crate::render::{
+    dither_warnings, run_pass, setting_json, Chain, GainReduction, InputAudio, PassOptions,
+    PassOutput, RenderError, TempOutput, GR_THRESHOLDS_DB, PRE_GAIN_MIN_DB,
+};
+use crate::report::{json_report, JsonReport};
+
+/// Most renders the search makes. Each is written; the one that lands on the target is the output.
+pub const MAX_SEARCH_RENDERS: usize = 12;
+
+/// The search stops when the output is this close to where it aims, LU.
+pub const STOP_LU: f64 = 0.05;
+
+/// `within_tolerance` requires the output's integrated loudness this close to the target, LU.
+pub const TOLERANCE_LU: f64 = 0.1;
+
+/// `within_tolerance` allows the true peak this far over the ceiling (dither's last bits), dB.
+pub const TRUE_PEAK_ALLOWANCE_DB: f64 = 0.01;
+
+/// More gain reduction than this (the deepest, in dB) gives a warning.
+pub const HEAVY_LIMITING_DB: f64 = 6.0;
+
+/// Highest drive: the limiter's Input Gain range ends here, dB.
+pub const MAX_DRIVE_DB: f32 = 24.0;
+
+/// Default ceiling with `--lufs`, dBTP.
+pub const DEFAULT_CEILING_DBTP: f64 = -1.0;
+
+/// Decoded programmes up to this size are kept in memory between renders (else re-read each time).
+const MEMORY_CACHE_BYTES: u64 = 512 << 20;
+
+/// Slopes (LU of output per dB of drive) assumed by the one-sided extrapolation are clamped to this range.
+const SLOPE_RANGE: (f64, f64) = (0.1, 1.0);
+
+/// A loudness target and its true-peak ceiling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// Platform id (`spotify` …), `None` for `--lufs`.
+    pub id: Option<&'static str>,
+    /// Display name (`Spotify`, or `-16 LUFS` for a custom target).
+    pub name: String,
+    /// Integrated loudness to reach, LUFS.
+    pub lufs: f64,
+    /// True-peak ceiling, dBTP.
+    pub ceiling_dbtp: f64,
+    /// A stricter ceiling the platform applies to masters louder than its target, if any.
+    pub loud_master_ceiling_dbtp: Option<f64>,
+}
+
+impl Target {
+    /// A platform's target, with its default ceiling unless `ceiling_dbtp` is given.
+    pub fn platform(p: &'static Platform, ceiling_dbtp: Option<f64>) -> Self {
+        Self {
+            id: Some(p.id),
+            name: p.name.to_string(),
+            lufs: p.target_lufs,
+            ceiling_dbtp: ceiling_dbtp.unwrap_or(p.ceiling_dbtp),
+            loud_master_ceiling_dbtp: p.loud_master_ceiling_dbtp,
+        }
+    }
+
+    /// A custom integrated loudness, with [`DEFAULT_CEILING_DBTP`] unless `ceiling_dbtp` is given.
+    pub fn lufs(lufs: f64, ceiling_dbtp: Option<f64>) -> Self {
+        Self {
+            id: None,
+            name: format!("{lufs} LUFS"),
+            lufs,
+            ceiling_dbtp: ceiling_dbtp.unwrap_or(DEFAULT_CEILING_DBTP),
+            loud_master_ceiling_dbtp: None,
+        }
+    }
+
+    /// Where the search aims and the window it accepts, LUFS.
+    ///
+    /// A platform whose ceiling tightens for masters louder than its target (Spotify: −2 dBTP
+    /// above −14 LUFS) is aimed 0.05 LU under the target, so the master stays at or under it and
+    /// the ceiling it was limited to is the one that applies.
+    fn aim(&self) -> (f64, f64, f64) {
+        match self.loud_master_ceiling_dbtp {
+            Some(strict) if self.ceiling_dbtp > strict => {
+                let aim = self.lufs - STOP_LU;
+                (aim, aim - STOP_LU + 0.005, aim + STOP_LU - 0.005)
+            }
+            _ => (self.lufs, self.lufs - STOP_LU, self.lufs + STOP_LU),
+        }
+    }
+}
+
+/// How to master.
+#[derive(Debug, Clone)]
+pub struct MasterOptions {
+    /// Loudness target and ceiling.
+    pub target: Target,
+    /// Limiter settings besides Input Gain and Ceiling (style, release, …); `dither` is replaced
+    /// by the format's default unless `dither` below is given.
+    pub limiter: LimiterSettings,
+    /// Dither chosen by the user; `None`: 16-bit shaped for wav16, 24-bit for wav24, off for wav32f.
+    pub dither: Option<Dither>,
+    /// Output format; `None`: the input's resolution (see [`OutputFormat::matching`]).
+    pub format: Option<OutputFormat>,
+}
+
+/// One render of the search.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SearchStep {
+    /// Pre-gain of this render, dB.
+    pub pre_gain_db: f32,
+    /// Limiter Input Gain of this render, dB.
+    pub input_gain_db: f32,
+    /// Integrated loudness of the output, LUFS.
+    pub integrated_lufs: f64,
+}
+
+/// Everything `master` did.
+pub struct MasterOutcome {
+    /// Analysis of the input.
+    pub input: Analysis,
+    /// Analysis of the output as written.
+    pub output: Analysis,
+    /// The chain that produced the output.
+    pub chain: Chain,
+    /// The target.
+    pub target: Target,
+    /// The output format.
+    pub format: OutputFormat,
+    /// Gain reduction of the output.
+    pub gain_reduction: GainReduction,
+    /// The search's renders, in order.
+    pub steps: Vec<SearchStep>,
+    /// Output within [`TOLERANCE_LU`] of the target and its true peak under the ceiling.
+    pub within_tolerance: bool,
+    /// Things the user should know.
+    pub warnings: Vec<String>,
+    /// The limiter's latency (compensated), samples.
+    pub latency_samples: u32,
+}
+
+/// Why `master` failed, with the file at fault.
+#[derive(Debug)]
+pub enum MasterError {
+    /// The input could not be read.
+    Input(String),
+    /// The output could not be written.
+    Output(String),
+}
+
+fn drive_chain(drive_db: f32, base: &LimiterSettings) -> Chain {
+    let mut limiter = *base;
+    if drive_db >= 0.0 {
+        limiter.input_gain_db = drive_db;
+        Chain {
+            pre_gain_db: 0.0,
+            limiter,
+        }
+    } else {
+        limiter.input_gain_db = 0.0;
+        Chain {
+            pre_gain_db: drive_db,
+            limiter,
+        }
+    }
+}
+
+/// Rounds a drive to 0.001 dB within the drive range.
+fn round_drive(drive_db: f64) -> f32 {
+    let clamped = drive_db.clamp(f64::from(PRE_GAIN_MIN_DB), f64::from(MAX_DRIVE_DB));
+    ((clamped * 1000.0).round() / 1000.0) as f32
+}
+
+/// Reads the input once: its analysis, and the decoded audio when it fits in memory.
+fn analyse_input(
+    path: &Path,
+    name: &str,
+    progress: bool,
+) -> Result<(Analysis, InputAudio), MasterError> {
+    let mut cache: Option<Vec<Vec<f32>>> = None;
+    let mut too_big = false;
+    let analysis = analyze_file_with(path, name, progress, |info: &AudioInfo, chunk| {
+        if too_big {
+            return;
+        }
+        let cache = cache.get_or_insert_with(|| {
+            let frames = info.total_frames.unwrap_or(0) as usize;
+            let fits = (frames as u64) * (info.channels as u64) * 4 <= MEMORY_CACHE_BYTES;
+            vec![Vec::with_capacity(if fits { frames } else { 0 }); info.channels]
+        });
+        let held = cache[0].len() + chunk[0].len();
+        if (held as u64) * (info.channels as u64) * 4 > MEMORY_CACHE_BYTES {
+            too_big = true;
+            return;
+        }
+        for (c, x) in cache.iter_mut().zip(chunk) {
+            c.extend_from_slice(x);
+        }
+    })
+    .map_err(|e| MasterError::Input(e.to_string()))?;
+    let audio = match cache {
+        Some(data) if !too_big => InputAudio::Memory(data),
+        _ => InputAudio::File(path.to_path_buf()),
+    };
+    Ok((analysis, audio))
+}
+
+fn pass_bar(info: &AudioInfo, name: &str, progress: bool, what: &str) -> Option<ProgressBar> {
+    let bar = progress_bar(info, name, progress)?;
+    bar.set_message(format!("{name}: {what}"));
+    Some(bar)
+}
+
+/// Masters `input` to `opts.target`, writing `output` (via a temporary file: nothing is left
+/// behind on failure). `progress` asks for progress bars on long files.
+pub fn master_file(
+    input: &Path,
+    input_name: &str,
+    output: &Path,
+    output_name: &str,
+    opts: &MasterOptions,
+    progress: bool,
+) -> Result<MasterOutcome, MasterError> {
+    let temp = TempOutput::new(output).map_err(|e| MasterError::Output(e.to_string()))?;
+    let (input_analysis, audio) = analyse_input(input, input_name, progress)?;
+    let info = input_analysis.info.clone();
+    let (fs, channels) = (info.sample_rate_hz, info.channels);
+    let format = opts.format.unwrap_or_else(|| OutputFormat::matching(&info));
+    let quantise_bits = format.int_bits();
+
+    let mut base = opts.limiter;
+    base.ceiling_dbtp = opts.target.ceiling_dbtp as f32;
+    base.unity_gain = false;
+    base.bypass = false;
+    base.dither = opts.dither.unwrap_or(match format {
+        OutputFormat::Wav16 => Dither::Bits16Shaped,
+        OutputFormat::Wav24 => Dither::Bits24,
+        OutputFormat::Wav32f => Dither::Off,
+    });
+    let mut warnings = dither_warnings(base.dither, quantise_bits);
+
+    let input_lufs = input_analysis.reading.integrated_lufs;
+    let (aim, window_lo, window_hi) = opts.target.aim();
+    let mut steps: Vec<SearchStep> = Vec::new();
+    let mut drives: Vec<f32> = Vec::new();
+    let mut chosen_drive = 0.0f32;
+
+    // Every render is written to the temporary file with gain-reduction statistics, so that the
+    // render that lands on the target is the output (no extra render to write it).
+    let render_at = |drive: f32, what: &str| -> Result<PassOutput, MasterError> {
+        let output_error = |e: std::io::Error| MasterError::Output(format!("cannot write: {e}"));
+        let mut sink = WavSink::create(temp.path(), format, channels, fs).map_err(output_error)?;
+        let bar = pass_bar(&info, input_name, progress, what);
+        let out = run_pass(
+            &audio,
+            fs,
+            channels,
+            PassOptions {
+                chain: drive_chain(drive, &base),
+                quantise_bits,
+                gain_reduction: true,
+                sink: Some(&mut sink),
+                progress: bar.as_ref(),
+            },
+        );
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let out = out.map_err(|e| match e {
+            RenderError::Input(e) => MasterError::Input(e.to_string()),
+            RenderError::Output(e) => output_error(e),
+        })?;
+        sink.finish().map_err(output_error)?;
+        Ok(out)
+    };
+    // The render whose output is in the temporary file, and its drive.
+    let mut written: Option<(f32, PassOutput)> = None;
+
+    if !input_lufs.is_finite() {
+        warnings.push(
+            "the input is silent (integrated loudness undefined): rendered without gain; \
+             the target cannot be reached"
+                .into(),
+        );
+    } else {
+        // (drive, loudness) of the loudest render under the window and of the quietest over it.
+        let mut below: Option<(f64, f64)> = None;
+        let mut above: Option<(f64, f64)> = None;
+        let mut last_side_below: Option<bool> = None;
+        let mut same_side_runs = 0;
+        let mut drive = round_drive(aim - input_lufs);
+        let mut found = false;
+        let mut unreachable = None;
+        for k in 0..MAX_SEARCH_RENDERS {
+            let out = render_at(drive, &format!("render {}", k + 1))?;
+            let measured = out.reading.integrated_lufs;
+            written = Some((drive, out));
+            let chain = drive_chain(drive, &base);
+            steps.push(SearchStep {
+                pre_gain_db: chain.pre_gain_db,
+                input_gain_db: chain.limiter.input_gain_db,
+                integrated_lufs: measured,
+            });
+            drives.push(drive);
+            if (window_lo..=window_hi).contains(&measured) {
+                found = true;
+                break;
+            }
+            let d = f64::from(drive);
+            // NaN and -inf count as too quiet.
+            let is_below = measured.is_nan() || measured <= window_hi;
+            let f = if measured.is_finite() {
+                measured
+            } else {
+                f64::from(PRE_GAIN_MIN_DB) * 2.0
+            };
+            if is_below {
+                if below.is_none_or(|(bd, _)| d > bd) {
+                    below = Some((d, f));
+                }
+            } else if above.is_none_or(|(ad, _)| d < ad) {
+                above = Some((d, f));
+            }
+            same_side_runs = if last_side_below == Some(is_below) {
+                same_side_runs + 1
+            } else {
+                0
+            };
+            last_side_below = Some(is_below);
+
+            // The slope (LU per dB of drive) for extrapolating before a bracket exists: from the
+            // last two renders; after the first, from a model where the loudness lost to limiting
+            // grows linearly from the drive at which the input's true peak meets the ceiling.
+            let slope = match steps.len() {
+                n if n >= 2 => {
+                    let (d0, f0) = (f64::from(drives[n - 2]), steps[n - 2].integrated_lufs);
+                    (f - f0) / (d - d0)
+                }
+                _ => {
+                    let onset = opts.target.ceiling_dbtp - input_analysis.reading.true_peak_dbtp;
+                    let lost = input_lufs + d - f;
+                    if d > onset + 0.5 {
+                        1.0 - lost / (d - onset)
+                    } else {
+                        1.0
+                    }
+                }
+            };
+            let slope = if slope.is_finite() {
+                slope.clamp(SLOPE_RANGE.0, SLOPE_RANGE.1)
+            } else {
+                SLOPE_RANGE.1
+            };
+            let next = match (below, above) {
+                (Some((ld, lf)), Some((hd, hf))) => {
+                    let secant = ld + (aim - lf) * (hd - ld) / (hf - lf);
+                    let mid = 0.5 * (ld + hd);
+                    // Bisect when the secant leaves the bracket or keeps landing on one side.
+                    if !secant.is_finite() || secant <= ld || secant >= hd || same_side_runs >= 1 {
+                        mid
+                    } else {
+                        secant
+                    }
+                }
+                (Some((ld, lf)), None) => {
+                    if ld >= f64::from(MAX_DRIVE_DB) {
+                        unreachable = Some(format!(
+                            "the target is out of reach: at the limiter's maximum input gain of \
+                             +{MAX_DRIVE_DB} dB the output reads {lf:.2} LUFS"
+                        ));
+                        break;
+                    }
+                    ld + (aim - lf) / slope
+                }
+                (None, Some((hd, hf))) => {
+                    if hd <= f64::from(PRE_GAIN_MIN_DB) {
+                        unreachable = Some(format!(
+                            "the target is out of reach: at the lowest pre-gain of \
+                             {PRE_GAIN_MIN_DB} dB the output reads {hf:.2} LUFS"
+                        ));
+                        break;
+                    }
+                    hd - (hf - aim) / slope
+                }
+                (None, None) => break,
+            };
+            let next = round_drive(next);
+            if drives.contains(&next) {
+                // The bracket is narrower than the drive's resolution.
+                break;
+            }
+            drive = next;
+        }
+        // The render closest to the aim (the one in the window, when found).
+        chosen_drive = steps
+            .iter()
+            .zip(&drives)
+            .min_by(|(a, _), (b, _)| {
+                let da = (a.integrated_lufs - aim).abs();
+                let db = (b.integrated_lufs - aim).abs();
+                da.total_cmp(&db)
+            })
+            .map(|(_, &d)| d)
+            .unwrap_or(0.0);
+        if let Some(w) = unreachable {
+            warnings.push(w);
+        } else if !found && steps.len() >= MAX_SEARCH_RENDERS {
+            warnings.push(format!(
+                "the search stopped after {MAX_SEARCH_RENDERS} renders without landing within \
+                 {STOP_LU} LU of the target"
+            ));
+        }
+    }
+
+    // The output: the chosen render, rendered again only if it is not the last one written.
+    let out = match written.take() {
+        Some((drive, out)) if drive == chosen_drive => out,
+        _ => render_at(chosen_drive, "writing")?,
+    };
+    temp.commit()
+        .map_err(|e| MasterError::Output(format!("cannot write: {e}")))?;
+    let chain = drive_chain(chosen_drive, &base);
+
+    let gain_reduction = out.gain_reduction.clone().unwrap_or(GainReduction {
+        max_db: 0.0,
+        mean_db: 0.0,
+        percent_above_db: [0.0; 3],
+        block_frames: 0,
+        history_db: Vec::new(),
+    });
+    let output_analysis = Analysis {
+        file: output_name.to_string(),
+        info: format.info(fs, channels, out.frames),
+        reading: out.reading,
+        history: out.history,
+    };
+
+    let r = &output_analysis.reading;
+    let target = &opts.target;
+    let loudness_ok =
+        r.integrated_lufs.is_finite() && (r.integrated_lufs - target.lufs).abs() <= TOLERANCE_LU;
+    // Silence has no true peak (NaN is not over anything).
+    let peak_ok = r.true_peak_dbtp.is_nan()
+        || r.true_peak_dbtp <= target.ceiling_dbtp + TRUE_PEAK_ALLOWANCE_DB;
+    if input_lufs.is_finite() && !loudness_ok {
+        warnings.push(format!(
+            "the output's integrated loudness is {:.2} LUFS, {:+.2} LU from the target \
+             (tolerance {TOLERANCE_LU} LU)",
+            r.integrated_lufs,
+            r.integrated_lufs - target.lufs
+        ));
+    }
+    if r.true_peak_dbtp > target.ceiling_dbtp {
+        warnings.push(format!(
+            "the output's true peak {:.2} dBTP is over the ceiling of {:.1} dBTP",
+            r.true_peak_dbtp, target.ceiling_dbtp
+        ));
+    }
+    if gain_reduction.max_db > HEAVY_LIMITING_DB {
+        warnings.push(format!(
+            "reaching the target needs more than {HEAVY_LIMITING_DB} dB of limiting \
+             (max GR {:.1} dB)",
+            gain_reduction.max_db
+        ));
+    }
+
+    Ok(MasterOutcome {
+        input: input_analysis,
+        output: output_analysis,
+        chain,
+        target: opts.target.clone(),
+        format,
+        gain_reduction,
+        steps,
+        within_tolerance: loudness_ok && peak_ok,
+        warnings,
+        latency_samples: out.latency_samples,
+    })
+}
+
+/// Rounds to `decimals` places; non-finite values become `None` (JSON `null`).
+fn rounded(x: f64, decimals: i32) -> Option<f64> {
+    x.is_finite().then(|| {
+        let scale = 10f64.powi(decimals);
+        let r = (x * scale).round() / scale;
+        if r == 0.0 {
+            0.0
+        } else {
+            r
+        }
+    })
+}
+
+/// The `target` object of the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JsonTarget {
+    /// Platform id, `null` for `--lufs`.
+    pub id: Option<&'static str>,
+    /// Display name.
+    pub name: String,
+    /// Integrated loudness aimed at, LUFS.
+    pub lufs: f64,
+    /// True-peak ceiling, dBTP.
+    pub ceiling_dbtp: f64,
+    /// Accepted distance from `lufs`, LU.
+    pub tolerance_lu: f64,
+}
+
+/// The `gain_reduction` object of the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JsonGainReduction {
+    /// Deepest gain reduction, dB.
+    pub max_db: f64,
+    /// Mean over the programme, dB.
+    pub mean_db: f64,
+    /// Percent of the programme limited by more than 1 dB.
+    pub percent_above_1_db: f64,
+    /// Percent of the programme limited by more than 3 dB.
+    pub percent_above_3_db: f64,
+    /// Percent of the programme limited by more than 6 dB.
+    pub percent_above_6_db: f64,
+    /// Frames per measured block.
+    pub block_frames: usize,
+}
+
+/// The JSON report of `master`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MasterReport {
+    /// The input, as `vernis analyze --json` reports it.
+    pub input: JsonReport,
+    /// The output as written, as `vernis analyze --json` reports it.
+    pub output: JsonReport,
+    /// Every limiter setting (by its `--set` key) and `pre_gain_db`.
+    pub settings: Map<String, Value>,
+    /// Arguments of `vernis render IN OUT … --format F` that reproduce the output exactly.
+    pub render_args: Vec<String>,
+    /// Output format.
+    pub format: &'static str,
+    /// Target and ceiling.
+    pub target: JsonTarget,
+    /// Gain-reduction statistics of the output.
+    pub gain_reduction: JsonGainReduction,
+    /// Renders the search made (the output is the one that landed; if none did, the closest is
+    /// rendered once more).
+    pub iterations: usize,
+    /// Each search render: its gains and the output's loudness.
+    pub search: Vec<SearchStep>,
+    /// The limiter's latency, compensated in the output, samples.
+    pub latency_samples: u32,
+    /// Output within the tolerance of the target and under the ceiling.
+    pub within_tolerance: bool,
+    /// Warnings, also printed on stderr.
+    pub warnings: Vec<String>,
+}
+
+/// Builds the JSON report.
+pub fn master_report(m: &MasterOutcome) -> MasterReport {
+    let mut settings = Map::new();
+    for spec in LimiterSettings::SPECS {
+        settings.insert(
+            spec.key.to_string(),
+            setting_json(&m.chain.limiter, spec.key),
+        );
+    }
+    settings.insert(
+        "pre_gain_db".into(),
+        format!("{}", m.chain.pre_gain_db)
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+    );
+    let mut render_args = m.chain.render_args();
+    render_args.push("--format".into());
+    render_args.push(m.format.key().into());
+    let g = &m.gain_reduction;
+    MasterReport {
+        input: json_report(&m.input),
+        output: json_report(&m.output),
+        settings,
+        render_args,
+        format: m.format.key(),
+        target: JsonTarget {
+            id: m.target.id,
+            name: m.target.name.clone(),
+            lufs: m.target.lufs,
+            ceiling_dbtp: m.target.ceiling_dbtp,
+            tolerance_lu: TOLERANCE_LU,
+        },
+        gain_reduction: JsonGainReduction {
+            max_db: rounded(g.max_db, 3).unwrap_or(0.0),
+            mean_db: rounded(g.mean_db, 3).unwrap_or(0.0),
+            percent_above_1_db: rounded(g.percent_above_db[0], 3).unwrap_or(0.0),
+            percent_above_3_db: rounded(g.percent_above_db[1], 3).unwrap_or(0.0),
+            percent_above_6_db: rounded(g.percent_above_db[2], 3).unwrap_or(0.0),
+            block_frames: g.block_frames,
+        },
+        iterations: m.steps.len(),
+        search: m
+            .steps
+            .iter()
+            .map(|s| SearchStep {
+                integrated_lufs: rounded(s.integrated_lufs, 4).unwrap_or(f64::NAN),
+                ..*s
+            })
+            .collect(),
+        latency_samples: m.latency_samples,
+        within_tolerance: m.within_tolerance,
+        warnings: m.warnings.clone(),
+    }
+}
+
+fn num(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.decimals$}")
+    } else if x == f64::NEG_INFINITY {
+        "-inf".into()
+    } else {
+        "n/a".into()
+    }
+}
+
+/// The short human summary: target, gains, before/after readings, gain reduction, verdict.
+pub fn master_summary(m: &MasterOutcome) -> String {
+    let mut s = String::new();
+    let (i, o) = (&m.input.reading, &m.output.reading);
+    let _ = writeln!(s, "Mastered    {} -> {}", m.input.file, m.output.file);
+    let _ = writeln!(
+        s,
+        "Target      {}: {:.1} LUFS integrated, true peak <= {:.1} dBTP",
+        m.target.name, m.target.lufs, m.target.ceiling_dbtp
+    );
+    let _ = writeln!(
+        s,
+        "Format      {}, {} Hz, {}, dither {}",
+        m.format.describe(),
+        m.output.info.sample_rate_hz,
+        m.output.info.layout_name(),
+        m.chain.limiter.dither.name()
+    );
+    let _ = writeln!(
+        s,
+        "Gain        pre-gain {:+.3} dB, limiter input gain {:+.3} dB, style {} (found in {} renders)",
+        m.chain.pre_gain_db,
+        m.chain.limiter.input_gain_db,
+        m.chain.limiter.style.key(),
+        m.steps.len()
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(s, "{:<22} {:>9} {:>9}", "", "Input", "Output");
+    let rows = [
+        ("Integrated (LUFS)", i.integrated_lufs, o.integrated_lufs, 1),
+        ("True peak (dBTP)", i.true_peak_dbtp, o.true_peak_dbtp, 2),
+        (
+            "Loudness range (LU)",
+            i.loudness_range_lu,
+            o.loudness_range_lu,
+            1,
+        ),
+        (
+            "Short-term max (LUFS)",
+            i.short_term_max_lufs,
+            o.short_term_max_lufs,
+            1,
+        ),
+        ("PLR (dB)", i.plr_db, o.plr_db, 1),
+    ];
+    for (label, a, b, d) in rows {
+        let _ = writeln!(s, "{label:<22} {:>9} {:>9}", num(a, d), num(b, d));
+    }
+    let g = &m.gain_reduction;
+    let _ = writeln!(
+        s,
+        "Gain reduction         max {:.1} dB, mean {:.2} dB; over {}/{}/{} dB: {:.1} % / {:.1} % / {:.1} %",
+        g.max_db,
+        g.mean_db,
+        GR_THRESHOLDS_DB[0],
+        GR_THRESHOLDS_DB[1],
+        GR_THRESHOLDS_DB[2],
+        g.percent_above_db[0],
+        g.percent_above_db[1],
+        g.percent_above_db[2]
+    );
+    let _ = writeln!(s);
+    let verdict = if m.within_tolerance {
+        "within tolerance"
+    } else {
+        "NOT within tolerance"
+    };
+    let _ = writeln!(
+        s,
+        "Result      {verdict} ({:.1} ± {TOLERANCE_LU} LUFS, true peak <= {:.1} dBTP){}",
+        m.target.lufs,
+        m.target.ceiling_dbtp,
+        if m.warnings.is_empty() {
+            String::new()
+        } else {
+            format!("; {} warning(s)", m.warnings.len())
+        }
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drive_splits_into_pre_gain_and_input_gain() {
+        let base = LimiterSettings::default();
+        let up = drive_chain(7.5, &base);
+        assert_eq!((up.pre_gain_db, up.limiter.input_gain_db), (0.0, 7.5));
+        let down = drive_chain(-3.25, &base);
+        assert_eq!((down.pre_gain_db, down.limiter.input_gain_db), (-3.25, 0.0));
+        assert_eq!(round_drive(1.23456), 1.235);
+        assert_eq!(round_drive(99.0), MAX_DRIVE_DB);
+        assert_eq!(round_drive(-1e9), PRE_GAIN_MIN_DB);
+    }
+
+    #[test]
+    fn spotify_aims_under_its_target() {
+        let spotify = dsp_core::targets::platform_by_id("spotify").unwrap();
+        let (aim, lo, hi) = Target::platform(spotify, None).aim();
+        assert!(hi < -14.0 && lo > -14.1 && (aim + 14.05).abs() < 1e-9);
+        // With the strict ceiling chosen, the master may sit on either side.
+        let (aim, lo, hi) = Target::platform(spotify, Some(-2.0)).aim();
+        assert_eq!((aim, lo, hi), (-14.0, -14.05, -13.95));
+        let (aim, _, _) = Target::lufs(-16.0, None).aim();
+        assert_eq!(aim, -16.0);
+    }
+}
