@@ -9,6 +9,7 @@ pub mod dynamics;
 pub mod filter;
 pub mod meter;
 pub mod processor;
+pub mod simd;
 pub mod smoothing;
 pub mod targets;
 pub mod units;

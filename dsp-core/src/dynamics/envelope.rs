@@ -48,26 +48,22 @@ impl SlidingMinimum {
     #[inline]
     pub fn push(&mut self, value: f32) -> f32 {
         let cap = self.values.len();
+        let wrap = |i: usize| if i >= cap { i - cap } else { i };
         // Drop larger-or-equal values from the back: they can never be the minimum again.
-        while self.len > 0 {
-            let back = (self.head + self.len - 1) % cap;
-            if self.values[back] >= value {
-                self.len -= 1;
-            } else {
-                break;
-            }
+        while self.len > 0 && self.values[wrap(self.head + self.len - 1)] >= value {
+            self.len -= 1;
         }
         // Drop the front if it left the window.
         while self.len > 0 && self.now - self.stamps[self.head] >= self.window as u64 {
-            self.head = (self.head + 1) % cap;
+            self.head = wrap(self.head + 1);
             self.len -= 1;
         }
         if self.len == cap {
             // Only possible when the window shrank; the oldest entry is the first to go.
-            self.head = (self.head + 1) % cap;
+            self.head = wrap(self.head + 1);
             self.len -= 1;
         }
-        let slot = (self.head + self.len) % cap;
+        let slot = wrap(self.head + self.len);
         self.values[slot] = value;
         self.stamps[slot] = self.now;
         self.len += 1;

@@ -347,14 +347,16 @@ impl LookaheadLimiter {
         let s = self.settings;
         let factor = s.oversampling.factor();
 
-        // Per-sample parameter ramps; the unity compensation follows the input gain.
-        for i in 0..n {
-            self.ceiling[i] = self.ceiling_gain.next_value() as f32 * self.margin_gain;
-            let g = self.input_gain.next_value() as f32;
-            self.input_gain_ramp[i] = g;
-            self.unity[i] = 1.0 / g;
-            self.bypass[i] = self.bypass_mix.next_value() as f32;
+        // Per-sample parameter ramps (constant fills when settled); unity compensation follows the input gain.
+        self.ceiling_gain.fill(&mut self.ceiling[..n]);
+        for c in &mut self.ceiling[..n] {
+            *c *= self.margin_gain;
         }
+        self.input_gain.fill(&mut self.input_gain_ramp[..n]);
+        for (u, &g) in self.unity[..n].iter_mut().zip(&self.input_gain_ramp[..n]) {
+            *u = 1.0 / g;
+        }
+        self.bypass_mix.fill(&mut self.bypass[..n]);
         // The ceiling is delayed like the sidechain, so each requirement meets the ceiling of its sample.
         self.ceiling_delay
             .process_channel(0, &mut self.ceiling[..n]);

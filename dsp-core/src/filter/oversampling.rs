@@ -1,16 +1,18 @@
 //! Polyphase 2×–16× up- and down-sampling with a shared linear-phase Kaiser-windowed sinc prototype.
 //!
-//! The prototype has `factor·32 + 1` taps (β = 8, about −80 dB stopband, cut-off at the host
-//! Nyquist frequency), so up- and down-sampling each delay by exactly 16 host samples and a round
-//! trip by [`ROUND_TRIP_LATENCY_SAMPLES`]. Phase 0 of the upsampler passes the host samples through.
+//! The prototype has `factor·40 + 1` taps (Kaiser β = 6, cut-off at the host Nyquist frequency), so
+//! up- and down-sampling each delay by exactly 20 host samples and a round trip by
+//! [`ROUND_TRIP_LATENCY_SAMPLES`]. A round trip is flat within 0.02 dB up to 0.4535·fs (20 kHz at
+//! 44.1 kHz) and within 0.07 dB up to 22 kHz at 48 kHz; images beyond 0.55·fs are at least 63 dB
+//! down. Phase 0 of the upsampler passes the host samples through.
 
 /// Host-rate samples of delay of an up-then-down round trip.
-pub const ROUND_TRIP_LATENCY_SAMPLES: usize = 32;
+pub const ROUND_TRIP_LATENCY_SAMPLES: usize = 40;
 /// Host-rate delay of one direction.
 pub const ONE_WAY_LATENCY_SAMPLES: usize = ROUND_TRIP_LATENCY_SAMPLES / 2;
 /// Taps per upsampler phase.
 const TAPS_PER_PHASE: usize = ROUND_TRIP_LATENCY_SAMPLES + 1;
-const KAISER_BETA: f64 = 8.0;
+const KAISER_BETA: f64 = 6.0;
 const LANES: usize = 8;
 
 fn bessel_i0(x: f64) -> f64 {
@@ -25,7 +27,7 @@ fn bessel_i0(x: f64) -> f64 {
     sum
 }
 
-/// The prototype low-pass for `factor`: `factor·32 + 1` taps, unity DC gain.
+/// The prototype low-pass for `factor`: `factor·40 + 1` taps, unity DC gain.
 pub fn design_prototype(factor: usize) -> Vec<f64> {
     let n = factor * ROUND_TRIP_LATENCY_SAMPLES + 1;
     let centre = (n - 1) as f64 / 2.0;
@@ -49,6 +51,63 @@ pub fn design_prototype(factor: usize) -> Vec<f64> {
     h
 }
 
+/// Upsampling kernel: phase 0 is a pure delay; other phases are FIRs vectorised across inputs.
+#[inline(always)]
+fn upsample_kernel_body(
+    factor: usize,
+    phases: &[f32],
+    window: &[f32],
+    acc: &mut [f32],
+    output: &mut [f32],
+) {
+    let n = acc.len();
+    // Phase 0 of a Nyquist (windowed-sinc) interpolator is a pure delay.
+    for (i, &x) in window[ONE_WAY_LATENCY_SAMPLES..ONE_WAY_LATENCY_SAMPLES + n]
+        .iter()
+        .enumerate()
+    {
+        output[i * factor] = x;
+    }
+    for (p, phase) in phases.chunks_exact(TAPS_PER_PHASE).enumerate().skip(1) {
+        acc.fill(0.0);
+        for (t, &h) in phase.iter().enumerate() {
+            for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
+                *a += h * x;
+            }
+        }
+        for (i, &a) in acc.iter().enumerate() {
+            output[i * factor + p] = a;
+        }
+    }
+}
+
+/// Decimation kernel: one dot product of [`LANES`]-wide partial sums per output.
+#[inline(always)]
+fn downsample_kernel_body(factor: usize, taps: &[f32], window: &[f32], output: &mut [f32]) {
+    let len = taps.len();
+    for (i, o) in output.iter_mut().enumerate() {
+        let start = i * factor;
+        let w = &window[start..start + len];
+        let mut lanes = [0.0f32; LANES];
+        for (hc, wc) in taps.chunks_exact(LANES).zip(w.chunks_exact(LANES)) {
+            for l in 0..LANES {
+                lanes[l] += hc[l] * wc[l];
+            }
+        }
+        *o = lanes.iter().sum();
+    }
+}
+
+crate::dispatch_avx2! {
+    /// [`upsample_kernel_body`] in its AVX2 build when `avx2`.
+    fn upsample_kernel(factor: usize, phases: &[f32], window: &[f32], acc: &mut [f32], output: &mut [f32]) => upsample_kernel_body
+}
+
+crate::dispatch_avx2! {
+    /// [`downsample_kernel_body`] in its AVX2 build when `avx2`.
+    fn downsample_kernel(factor: usize, taps: &[f32], window: &[f32], output: &mut [f32]) => downsample_kernel_body
+}
+
 /// Per-channel up/down sampler for one factor; allocation-free after construction.
 #[derive(Debug, Clone, Default)]
 pub struct Oversampler {
@@ -61,6 +120,8 @@ pub struct Oversampler {
     down_history: Vec<Vec<f32>>,
     scratch: Vec<f32>,
     max_block_frames: usize,
+    /// Run the AVX2 builds of the kernels.
+    avx2: bool,
 }
 
 impl Oversampler {
@@ -92,6 +153,7 @@ impl Oversampler {
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
             scratch: vec![0.0; max_block_frames],
             max_block_frames,
+            avx2: crate::simd::has_avx2(),
         }
     }
 
@@ -111,63 +173,37 @@ impl Oversampler {
         }
     }
 
-    /// Upsamples `input` of `channel` into `output` (`factor` times longer), delayed by 16 host samples.
+    /// Upsamples `input` of `channel` into `output` (`factor` times longer), delayed by 20 host samples.
     pub fn upsample(&mut self, channel: usize, input: &[f32], output: &mut [f32]) {
         let n = input.len();
         debug_assert!(n <= self.max_block_frames && output.len() == n * self.factor);
         let history = TAPS_PER_PHASE - 1;
         let window = &mut self.up_history[channel];
         window[history..history + n].copy_from_slice(input);
-        // Phase 0 of a Nyquist (windowed-sinc) interpolator is a pure 16-sample delay.
-        for (i, &x) in window[ONE_WAY_LATENCY_SAMPLES..ONE_WAY_LATENCY_SAMPLES + n]
-            .iter()
-            .enumerate()
-        {
-            output[i * self.factor] = x;
-        }
-        for (p, phase) in self
-            .up_phases
-            .chunks_exact(TAPS_PER_PHASE)
-            .enumerate()
-            .skip(1)
-        {
-            let acc = &mut self.scratch[..n];
-            acc.fill(0.0);
-            for (t, &h) in phase.iter().enumerate() {
-                for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
-                    *a += h * x;
-                }
-            }
-            for (i, &a) in acc.iter().enumerate() {
-                output[i * self.factor + p] = a;
-            }
-        }
+        upsample_kernel(
+            self.avx2,
+            self.factor,
+            &self.up_phases,
+            &window[..history + n],
+            &mut self.scratch[..n],
+            output,
+        );
         window.copy_within(n..n + history, 0);
     }
 
     /// Low-pass filters and decimates `input` (`factor·n` samples) of `channel` into `output` (`n` samples).
     pub fn downsample(&mut self, channel: usize, input: &[f32], output: &mut [f32]) {
-        let n = output.len();
-        let taps = self.down_taps.len();
-        let history = taps - 1;
-        debug_assert_eq!(input.len(), n * self.factor);
+        let history = self.down_taps.len() - 1;
+        debug_assert_eq!(input.len(), output.len() * self.factor);
         let window = &mut self.down_history[channel];
         window[history..history + input.len()].copy_from_slice(input);
-        for (i, o) in output.iter_mut().enumerate() {
-            let start = i * self.factor;
-            let w = &window[start..start + taps];
-            let mut lanes = [0.0f32; LANES];
-            for (hc, wc) in self
-                .down_taps
-                .chunks_exact(LANES)
-                .zip(w.chunks_exact(LANES))
-            {
-                for l in 0..LANES {
-                    lanes[l] += hc[l] * wc[l];
-                }
-            }
-            *o = lanes.iter().sum();
-        }
+        downsample_kernel(
+            self.avx2,
+            self.factor,
+            &self.down_taps,
+            &window[..history + input.len()],
+            output,
+        );
         window.copy_within(input.len()..input.len() + history, 0);
     }
 }
@@ -189,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn round_trip_delays_an_impulse_by_32_samples() {
+    fn round_trip_delays_an_impulse_by_the_round_trip_latency() {
         for factor in [2, 4, 8, 16] {
             let mut x = vec![0.0f32; 200];
             x[10] = 1.0;
@@ -206,13 +242,15 @@ mod tests {
 
     #[test]
     fn passband_and_block_invariance() {
-        // A 1 kHz and a 15 kHz sine at 48 kHz come back at the same level (±0.05 dB), whatever the blocks.
+        // Sines come back at the same level whatever the blocks: ±0.03 dB to 20 kHz at 44.1 kHz.
         for factor in [2, 4, 16] {
-            for freq in [1000.0, 15_000.0] {
-                let x: Vec<f32> = (0..4800)
-                    .map(|i| {
-                        (2.0 * std::f64::consts::PI * freq * i as f64 / 48_000.0).sin() as f32 * 0.5
-                    })
+            for (fs, freq) in [
+                (48_000.0, 1000.0),
+                (48_000.0, 15_000.0),
+                (44_100.0, 20_000.0),
+            ] {
+                let x: Vec<f32> = (0..8820)
+                    .map(|i| (2.0 * std::f64::consts::PI * freq * i as f64 / fs).sin() as f32 * 0.5)
                     .collect();
                 let a = round_trip(factor, &x, 256);
                 let b = round_trip(factor, &x, 37);
@@ -220,9 +258,9 @@ mod tests {
                 let rms = |v: &[f32]| {
                     (v.iter().map(|&s| (s * s) as f64).sum::<f64>() / v.len() as f64).sqrt()
                 };
-                let ratio_db = 20.0 * (rms(&a[1000..4000]) / rms(&x[1000..4000])).log10();
+                let ratio_db = 20.0 * (rms(&a[1000..8000]) / rms(&x[1000..8000])).log10();
                 assert!(
-                    ratio_db.abs() < 0.05,
+                    ratio_db.abs() < 0.03,
                     "factor {factor}, {freq} Hz: {ratio_db:.3} dB"
                 );
             }

@@ -87,8 +87,8 @@ pub fn peak_abs(xs: &[f32]) -> f32 {
 
 /// For each of the `out.len()` inputs at the end of `window`, raises `out` to the largest absolute
 /// interpolated value of any phase (vectorised across inputs, plain multiply-add).
-#[inline]
-fn interpolate_max_abs(
+#[inline(always)]
+fn interpolate_max_abs_body(
     taps: usize,
     phases: &[f32],
     window: &[f32],
@@ -107,6 +107,11 @@ fn interpolate_max_abs(
             *o = o.max(a.abs());
         }
     }
+}
+
+crate::dispatch_avx2! {
+    /// [`interpolate_max_abs_body`] in its AVX2 build when `avx2`.
+    fn interpolate_max_abs(taps: usize, phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) => interpolate_max_abs_body
 }
 
 /// Per-channel interpolation state: the last `taps - 1` inputs followed by a work area.
@@ -129,6 +134,8 @@ pub struct TruePeakDetector {
     phases: Vec<f32>,
     /// Taps per phase.
     taps: usize,
+    /// Run the AVX2 build of the kernel (detected in prepare).
+    avx2: bool,
     /// Largest sum of absolute taps over the phases: no interpolated value exceeds it times the window's peak.
     phase_gain_bound: f32,
     channels: Vec<ChannelHistory>,
@@ -203,6 +210,7 @@ impl TruePeakDetector {
                 let provably_below = peak_abs(region) * bound <= threshold;
                 if !provably_below {
                     interpolate_max_abs(
+                        self.avx2,
                         taps,
                         &self.phases,
                         region,
@@ -282,6 +290,7 @@ impl Processor for TruePeakDetector {
             .fixed_factor
             .unwrap_or_else(|| oversampling_factor_for_rate(spec.sample_rate_hz));
         self.taps = self.fixed_taps.unwrap_or(TAPS_PER_PHASE);
+        self.avx2 = crate::simd::has_avx2();
         self.phases = design_interpolator(self.factor, self.taps);
         self.phase_gain_bound = self
             .phases
