@@ -28,6 +28,9 @@ pub struct PluginCase {
     pub passthrough: bool,
     /// Display names of all parameters, exactly as hosts show them (order does not matter).
     pub param_names: &'static [&'static str],
+    /// A parameter (display name) and a display-text value that changes the latency, if any:
+    /// the host tests check the new latency is reported and matches an impulse.
+    pub latency_changing_param: Option<(&'static str, &'static str)>,
 }
 
 /// Every plugin the host tests load.
@@ -45,6 +48,7 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "Reset On Play",
             "Pause",
         ],
+        latency_changing_param: None,
     },
     PluginCase {
         package: "limiter",
@@ -66,6 +70,7 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "DC Filter",
             "Bypass",
         ],
+        latency_changing_param: Some(("Lookahead", "7.5")),
     },
 ];
 

@@ -54,6 +54,63 @@ fn latency_matches_impulse_measurement() {
     });
 }
 
+/// A setting that changes the latency (the limiter's lookahead) is re-reported to the host (a
+/// restart request or latency notification), and after the host's restart the new value is what
+/// an impulse measures.
+#[test]
+fn latency_change_is_re_reported_and_matches_an_impulse() {
+    for_each_case(|case| {
+        let Some((name, text)) = case.latency_changing_param else {
+            return Ok(());
+        };
+        let mut host = PluginHost::for_case(case)?;
+        let param = host
+            .params()?
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| format!("no parameter named {name}"))?;
+        let value = host
+            .text_to_value(param.id, text)
+            .ok_or_else(|| format!("{name} does not parse {text:?}"))?;
+        host.activate(AudioConfig::new(48_000.0, 512))?;
+        let before = host.latency() as usize;
+        let channels = host.port_layout()?.main_input_channels();
+        let noise = signal::noise(channels, 4800, 0.1, 5);
+        let change = TimedParamChange {
+            frame: 100,
+            param_id: param.id,
+            value,
+        };
+        host.process_signal(&noise, &signal::random_block_sizes(4800, 512, 3), &[change])?;
+        let notified = host.notifications();
+        ensure!(
+            notified.restart_requested || notified.latency_changed > 0,
+            "changing {name} to {text} was not reported to the host"
+        );
+        host.restart_if_requested()?;
+        let after = host.latency() as usize;
+        ensure!(
+            after != before,
+            "{name} = {text}: latency still {before} samples"
+        );
+        let pre = 1000;
+        let total = pre + after + 4096;
+        let input = signal::impulse(channels, total, pre, 0.25);
+        let output =
+            host.process_signal(&input, &signal::random_block_sizes(total, 512, 4), &[])?;
+        for (c, channel) in output.iter().enumerate() {
+            let peak = signal::peak_frame(std::slice::from_ref(channel))
+                .ok_or_else(|| format!("channel {c} silent after the latency change"))?;
+            ensure!(
+                peak - pre == after,
+                "{name} = {text}: reports {after} samples, impulse delayed {}",
+                peak - pre
+            );
+        }
+        Ok(())
+    });
+}
+
 fn process_fresh(
     case: &PluginCase,
     input: &Signal,
