@@ -150,6 +150,7 @@ mod tests {
             latency: LatencyExpectation::Zero,
             passthrough: true,
             param_names: &[],
+            latency_changing_param: None,
         };
         let err = bundle_path(&case).unwrap_err();
         assert!(
