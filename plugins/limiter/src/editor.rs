@@ -11,33 +11,23 @@
 //! written by the audio thread) and changes parameters through nice-plug's `ParamSetter`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use egui::{Align, Button, Layout, Rect, RichText, Ui, UiBuilder, Vec2};
-use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::LogicalSize;
+use egui::{Align, Button, Layout, Rect, RichText, Ui, Vec2};
 use nice_plug::prelude::*;
-use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{
-    create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
-};
+use nice_plug_egui::EguiEditor;
 use ui_kit::param::{param_choice, param_toggle, set_bool, set_param, ChoiceStyle, ParamSlider};
 use ui_kit::theme;
 use ui_kit::widgets::{
-    channel_names, format_duration, format_value, loudness_verdict, platform_combo,
-    platform_gain_table, section_title, target_checks, true_peak_verdict, GainReductionGraph,
-    GainReductionMeter, LevelTrace, LoudnessTarget, PeakFollower, PeakMeter, Readout,
+    brand, channel_names, editor_layout, footer_item, format_duration, format_value,
+    loudness_verdict, panel, platform_combo, platform_gain_table, reset_button, row, section_title,
+    span_selector, target_checks, tile, true_peak_verdict, GainReductionGraph, GainReductionMeter,
+    LevelTrace, LoudnessTarget, PeakFollower, PeakMeter, Readout,
 };
-use ui_kit::{window, EditorSize};
+use ui_kit::{EditorContents, EditorShell};
 
 use crate::params::DEFAULT_EDITOR_SIZE;
 use crate::{history, slot, LimiterParams, LimiterShared, MAX_CHANNELS, PUBLISH_RATE_HZ};
-
-/// Smallest editor size, logical points.
-const MIN_SIZE: Vec2 = Vec2::new(820.0, 520.0);
-
-/// Interval between repaints while the editor is open (about 30 frames per second).
-const REPAINT_INTERVAL: Duration = Duration::from_millis(33);
 
 /// Fall rate of the peak meters, dB per second.
 const PEAK_FALL_DB_PER_S: f32 = 20.0;
@@ -63,64 +53,46 @@ const SPANS: [(&str, f32); 5] = [
 /// Width of the label column of the controls.
 const LABEL_WIDTH: f32 = 92.0;
 
-/// The editor app: reads [`LimiterShared`] and edits [`LimiterParams`].
+/// The editor's contents: reads [`LimiterShared`] and edits [`LimiterParams`].
 pub struct LimiterEditor {
     params: Arc<LimiterParams>,
     shared: Arc<LimiterShared>,
-    gui: Option<GuiContext>,
     /// Copy of the history ring, reused between frames.
     history: Vec<[f32; history::WIDTH]>,
     /// Index into [`SPANS`].
     span: usize,
-    /// Saved window size to apply on the first frame (the host restores state after `editor()`).
-    pending_size: Option<EditorSize>,
     input: [PeakFollower; MAX_CHANNELS],
     output: [PeakFollower; MAX_CHANNELS],
     reduction: PeakFollower,
     last_frame: Option<Instant>,
 }
 
+/// The plugin's editor type.
+pub type Editor = EguiEditor<EditorShell<LimiterEditor>>;
+
 /// Builds the editor for the plugin's `editor()` callback.
-pub fn create(
-    params: Arc<LimiterParams>,
-    shared: Arc<LimiterShared>,
-) -> Option<EguiEditor<LimiterEditor>> {
-    let size = window::load_size(&params.editor_size, DEFAULT_EDITOR_SIZE);
-    let state = EguiEditorState::from_size(LogicalSize::new(size.width, size.height), 1.0);
-    let settings = EguiNiceSettings::new()
-        .with_tile(crate::VernisLimiter::NAME)
-        .with_resize_hint(ResizeHint::RESIZABLE);
+pub fn create(params: Arc<LimiterParams>, shared: Arc<LimiterShared>) -> Option<Editor> {
+    let size = params.editor_size.clone();
     let level = PeakFollower::new(PEAK_FALL_DB_PER_S, PEAK_HOLD_S, LEVEL_FLOOR_DB);
-    create_egui_editor(
-        state,
-        Default::default(),
-        settings,
-        LimiterEditor {
-            params,
-            shared,
-            gui: None,
-            history: Vec::new(),
-            span: 1,
-            pending_size: None,
-            input: [level; MAX_CHANNELS],
-            output: [level; MAX_CHANNELS],
-            reduction: PeakFollower::new(PEAK_FALL_DB_PER_S, PEAK_HOLD_S, 0.0),
-            last_frame: None,
-        },
-    )
+    let contents = LimiterEditor {
+        params,
+        shared,
+        history: Vec::new(),
+        span: 1,
+        input: [level; MAX_CHANNELS],
+        output: [level; MAX_CHANNELS],
+        reduction: PeakFollower::new(PEAK_FALL_DB_PER_S, PEAK_HOLD_S, 0.0),
+        last_frame: None,
+    };
+    ui_kit::create_editor(contents, size, DEFAULT_EDITOR_SIZE)
 }
 
-impl NiceEguiApp for LimiterEditor {
-    fn build(
-        &mut self,
-        egui_ctx: egui::Context,
-        nice_gui_ctx: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
-    ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
-        theme::apply(&egui_ctx);
-        self.gui = Some(nice_gui_ctx);
-        self.pending_size = self.params.editor_size.read().ok().map(|s| *s);
-        // Forget peaks that piled up while the editor was closed.
+impl EditorContents for LimiterEditor {
+    const TITLE: &'static str = crate::VernisLimiter::NAME;
+    const MIN_SIZE: Vec2 = Vec2::new(820.0, 520.0);
+
+    /// Forgets peaks that piled up while the editor was closed.
+    fn opened(&mut self) {
         let bus = &self.shared.bus;
         for c in 0..MAX_CHANNELS {
             bus.take(slot::INPUT_PEAK_DBTP + c, f32::NEG_INFINITY);
@@ -131,31 +103,46 @@ impl NiceEguiApp for LimiterEditor {
         bus.take(slot::GAIN_REDUCTION_DB, 0.0);
         self.reduction.reset();
         self.last_frame = None;
-        Ok(())
     }
 
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
-        ui.ctx().request_repaint_after(REPAINT_INTERVAL);
-        window::restore_size(ui, &mut self.pending_size, MIN_SIZE);
-        let Some(gui) = self.gui.clone() else {
-            return;
-        };
-        let setter = gui.param_setter();
-        ResizableWindow::new("vernis-limiter")
-            .min_size(MIN_SIZE)
-            .show(ui, |ui| self.contents(ui, &setter));
-    }
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        self.update_meters();
+        let r = Readings::load(&self.shared);
+        let platform = self.params.target_platform();
+        let target = LoudnessTarget::for_platform(platform, r.integrated);
+        let layout = editor_layout(ui.max_rect());
+        let gap = 8.0;
+        row(ui, layout.header, |ui| self.header(ui, setter, &r));
+        row(ui, layout.footer, |ui| self.footer(ui, &r));
 
-    fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
-        window::store_size(
-            &self.params.editor_size,
-            new_size.logical.width as f32,
-            new_size.logical.height as f32,
+        let body = layout.body;
+        let meters_w = (body.width() * 0.21).clamp(190.0, 240.0);
+        let controls_w = (body.width() * 0.3).clamp(280.0, 330.0);
+        let meters =
+            Rect::from_min_max(body.min, egui::pos2(body.left() + meters_w, body.bottom()));
+        let controls =
+            Rect::from_min_max(egui::pos2(body.right() - controls_w, body.top()), body.max);
+        let center = Rect::from_min_max(
+            egui::pos2(meters.right() + gap, body.top()),
+            egui::pos2(controls.left() - gap, body.bottom()),
         );
-    }
+        self.meters(ui, meters, &r);
+        self.controls(ui, controls, setter, &r);
 
-    fn editor_closed(&mut self) {
-        self.gui = None;
+        let readout_h = (center.height() * 0.2).clamp(72.0, 100.0);
+        let target_h = 118.0;
+        let readouts = Rect::from_min_size(center.min, Vec2::new(center.width(), readout_h));
+        let target_area = Rect::from_min_max(
+            egui::pos2(center.left(), center.bottom() - target_h),
+            center.max,
+        );
+        let graph = Rect::from_min_max(
+            egui::pos2(center.left(), readouts.bottom() + gap),
+            egui::pos2(center.right(), target_area.top() - gap),
+        );
+        self.readouts(ui, readouts, &r, &target);
+        self.graph(ui, graph);
+        self.target_panel(ui, target_area, setter, &r, &target);
     }
 }
 
@@ -217,83 +204,14 @@ impl LimiterEditor {
             .update(bus.take(slot::GAIN_REDUCTION_DB, 0.0), dt);
     }
 
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        self.update_meters();
-        let r = Readings::load(&self.shared);
-        let platform = self.params.target_platform();
-        let target = LoudnessTarget::for_platform(platform, r.integrated);
-        let full = ui.max_rect().shrink(10.0);
-        let gap = 8.0;
-
-        // Header.
-        let header_h = 28.0;
-        let header = Rect::from_min_size(full.min, Vec2::new(full.width(), header_h));
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(header)
-                .layout(Layout::left_to_right(Align::Center)),
-            |ui| self.header(ui, setter, &r),
-        );
-
-        // Footer.
-        let footer_h = 22.0;
-        let footer =
-            Rect::from_min_max(egui::pos2(full.left(), full.bottom() - footer_h), full.max);
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(footer)
-                .layout(Layout::left_to_right(Align::Center)),
-            |ui| self.footer(ui, &r),
-        );
-
-        let body = Rect::from_min_max(
-            egui::pos2(full.left(), header.bottom() + gap),
-            egui::pos2(full.right(), footer.top() - gap),
-        );
-        let meters_w = (body.width() * 0.21).clamp(190.0, 240.0);
-        let controls_w = (body.width() * 0.3).clamp(280.0, 330.0);
-        let meters =
-            Rect::from_min_max(body.min, egui::pos2(body.left() + meters_w, body.bottom()));
-        let controls =
-            Rect::from_min_max(egui::pos2(body.right() - controls_w, body.top()), body.max);
-        let center = Rect::from_min_max(
-            egui::pos2(meters.right() + gap, body.top()),
-            egui::pos2(controls.left() - gap, body.bottom()),
-        );
-        self.meters(ui, meters, &r);
-        self.controls(ui, controls, setter, &r);
-
-        let readout_h = (center.height() * 0.2).clamp(72.0, 100.0);
-        let target_h = 118.0;
-        let readouts = Rect::from_min_size(center.min, Vec2::new(center.width(), readout_h));
-        let target_area = Rect::from_min_max(
-            egui::pos2(center.left(), center.bottom() - target_h),
-            center.max,
-        );
-        let graph = Rect::from_min_max(
-            egui::pos2(center.left(), readouts.bottom() + gap),
-            egui::pos2(center.right(), target_area.top() - gap),
-        );
-        self.readouts(ui, readouts, &r, &target);
-        self.graph(ui, graph);
-        self.target_panel(ui, target_area, setter, &r, &target);
-    }
-
     fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, r: &Readings) {
-        ui.label(
-            RichText::new("VERNIS")
-                .size(16.0)
-                .strong()
-                .color(theme::TEXT),
-        );
-        ui.label(RichText::new("LIMITER").size(16.0).color(theme::ACCENT));
+        brand(ui, "LIMITER");
 
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if ui
-                .add(Button::new(RichText::new("Reset").strong()).min_size(Vec2::new(64.0, 24.0)))
-                .on_hover_text("Clear the loudness measurement, the maxima and the history")
-                .clicked()
-            {
+            if reset_button(
+                ui,
+                "Clear the loudness measurement, the maxima and the history",
+            ) {
                 self.shared.reset.request();
             }
             let bypassed = self.params.bypass.value();
@@ -341,18 +259,28 @@ impl LimiterEditor {
         let names = channel_names(r.channels);
         let (min_db, max_db, step_db) = LEVEL_RANGE_DB;
 
-        let levels: [f32; MAX_CHANNELS] = std::array::from_fn(|c| self.input[c].value());
-        let holds: [f32; MAX_CHANNELS] = std::array::from_fn(|c| self.input[c].hold());
-        ui.put(
+        let peak_meter = |ui: &mut Ui, area, title, followers: &[PeakFollower], max, hover| {
+            let levels: [f32; MAX_CHANNELS] = std::array::from_fn(|c| followers[c].value());
+            let holds: [f32; MAX_CHANNELS] = std::array::from_fn(|c| followers[c].hold());
+            ui.put(
+                area,
+                PeakMeter::new(title, &levels[..r.channels])
+                    .holds(&holds[..r.channels])
+                    .names(names)
+                    .range(min_db, max_db, step_db)
+                    .ceiling(ceiling)
+                    .readout(max, "dBTP"),
+            )
+            .on_hover_text(hover);
+        };
+        peak_meter(
+            ui,
             column(0.0, side_w),
-            PeakMeter::new("IN", &levels[..r.channels])
-                .holds(&holds[..r.channels])
-                .names(names)
-                .range(min_db, max_db, step_db)
-                .ceiling(ceiling)
-                .readout(r.input_max, "dBTP"),
-        )
-        .on_hover_text("Input true peak per channel; the number is the highest since reset");
+            "IN",
+            &self.input,
+            r.input_max,
+            "Input true peak per channel; the number is the highest since reset",
+        );
 
         let (range_db, step) = REDUCTION_RANGE_DB;
         ui.put(
@@ -364,30 +292,18 @@ impl LimiterEditor {
         )
         .on_hover_text("Gain reduction; the number is the deepest since reset");
 
-        let levels: [f32; MAX_CHANNELS] = std::array::from_fn(|c| self.output[c].value());
-        let holds: [f32; MAX_CHANNELS] = std::array::from_fn(|c| self.output[c].hold());
-        ui.put(
+        peak_meter(
+            ui,
             column(side_w + reduction_w, side_w),
-            PeakMeter::new("OUT", &levels[..r.channels])
-                .holds(&holds[..r.channels])
-                .names(names)
-                .range(min_db, max_db, step_db)
-                .ceiling(ceiling)
-                .readout(r.output_max, "dBTP"),
-        )
-        .on_hover_text("Output true peak per channel; the number is the highest since reset");
+            "OUT",
+            &self.output,
+            r.output_max,
+            "Output true peak per channel; the number is the highest since reset",
+        );
     }
 
     fn readouts(&self, ui: &mut Ui, area: Rect, r: &Readings, target: &LoudnessTarget) {
-        let count = 4.0;
-        let gap = 8.0;
-        let w = (area.width() - gap * (count - 1.0)) / count;
-        let tile = |i: usize| {
-            Rect::from_min_size(
-                egui::pos2(area.left() + i as f32 * (w + gap), area.top()),
-                Vec2::new(w, area.height()),
-            )
-        };
+        let tile = |i: usize| tile(area, 4, 8.0, i);
         let ceiling = f64::from(self.params.ceiling.value());
         ui.put(
             tile(0),
@@ -453,105 +369,86 @@ impl LimiterEditor {
         r: &Readings,
         target: &LoudnessTarget,
     ) {
-        ui.painter().rect_filled(area, theme::RADIUS, theme::PANEL);
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(area.shrink2(Vec2::new(10.0, 8.0)))
-                .layout(Layout::top_down(Align::Min)),
-            |ui| {
-                ui.set_clip_rect(area);
-                ui.horizontal(|ui| {
-                    section_title(ui, "TARGET");
-                    let current = self.params.target_platform();
-                    if let Some(platform) = platform_combo(ui, "limiter-target", current, 120.0) {
-                        self.params.set_target_platform(platform);
-                    }
-                    ui.label(
-                        RichText::new(format!(
-                            "{:.0} LUFS · {:.1} dBTP",
-                            target.target_lufs, target.ceiling_dbtp
-                        ))
-                        .color(theme::TEXT_DIM),
-                    );
-                    let ceiling = self.params.ceiling.value();
-                    let wanted = target.ceiling_dbtp as f32;
-                    if (ceiling - wanted).abs() > 0.05 {
-                        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                            if ui
-                                .small_button(format!("Ceiling {wanted:.1}"))
-                                .on_hover_text(format!(
-                                    "Set the limiter's ceiling to the {} ceiling",
-                                    target.name
-                                ))
-                                .clicked()
-                            {
-                                set_param(setter, &self.params.ceiling, wanted);
-                            }
-                        });
-                    }
-                });
-                ui.add_space(2.0);
-                target_checks(ui, target, r.integrated, r.output_max);
-            },
-        );
+        panel(ui, area, Vec2::new(10.0, 8.0), |ui| {
+            ui.horizontal(|ui| {
+                section_title(ui, "TARGET");
+                let current = self.params.target_platform();
+                if let Some(platform) = platform_combo(ui, "limiter-target", current, 120.0) {
+                    self.params.set_target_platform(platform);
+                }
+                ui.label(
+                    RichText::new(format!(
+                        "{:.0} LUFS · {:.1} dBTP",
+                        target.target_lufs, target.ceiling_dbtp
+                    ))
+                    .color(theme::TEXT_DIM),
+                );
+                let ceiling = self.params.ceiling.value();
+                let wanted = target.ceiling_dbtp as f32;
+                if (ceiling - wanted).abs() > 0.05 {
+                    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                        if ui
+                            .small_button(format!("Ceiling {wanted:.1}"))
+                            .on_hover_text(format!(
+                                "Set the limiter's ceiling to the {} ceiling",
+                                target.name
+                            ))
+                            .clicked()
+                        {
+                            set_param(setter, &self.params.ceiling, wanted);
+                        }
+                    });
+                }
+            });
+            ui.add_space(2.0);
+            target_checks(ui, target, r.integrated, r.output_max);
+        });
     }
 
     fn controls(&self, ui: &mut Ui, area: Rect, setter: &ParamSetter, r: &Readings) {
-        ui.painter().rect_filled(area, theme::RADIUS, theme::PANEL);
         let p = &self.params;
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(area.shrink2(Vec2::new(10.0, 8.0)))
-                .layout(Layout::top_down(Align::Min)),
-            |ui| {
-                ui.set_clip_rect(area);
-                ui.spacing_mut().item_spacing.y = 5.0;
-                section_title(ui, "LIMITER");
-                ui.add(ParamSlider::new(&p.input_gain, setter).label_width(LABEL_WIDTH));
-                ui.add(ParamSlider::new(&p.ceiling, setter).label_width(LABEL_WIDTH));
-                ui.add(ParamSlider::new(&p.lookahead, setter).label_width(LABEL_WIDTH));
-                ui.add(ParamSlider::new(&p.release, setter).label_width(LABEL_WIDTH));
-                param_toggle(ui, setter, &p.auto_release, None, LABEL_WIDTH);
-                ui.add(ParamSlider::new(&p.stereo_link, setter).label_width(LABEL_WIDTH));
-                param_choice(ui, setter, &p.style, None, LABEL_WIDTH, ChoiceStyle::Combo);
-                ui.add_space(4.0);
-                section_title(ui, "OUTPUT");
-                param_choice(
-                    ui,
-                    setter,
-                    &p.oversampling,
-                    None,
-                    LABEL_WIDTH,
-                    ChoiceStyle::Segmented,
-                );
-                param_toggle(ui, setter, &p.unity_gain, None, LABEL_WIDTH);
-                param_choice(ui, setter, &p.dither, None, LABEL_WIDTH, ChoiceStyle::Combo);
-                param_toggle(ui, setter, &p.dc_filter, None, LABEL_WIDTH);
+        panel(ui, area, Vec2::new(10.0, 8.0), |ui| {
+            ui.spacing_mut().item_spacing.y = 5.0;
+            section_title(ui, "LIMITER");
+            ui.add(ParamSlider::new(&p.input_gain, setter).label_width(LABEL_WIDTH));
+            ui.add(ParamSlider::new(&p.ceiling, setter).label_width(LABEL_WIDTH));
+            ui.add(ParamSlider::new(&p.lookahead, setter).label_width(LABEL_WIDTH));
+            ui.add(ParamSlider::new(&p.release, setter).label_width(LABEL_WIDTH));
+            param_toggle(ui, setter, &p.auto_release, None, LABEL_WIDTH);
+            ui.add(ParamSlider::new(&p.stereo_link, setter).label_width(LABEL_WIDTH));
+            param_choice(ui, setter, &p.style, None, LABEL_WIDTH, ChoiceStyle::Combo);
+            ui.add_space(4.0);
+            section_title(ui, "OUTPUT");
+            param_choice(
+                ui,
+                setter,
+                &p.oversampling,
+                None,
+                LABEL_WIDTH,
+                ChoiceStyle::Segmented,
+            );
+            param_toggle(ui, setter, &p.unity_gain, None, LABEL_WIDTH);
+            param_choice(ui, setter, &p.dither, None, LABEL_WIDTH, ChoiceStyle::Combo);
+            param_toggle(ui, setter, &p.dc_filter, None, LABEL_WIDTH);
 
-                // What every platform would do with the output, as far as there is room.
-                if ui.available_height() >= 30.0 + 2.0 * 18.0 {
-                    ui.add_space(6.0);
-                    section_title(ui, "PLAYBACK GAIN BY PLATFORM");
-                    let selected = Some(self.params.target_platform().id);
-                    platform_gain_table(
-                        ui,
-                        "limiter-platforms",
-                        r.integrated,
-                        r.output_max,
-                        selected,
-                    );
-                }
-            },
-        );
+            // What every platform would do with the output, as far as there is room.
+            if ui.available_height() >= 30.0 + 2.0 * 18.0 {
+                ui.add_space(6.0);
+                section_title(ui, "PLAYBACK GAIN BY PLATFORM");
+                let selected = Some(self.params.target_platform().id);
+                platform_gain_table(
+                    ui,
+                    "limiter-platforms",
+                    r.integrated,
+                    r.output_max,
+                    selected,
+                );
+            }
+        });
     }
 
     fn footer(&mut self, ui: &mut Ui, r: &Readings) {
-        let item = |ui: &mut Ui, label: &str, value: String| {
-            ui.label(RichText::new(label).color(theme::TEXT_DIM));
-            ui.label(RichText::new(value).monospace().color(theme::TEXT));
-            ui.add_space(10.0);
-        };
-        item(
+        footer_item(
             ui,
             "Format",
             format!(
@@ -560,16 +457,8 @@ impl LimiterEditor {
                 if r.channels == 1 { "mono" } else { "stereo" }
             ),
         );
-        item(ui, "Latency", format!("{:.0} samples", r.latency_samples));
-        item(ui, "Time", format_duration(r.seconds));
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            ui.add_space(14.0); // keep clear of the resize corner
-            for (i, (label, _)) in SPANS.iter().enumerate().rev() {
-                if ui.selectable_label(self.span == i, *label).clicked() {
-                    self.span = i;
-                }
-            }
-            ui.label(RichText::new("History").color(theme::TEXT_DIM));
-        });
+        footer_item(ui, "Latency", format!("{:.0} samples", r.latency_samples));
+        footer_item(ui, "Time", format_duration(r.seconds));
+        span_selector(ui, &SPANS, &mut self.span);
     }
 }

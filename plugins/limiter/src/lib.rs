@@ -24,7 +24,7 @@ use dsp_core::meter::{LoudnessMeter, TruePeakDetector};
 use dsp_core::units::gain_to_db;
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
-use ui_kit::{CommandFlag, HistoryRing, MeterBus};
+use ui_kit::{CommandFlag, FrameClock, HistoryRing, MeterBus};
 
 pub mod editor;
 pub mod params;
@@ -137,10 +137,8 @@ pub struct VernisLimiter {
     output_peaks: TruePeakDetector,
     sample_rate_hz: f64,
     channels: usize,
-    /// Frames between two publications (fractional; carried in `publish_phase`).
-    publish_interval: f64,
-    publish_phase: f64,
-    frames_to_publish: usize,
+    /// When to publish the readings and record a history point next.
+    publish_clock: FrameClock,
     /// Deepest gain reduction in the current publish interval, dB.
     interval_reduction_db: f32,
     /// Highest true peaks and deepest gain reduction since the last meter reset.
@@ -171,9 +169,7 @@ impl Default for VernisLimiter {
             output_peaks: TruePeakDetector::new(),
             sample_rate_hz: 48_000.0,
             channels: 2,
-            publish_interval: 1_600.0,
-            publish_phase: 0.0,
-            frames_to_publish: 1_600,
+            publish_clock: FrameClock::new(1_600.0),
             interval_reduction_db: 0.0,
             input_max_gain: 0.0,
             output_max_gain: 0.0,
@@ -214,7 +210,8 @@ impl VernisLimiter {
             self.loudness.prepare(&spec);
             self.input_peaks.prepare(&spec);
             self.output_peaks.prepare(&spec);
-            self.publish_interval = sample_rate_hz / PUBLISH_RATE_HZ;
+            self.publish_clock
+                .set_interval(sample_rate_hz / PUBLISH_RATE_HZ);
             self.reset_meters();
         }
     }
@@ -230,8 +227,7 @@ impl VernisLimiter {
         self.max_reduction_db = 0.0;
         self.interval_reduction_db = 0.0;
         self.shared.history.clear();
-        self.publish_phase = 0.0;
-        self.frames_to_publish = self.next_publish_interval();
+        self.publish_clock.restart();
         let bus = &self.shared.bus;
         for c in 0..MAX_CHANNELS {
             bus.set(slot::INPUT_PEAK_DBTP + c, f32::NEG_INFINITY);
@@ -242,14 +238,6 @@ impl VernisLimiter {
         bus.set(slot::OUTPUT_MAX_DBTP, f32::NEG_INFINITY);
         bus.set(slot::GAIN_REDUCTION_MAX_DB, 0.0);
         self.publish_loudness();
-    }
-
-    /// Length of the next publish interval in frames, keeping exactly `PUBLISH_RATE_HZ` on average.
-    fn next_publish_interval(&mut self) -> usize {
-        self.publish_phase += self.publish_interval;
-        let frames = self.publish_phase.floor().max(1.0);
-        self.publish_phase -= frames;
-        frames as usize
     }
 
     /// Hands changed settings to the limiter; returns the new latency when it differs from the
@@ -326,7 +314,7 @@ impl VernisLimiter {
         while pos < frames {
             let len = (frames - pos)
                 .min(SUB_BLOCK_FRAMES)
-                .min(self.frames_to_publish);
+                .min(self.publish_clock.frames_left());
             let mut block: [&mut [f32]; MAX_CHANNELS] = Default::default();
             for (slice, channel) in block.iter_mut().zip(channels.iter_mut()) {
                 *slice = &mut channel[pos..pos + len];
@@ -351,10 +339,8 @@ impl VernisLimiter {
                 self.loudness.measure(&output[..count]);
             }
             pos += len;
-            self.frames_to_publish -= len;
-            if self.frames_to_publish == 0 {
+            if self.publish_clock.advance(len) {
                 self.publish();
-                self.frames_to_publish = self.next_publish_interval();
             }
         }
     }
@@ -425,7 +411,7 @@ impl Plugin for VernisLimiter {
 
     type SysExMessage = ();
     type BackgroundTask = ();
-    type Editor = nice_plug_egui::EguiEditor<editor::LimiterEditor>;
+    type Editor = editor::Editor;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()

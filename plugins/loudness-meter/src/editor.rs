@@ -9,34 +9,23 @@
 //! written by the audio thread) and changes parameters through nice-plug's `ParamSetter`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use egui::{Align, Button, Layout, Rect, RichText, Ui, UiBuilder, Vec2};
-use nice_plug::context::gui::GuiContext;
-use nice_plug::editor::dpi::LogicalSize;
+use egui::{Align, Button, Layout, Rect, RichText, Ui, Vec2};
 use nice_plug::prelude::*;
-use nice_plug_egui::resizable_window::ResizableWindow;
-use nice_plug_egui::{
-    create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
-};
+use nice_plug_egui::EguiEditor;
 use ui_kit::param::{param_drag, set_bool};
 use ui_kit::theme;
 use ui_kit::widgets::{
-    channel_names, choice_combo, format_duration, format_value, loudness_verdict,
-    platform_gain_table, section_title, target_checks, true_peak_verdict, HistoryGraph, LevelBar,
-    LoudnessTarget, Readout, Series, PASS_TOLERANCE_LU,
+    brand, channel_names, choice_combo, editor_layout, footer_item, format_duration, format_value,
+    loudness_verdict, panel, platform_gain_table, reset_button, row, section_title, span_selector,
+    target_checks, tile, true_peak_verdict, HistoryGraph, LevelBar, LoudnessTarget, Readout,
+    Series, PASS_TOLERANCE_LU,
 };
-use ui_kit::{window, EditorSize};
+use ui_kit::{EditorContents, EditorShell};
 
 use crate::params::{CUSTOM_CEILING_MAX_DBTP, CUSTOM_CEILING_MIN_DBTP, DEFAULT_EDITOR_SIZE};
 use crate::params::{CUSTOM_TARGET_MAX_LUFS, CUSTOM_TARGET_MIN_LUFS};
 use crate::{slot, LoudnessParams, MeterShared, Target, HISTORY_RATE_HZ, MAX_CHANNELS};
-
-/// Smallest editor size, logical points.
-const MIN_SIZE: Vec2 = Vec2::new(680.0, 440.0);
-
-/// Interval between repaints while the editor is open (about 30 frames per second).
-const REPAINT_INTERVAL: Duration = Duration::from_millis(33);
 
 /// Time spans the history graph offers: label and seconds (`None`: everything).
 const SPANS: [(&str, Option<f32>); 5] = [
@@ -47,79 +36,59 @@ const SPANS: [(&str, Option<f32>); 5] = [
     ("All", None),
 ];
 
-/// The editor app: reads [`MeterShared`] and edits [`LoudnessParams`].
+/// The editor's contents: reads [`MeterShared`] and edits [`LoudnessParams`].
 pub struct LoudnessEditor {
     params: Arc<LoudnessParams>,
     shared: Arc<MeterShared>,
-    gui: Option<GuiContext>,
     /// Copy of the history ring, reused between frames.
     history: Vec<[f32; 2]>,
     /// Index into [`SPANS`].
     span: usize,
-    /// Saved window size to apply on the first frame (the host restores state after `editor()`).
-    pending_size: Option<EditorSize>,
 }
+
+/// The plugin's editor type.
+pub type Editor = EguiEditor<EditorShell<LoudnessEditor>>;
 
 /// Builds the editor for the plugin's `editor()` callback.
-pub fn create(
-    params: Arc<LoudnessParams>,
-    shared: Arc<MeterShared>,
-) -> Option<EguiEditor<LoudnessEditor>> {
-    let size = window::load_size(&params.editor_size, DEFAULT_EDITOR_SIZE);
-    let state = EguiEditorState::from_size(LogicalSize::new(size.width, size.height), 1.0);
-    let settings = EguiNiceSettings::new()
-        .with_tile(crate::VernisLoudness::NAME)
-        .with_resize_hint(ResizeHint::RESIZABLE);
-    create_egui_editor(
-        state,
-        Default::default(),
-        settings,
-        LoudnessEditor {
-            params,
-            shared,
-            gui: None,
-            history: Vec::new(),
-            span: 1,
-            pending_size: None,
-        },
-    )
+pub fn create(params: Arc<LoudnessParams>, shared: Arc<MeterShared>) -> Option<Editor> {
+    let size = params.editor_size.clone();
+    let contents = LoudnessEditor {
+        params,
+        shared,
+        history: Vec::new(),
+        span: 1,
+    };
+    ui_kit::create_editor(contents, size, DEFAULT_EDITOR_SIZE)
 }
 
-impl NiceEguiApp for LoudnessEditor {
-    fn build(
-        &mut self,
-        egui_ctx: egui::Context,
-        nice_gui_ctx: GuiContext,
-        _frame: &mut nice_plug_egui::Frame,
-    ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
-        theme::apply(&egui_ctx);
-        self.gui = Some(nice_gui_ctx);
-        self.pending_size = self.params.editor_size.read().ok().map(|s| *s);
-        Ok(())
-    }
+impl EditorContents for LoudnessEditor {
+    const TITLE: &'static str = crate::VernisLoudness::NAME;
+    const MIN_SIZE: Vec2 = Vec2::new(680.0, 440.0);
 
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
-        ui.ctx().request_repaint_after(REPAINT_INTERVAL);
-        window::restore_size(ui, &mut self.pending_size, MIN_SIZE);
-        let Some(gui) = self.gui.clone() else {
-            return;
-        };
-        let setter = gui.param_setter();
-        ResizableWindow::new("vernis-loudness")
-            .min_size(MIN_SIZE)
-            .show(ui, |ui| self.contents(ui, &setter));
-    }
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let r = Readings::load(&self.shared);
+        let target = self.params.resolved_target(r.integrated);
+        let layout = editor_layout(ui.max_rect());
+        let gap = 8.0;
+        row(ui, layout.header, |ui| self.header(ui, setter));
+        row(ui, layout.footer, |ui| self.footer(ui, &r));
 
-    fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
-        window::store_size(
-            &self.params.editor_size,
-            new_size.logical.width as f32,
-            new_size.logical.height as f32,
+        // Readouts.
+        let body = layout.body;
+        let readout_h = (body.height() * 0.26).clamp(64.0, 120.0);
+        let readouts = Rect::from_min_size(body.min, Vec2::new(body.width(), readout_h));
+        self.readouts(ui, readouts, &r, &target);
+
+        // Graph and side panel.
+        let side_w = (body.width() * 0.3).clamp(230.0, 320.0);
+        let lower_top = readouts.bottom() + gap;
+        let graph = Rect::from_min_max(
+            egui::pos2(body.left(), lower_top),
+            egui::pos2(body.right() - side_w - gap, body.bottom()),
         );
-    }
-
-    fn editor_closed(&mut self) {
-        self.gui = None;
+        let side = Rect::from_min_max(egui::pos2(graph.right() + gap, lower_top), body.max);
+        self.graph(ui, graph, &target);
+        self.side_panel(ui, side, setter, &r, &target);
     }
 }
 
@@ -161,66 +130,8 @@ impl Readings {
 }
 
 impl LoudnessEditor {
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let r = Readings::load(&self.shared);
-        let target = self.params.resolved_target(r.integrated);
-        let full = ui.max_rect().shrink(10.0);
-        let gap = 8.0;
-
-        // Header.
-        let header_h = 28.0;
-        let header = Rect::from_min_size(full.min, Vec2::new(full.width(), header_h));
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(header)
-                .layout(Layout::left_to_right(Align::Center)),
-            |ui| self.header(ui, setter),
-        );
-
-        // Footer.
-        let footer_h = 22.0;
-        let footer =
-            Rect::from_min_max(egui::pos2(full.left(), full.bottom() - footer_h), full.max);
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(footer)
-                .layout(Layout::left_to_right(Align::Center)),
-            |ui| self.footer(ui, &r),
-        );
-
-        // Readouts.
-        let body_top = header.bottom() + gap;
-        let body_bottom = footer.top() - gap;
-        let readout_h = ((body_bottom - body_top) * 0.26).clamp(64.0, 120.0);
-        let readouts = Rect::from_min_max(
-            egui::pos2(full.left(), body_top),
-            egui::pos2(full.right(), body_top + readout_h),
-        );
-        self.readouts(ui, readouts, &r, &target);
-
-        // Graph and side panel.
-        let side_w = (full.width() * 0.3).clamp(230.0, 320.0);
-        let lower_top = readouts.bottom() + gap;
-        let graph = Rect::from_min_max(
-            egui::pos2(full.left(), lower_top),
-            egui::pos2(full.right() - side_w - gap, body_bottom),
-        );
-        let side = Rect::from_min_max(
-            egui::pos2(graph.right() + gap, lower_top),
-            egui::pos2(full.right(), body_bottom),
-        );
-        self.graph(ui, graph, &target);
-        self.side_panel(ui, side, setter, &r, &target);
-    }
-
     fn header(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        ui.label(
-            RichText::new("VERNIS")
-                .size(16.0)
-                .strong()
-                .color(theme::TEXT),
-        );
-        ui.label(RichText::new("LOUDNESS").size(16.0).color(theme::ACCENT));
+        brand(ui, "LOUDNESS");
         ui.add_space(16.0);
         ui.label(RichText::new("Target").color(theme::TEXT_DIM));
         let current = self.params.target.value();
@@ -233,11 +144,7 @@ impl LoudnessEditor {
         }
 
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            if ui
-                .add(Button::new(RichText::new("Reset").strong()).min_size(Vec2::new(64.0, 24.0)))
-                .on_hover_text("Clear the measurement and the history")
-                .clicked()
-            {
+            if reset_button(ui, "Clear the measurement and the history") {
                 self.shared.reset.request();
             }
             let paused = self.params.pause.value();
@@ -268,34 +175,26 @@ impl LoudnessEditor {
     }
 
     fn readouts(&self, ui: &mut Ui, area: Rect, r: &Readings, target: &LoudnessTarget) {
-        let count = 6.0;
-        let gap = 8.0;
-        let w = (area.width() - gap * (count - 1.0)) / count;
-        let tile = |i: usize| {
-            Rect::from_min_size(
-                egui::pos2(area.left() + i as f32 * (w + gap), area.top()),
-                Vec2::new(w, area.height()),
-            )
-        };
+        let tile = |i: usize| tile(area, 6, 8.0, i);
         let loudness = loudness_verdict(r.integrated, target.target_lufs);
         let tp_status = true_peak_verdict(r.true_peak, target.ceiling_dbtp).status();
+        let with_max = |label, value, max, color| {
+            Readout::new(label, value, "LUFS")
+                .marker(color)
+                .caption(format!("max {}", format_value(max, 1, false, "-inf")))
+        };
         ui.put(
             tile(0),
-            Readout::new("MOMENTARY", r.momentary, "LUFS")
-                .marker(theme::MOMENTARY)
-                .caption(format!(
-                    "max {}",
-                    format_value(r.momentary_max, 1, false, "-inf")
-                )),
+            with_max("MOMENTARY", r.momentary, r.momentary_max, theme::MOMENTARY),
         );
         ui.put(
             tile(1),
-            Readout::new("SHORT-TERM", r.short_term, "LUFS")
-                .marker(theme::SHORT_TERM)
-                .caption(format!(
-                    "max {}",
-                    format_value(r.short_term_max, 1, false, "-inf")
-                )),
+            with_max(
+                "SHORT-TERM",
+                r.short_term,
+                r.short_term_max,
+                theme::SHORT_TERM,
+            ),
         );
         ui.put(
             tile(2),
@@ -357,103 +256,82 @@ impl LoudnessEditor {
         r: &Readings,
         target: &LoudnessTarget,
     ) {
-        ui.painter().rect_filled(area, theme::RADIUS, theme::PANEL);
-        ui.scope_builder(
-            UiBuilder::new()
-                .max_rect(area.shrink(10.0))
-                .layout(Layout::top_down(Align::Min)),
-            |ui| {
-                ui.set_clip_rect(area);
-                section_title(ui, "TARGET");
-                ui.label(
-                    RichText::new(format!(
-                        "{}  {:.1} LUFS  ·  {:.1} dBTP",
-                        target.name, target.target_lufs, target.ceiling_dbtp
-                    ))
-                    .color(theme::TEXT),
+        panel(ui, area, Vec2::splat(10.0), |ui| {
+            section_title(ui, "TARGET");
+            ui.label(
+                RichText::new(format!(
+                    "{}  {:.1} LUFS  ·  {:.1} dBTP",
+                    target.name, target.target_lufs, target.ceiling_dbtp
+                ))
+                .color(theme::TEXT),
+            );
+            if self.params.target.value() == Target::Custom {
+                egui::Grid::new("custom-target")
+                    .num_columns(2)
+                    .spacing(Vec2::new(10.0, 4.0))
+                    .show(ui, |ui| {
+                        let custom = |ui: &mut Ui, label, param, range, unit| {
+                            ui.label(RichText::new(label).color(theme::TEXT_DIM));
+                            param_drag(ui, setter, param, range, 1, unit);
+                            ui.end_row();
+                        };
+                        custom(
+                            ui,
+                            "Custom target",
+                            &self.params.custom_lufs,
+                            CUSTOM_TARGET_MIN_LUFS..=CUSTOM_TARGET_MAX_LUFS,
+                            " LUFS",
+                        );
+                        custom(
+                            ui,
+                            "Custom ceiling",
+                            &self.params.custom_ceiling,
+                            CUSTOM_CEILING_MIN_DBTP..=CUSTOM_CEILING_MAX_DBTP,
+                            " dBTP",
+                        );
+                    });
+            }
+            ui.add_space(4.0);
+
+            target_checks(ui, target, r.integrated, r.true_peak);
+
+            ui.add_space(8.0);
+            section_title(ui, "TRUE PEAK PER CHANNEL");
+            let names = channel_names(r.channels);
+            for (c, name) in names.iter().enumerate().take(r.channels) {
+                ui.add(
+                    LevelBar::horizontal(r.channel_true_peak[c])
+                        .range(-24.0, 3.0)
+                        .ceiling(Some(target.ceiling_dbtp as f32))
+                        .label(name)
+                        .thickness(10.0),
                 );
-                if self.params.target.value() == Target::Custom {
-                    egui::Grid::new("custom-target")
-                        .num_columns(2)
-                        .spacing(Vec2::new(10.0, 4.0))
-                        .show(ui, |ui| {
-                            ui.label(RichText::new("Custom target").color(theme::TEXT_DIM));
-                            param_drag(
-                                ui,
-                                setter,
-                                &self.params.custom_lufs,
-                                CUSTOM_TARGET_MIN_LUFS..=CUSTOM_TARGET_MAX_LUFS,
-                                1,
-                                " LUFS",
-                            );
-                            ui.end_row();
-                            ui.label(RichText::new("Custom ceiling").color(theme::TEXT_DIM));
-                            param_drag(
-                                ui,
-                                setter,
-                                &self.params.custom_ceiling,
-                                CUSTOM_CEILING_MIN_DBTP..=CUSTOM_CEILING_MAX_DBTP,
-                                1,
-                                " dBTP",
-                            );
-                            ui.end_row();
-                        });
-                }
-                ui.add_space(4.0);
+            }
 
-                target_checks(ui, target, r.integrated, r.true_peak);
-
+            // What every platform would do with this master, as far as there is room.
+            let row_h = 18.0;
+            if ui.available_height() >= 30.0 + 2.0 * row_h {
                 ui.add_space(8.0);
-                section_title(ui, "TRUE PEAK PER CHANNEL");
-                let names = channel_names(r.channels);
-                for (c, name) in names.iter().enumerate().take(r.channels) {
-                    ui.add(
-                        LevelBar::horizontal(r.channel_true_peak[c])
-                            .range(-24.0, 3.0)
-                            .ceiling(Some(target.ceiling_dbtp as f32))
-                            .label(name)
-                            .thickness(10.0),
-                    );
-                }
-
-                // What every platform would do with this master, as far as there is room.
-                let row_h = 18.0;
-                if ui.available_height() >= 30.0 + 2.0 * row_h {
-                    ui.add_space(8.0);
-                    section_title(ui, "PLAYBACK GAIN BY PLATFORM");
-                    let selected = self.params.target.value().platform().map(|p| p.id);
-                    platform_gain_table(ui, "platforms", r.integrated, r.true_peak, selected);
-                }
-            },
-        );
+                section_title(ui, "PLAYBACK GAIN BY PLATFORM");
+                let selected = self.params.target.value().platform().map(|p| p.id);
+                platform_gain_table(ui, "platforms", r.integrated, r.true_peak, selected);
+            }
+        });
     }
 
     fn footer(&mut self, ui: &mut Ui, r: &Readings) {
-        let item = |ui: &mut Ui, label: &str, value: String| {
-            ui.label(RichText::new(label).color(theme::TEXT_DIM));
-            ui.label(RichText::new(value).monospace().color(theme::TEXT));
-            ui.add_space(10.0);
-        };
-        item(ui, "Time", format_duration(r.seconds));
-        item(
+        footer_item(ui, "Time", format_duration(r.seconds));
+        footer_item(
             ui,
             "Sample peak",
             format!("{} dBFS", format_value(r.sample_peak, 1, false, "-inf")),
         );
-        item(ui, "M max", format_value(r.momentary_max, 1, false, "-inf"));
-        item(
+        footer_item(ui, "M max", format_value(r.momentary_max, 1, false, "-inf"));
+        footer_item(
             ui,
             "S max",
             format_value(r.short_term_max, 1, false, "-inf"),
         );
-        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-            ui.add_space(14.0); // keep clear of the resize corner
-            for (i, (label, _)) in SPANS.iter().enumerate().rev() {
-                if ui.selectable_label(self.span == i, *label).clicked() {
-                    self.span = i;
-                }
-            }
-            ui.label(RichText::new("History").color(theme::TEXT_DIM));
-        });
+        span_selector(ui, &SPANS, &mut self.span);
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use dsp_core::meter::{LoudnessMeter, LoudnessReading};
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
-use ui_kit::{CommandFlag, HistoryRing, MeterBus};
+use ui_kit::{CommandFlag, FrameClock, HistoryRing, MeterBus};
 
 pub mod editor;
 pub mod params;
@@ -90,12 +90,10 @@ pub struct VernisLoudness {
     meter: LoudnessMeter,
     sample_rate_hz: f64,
     channels: usize,
-    /// Frames between two history points (fractional; carried in `history_phase`).
-    history_interval: f64,
-    history_phase: f64,
-    frames_to_history: usize,
-    publish_interval: usize,
-    frames_to_publish: usize,
+    /// When to record the next history point.
+    history_clock: FrameClock,
+    /// When to publish the readings next.
+    publish_clock: FrameClock,
     was_playing: bool,
     /// (sample rate, channels) the meter was last prepared for.
     prepared_for: Option<(f64, usize)>,
@@ -112,11 +110,8 @@ impl Default for VernisLoudness {
             meter: LoudnessMeter::new(),
             sample_rate_hz: 48_000.0,
             channels: 2,
-            history_interval: 4_800.0,
-            history_phase: 0.0,
-            frames_to_history: 4_800,
-            publish_interval: 1_600,
-            frames_to_publish: 1_600,
+            history_clock: FrameClock::new(4_800.0),
+            publish_clock: FrameClock::new(1_600.0),
             was_playing: false,
             prepared_for: None,
             #[cfg(feature = "standalone")]
@@ -143,8 +138,10 @@ impl VernisLoudness {
             max_block_frames,
             self.channels,
         ));
-        self.history_interval = self.sample_rate_hz / HISTORY_RATE_HZ;
-        self.publish_interval = (self.sample_rate_hz / PUBLISH_RATE_HZ).round().max(1.0) as usize;
+        self.history_clock
+            .set_interval(self.sample_rate_hz / HISTORY_RATE_HZ);
+        self.publish_clock
+            .set_interval((self.sample_rate_hz / PUBLISH_RATE_HZ).round().max(1.0));
         self.reset_measurement();
     }
 
@@ -152,18 +149,9 @@ impl VernisLoudness {
     fn reset_measurement(&mut self) {
         self.meter.reset();
         self.shared.history.clear();
-        self.history_phase = 0.0;
-        self.frames_to_history = self.next_history_interval();
-        self.frames_to_publish = self.publish_interval;
+        self.history_clock.restart();
+        self.publish_clock.restart();
         self.publish();
-    }
-
-    /// Length of the next history interval in frames, keeping exactly `HISTORY_RATE_HZ` on average.
-    fn next_history_interval(&mut self) -> usize {
-        self.history_phase += self.history_interval;
-        let frames = self.history_phase.floor().max(1.0);
-        self.history_phase -= frames;
-        frames as usize
     }
 
     /// Copies the meter's readings to the shared bus.
@@ -207,26 +195,23 @@ impl VernisLoudness {
         let mut pos = 0;
         while pos < frames {
             let len = (frames - pos)
-                .min(self.frames_to_history)
-                .min(self.frames_to_publish);
+                .min(self.history_clock.frames_left())
+                .min(self.publish_clock.frames_left());
             let mut slices: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
             for (slice, channel) in slices.iter_mut().zip(channels.iter()) {
                 *slice = &channel.as_ref()[pos..pos + len];
             }
             self.meter.measure(&slices[..count]);
             pos += len;
-            self.frames_to_history -= len;
-            self.frames_to_publish -= len;
-            if self.frames_to_publish == 0 {
+            let history_due = self.history_clock.advance(len);
+            if self.publish_clock.advance(len) {
                 self.publish();
-                self.frames_to_publish = self.publish_interval;
             }
-            if self.frames_to_history == 0 {
+            if history_due {
                 self.shared.history.push([
                     self.meter.momentary_lufs() as f32,
                     self.meter.short_term_lufs() as f32,
                 ]);
-                self.frames_to_history = self.next_history_interval();
             }
         }
     }
@@ -277,7 +262,7 @@ impl Plugin for VernisLoudness {
 
     type SysExMessage = ();
     type BackgroundTask = ();
-    type Editor = nice_plug_egui::EguiEditor<editor::LoudnessEditor>;
+    type Editor = editor::Editor;
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()

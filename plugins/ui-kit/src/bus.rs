@@ -5,6 +5,8 @@
 //! * [`CommandFlag`]: a one-shot command from the editor to the audio thread (e.g. "reset").
 //! * [`HistoryRing`]: a fixed-capacity, single-producer history of `W`-wide points (e.g. momentary
 //!   and short-term loudness every 100 ms) that the editor can copy out at any time.
+//! * [`FrameClock`]: the audio thread's timer for publishing readings and recording history points
+//!   at a fixed rate, in intervals that end exactly on frame boundaries.
 //!
 //! Everything is allocated once in the constructors; the producer side never allocates, locks or
 //! frees.
@@ -222,6 +224,69 @@ impl<const W: usize> HistoryRing<W> {
     }
 }
 
+/// Cuts the audio stream into intervals of a fractional number of frames (e.g. 44 100 Hz / 30 =
+/// 1 470, 11 025 Hz / 10 = 1 102.5) that keep the rate exact on average: the audio thread measures
+/// in pieces of at most [`frames_left`](Self::frames_left) frames and publishes a reading or records
+/// a history point whenever [`advance`](Self::advance) says an interval ended. Real-time safe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameClock {
+    /// Interval length in frames.
+    interval: f64,
+    /// Fraction of a frame carried over from the previous intervals.
+    phase: f64,
+    /// Frames until the current interval ends.
+    frames_left: usize,
+}
+
+impl FrameClock {
+    /// A clock ticking every `interval_frames` frames (at least one), starting an interval.
+    pub fn new(interval_frames: f64) -> Self {
+        let mut clock = Self {
+            interval: interval_frames,
+            phase: 0.0,
+            frames_left: 0,
+        };
+        clock.restart();
+        clock
+    }
+
+    /// Changes the interval length; takes effect from the next interval (or [`restart`](Self::restart)).
+    pub fn set_interval(&mut self, interval_frames: f64) {
+        self.interval = interval_frames;
+    }
+
+    /// Drops the carried fraction and starts a new interval now.
+    pub fn restart(&mut self) {
+        self.phase = 0.0;
+        self.frames_left = self.next_interval();
+    }
+
+    /// Frames until the current interval ends (at least one).
+    pub fn frames_left(&self) -> usize {
+        self.frames_left
+    }
+
+    /// Counts `frames` (at most [`frames_left`](Self::frames_left)) as done; returns true when
+    /// that ended the interval (the next one has then begun).
+    pub fn advance(&mut self, frames: usize) -> bool {
+        debug_assert!(frames <= self.frames_left);
+        self.frames_left -= frames.min(self.frames_left);
+        if self.frames_left > 0 {
+            return false;
+        }
+        self.frames_left = self.next_interval();
+        true
+    }
+
+    /// Length of the next interval in frames, keeping the interval exact on average.
+    fn next_interval(&mut self) -> usize {
+        self.phase += self.interval;
+        let frames = self.phase.floor().max(1.0);
+        self.phase -= frames;
+        frames as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +339,27 @@ mod tests {
         assert!(flag.is_requested());
         assert!(flag.take());
         assert!(!flag.take());
+    }
+
+    #[test]
+    fn frame_clock_keeps_fractional_rates_exact() {
+        let mut clock = FrameClock::new(1_102.5);
+        assert_eq!(clock.frames_left(), 1_102);
+        let mut ticks = 0;
+        let mut frames = 0;
+        while frames < 110_250 {
+            let len = clock.frames_left().min(64);
+            frames += len;
+            if clock.advance(len) {
+                ticks += 1;
+            }
+        }
+        assert_eq!(ticks, 100);
+        clock.set_interval(1_600.0);
+        clock.restart();
+        assert_eq!(clock.frames_left(), 1_600);
+        assert!(!clock.advance(1_599));
+        assert!(clock.advance(1));
+        assert_eq!(clock.frames_left(), 1_600);
     }
 }

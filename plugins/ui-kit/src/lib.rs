@@ -6,17 +6,21 @@
 //!   loudness history graph, loudness targets and platform playback gains.
 //! * [`param`]: sliders, switches and choices bound to nice-plug parameters (host gestures).
 //! * [`window`]: the persisted editor size.
+//! * [`shell`]: the editor lifecycle every plugin shares ([`EditorContents`] in an
+//!   [`EditorShell`]: theme, size restore, resizable window, repaint interval).
 //! * [`demo`]: the demo programme fed to the standalone builds for screenshots.
 //!
-//! Only [`param`] knows about nice-plug; everything else takes plain values, so a plugin maps its
-//! own parameters and meter slots onto the widgets.
+//! Only [`param`] and [`shell`] know about nice-plug; everything else takes plain values, so a
+//! plugin maps its own parameters and meter slots onto the widgets.
 
 pub mod bus;
 pub mod demo;
 pub mod param;
+pub mod shell;
 pub mod theme;
 pub mod widgets;
 pub mod window;
 
-pub use bus::{CommandFlag, HistoryRing, MeterBus};
+pub use bus::{CommandFlag, FrameClock, HistoryRing, MeterBus};
+pub use shell::{create_editor, EditorContents, EditorShell};
 pub use window::EditorSize;

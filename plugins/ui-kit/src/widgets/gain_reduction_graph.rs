@@ -1,12 +1,10 @@
 //! A scrolling history of a dynamics processor: level traces (e.g. input and output peak) filled
 //! from the bottom on a dB scale, and the gain reduction hanging from the top on its own scale.
 
-use egui::{
-    Align2, Color32, FontId, Mesh, Pos2, Rect, Response, Sense, Shape, Stroke, StrokeKind, Ui,
-    Vec2, Widget,
-};
+use egui::{Align2, Color32, Mesh, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2, Widget};
 
-use super::history_graph::{format_age, nice_time_step};
+use super::graph::{label_font, x_of_age, GraphFrame};
+use super::paint_widget;
 use crate::theme;
 
 /// One level trace of a [`GainReductionGraph`]: a column of the history points, in dB.
@@ -120,7 +118,7 @@ impl<'a, const W: usize> GainReductionGraph<'a, W> {
         let points = &self.points[self.points.len() - visible..];
         let x_of = |i: usize| {
             let age = (points.len() - 1 - i) as f32 / self.rate_hz;
-            plot.right() - age / self.span_seconds * plot.width()
+            x_of_age(plot, self.span_seconds, age)
         };
         let pixels = plot.width().max(1.0) as usize;
         if points.len() <= pixels {
@@ -149,16 +147,11 @@ impl<'a, const W: usize> GainReductionGraph<'a, W> {
     }
 
     fn paint(&self, ui: &Ui, rect: Rect) {
-        let painter = ui.painter_at(rect);
-        painter.rect_filled(rect, theme::RADIUS, theme::PANEL);
-        let font = FontId::proportional(11.0);
-        let plot = Rect::from_min_max(
-            Pos2::new(rect.left() + 30.0, rect.top() + 22.0),
-            Pos2::new(rect.right() - 30.0, rect.bottom() - 18.0),
-        );
-        if plot.width() < 10.0 || plot.height() < 10.0 {
+        let Some(frame) = GraphFrame::begin(ui, rect, 30.0) else {
             return;
-        }
+        };
+        let (painter, plot) = (&frame.painter, frame.plot);
+        let font = label_font();
         let y_level = |db: f32| {
             let f = ((db - self.min_db) / (self.max_db - self.min_db)).clamp(0.0, 1.0);
             plot.bottom() - f * plot.height()
@@ -169,26 +162,10 @@ impl<'a, const W: usize> GainReductionGraph<'a, W> {
         };
 
         // Level grid and scale (left).
-        let first = (self.min_db / self.level_step_db).ceil() as i32;
-        let last = (self.max_db / self.level_step_db).floor() as i32;
-        for k in first..=last {
-            let v = k as f32 * self.level_step_db;
-            let y = y_level(v);
-            painter.hline(plot.x_range(), y, Stroke::new(1.0, theme::LINE));
-            painter.text(
-                Pos2::new(plot.left() - 5.0, y),
-                Align2::RIGHT_CENTER,
-                format!("{v:.0}"),
-                font.clone(),
-                theme::TEXT_DIM,
-            );
-        }
-        painter.text(
-            Pos2::new(rect.left() + 6.0, rect.top() + 6.0),
-            Align2::LEFT_TOP,
+        frame.value_grid(
+            (self.min_db, self.max_db, self.level_step_db),
+            y_level,
             "dB",
-            font.clone(),
-            theme::TEXT_DIM,
         );
 
         // Reduction scale (right).
@@ -218,44 +195,13 @@ impl<'a, const W: usize> GainReductionGraph<'a, W> {
                 Pos2::new(rect.right() - 6.0, rect.top() + 6.0),
                 Align2::RIGHT_TOP,
                 "GR",
-                font.clone(),
+                font,
                 theme::GAIN_REDUCTION.linear_multiply(0.9),
             );
         }
 
         // Time grid.
-        let span = self.span_seconds;
-        let x_of_age = |age_s: f32| plot.right() - age_s / span * plot.width();
-        let step = nice_time_step(span, plot.width());
-        let mut age = 0.0;
-        while age <= span + 1e-3 {
-            let x = x_of_age(age);
-            if age > 0.0 {
-                painter.vline(
-                    x,
-                    plot.y_range(),
-                    Stroke::new(1.0, theme::LINE.linear_multiply(0.6)),
-                );
-            }
-            painter.text(
-                Pos2::new(x, plot.bottom() + 3.0),
-                if age == 0.0 {
-                    Align2::RIGHT_TOP
-                } else if x - plot.left() < 20.0 {
-                    Align2::LEFT_TOP
-                } else {
-                    Align2::CENTER_TOP
-                },
-                if age == 0.0 {
-                    "now".to_owned()
-                } else {
-                    format_age(age)
-                },
-                font.clone(),
-                theme::TEXT_DIM,
-            );
-            age += step;
-        }
+        frame.time_grid(self.span_seconds);
 
         // Traces: the reduction's area at the back, the levels' areas over it, then the reduction's
         // line and the level lines on top (a level peak is often one point wide, at the same x as
@@ -315,56 +261,21 @@ impl<'a, const W: usize> GainReductionGraph<'a, W> {
             }
         }
         if let Some(ceiling) = self.ceiling_db {
-            let y = y_level(ceiling);
-            painter.extend(Shape::dashed_line(
-                &[Pos2::new(plot.left(), y), Pos2::new(plot.right(), y)],
-                Stroke::new(1.5, theme::WARN),
-                6.0,
-                4.0,
-            ));
+            frame.dashed_hline(y_level(ceiling), theme::WARN);
         }
 
         // Legend.
-        let mut x = plot.left() + 8.0;
-        let y = rect.top() + 11.0;
-        let legend = |x: &mut f32, name: &str, color: Color32, dashed: bool| {
-            if dashed {
-                painter.extend(Shape::dashed_line(
-                    &[Pos2::new(*x, y), Pos2::new(*x + 14.0, y)],
-                    Stroke::new(1.5, color),
-                    4.0,
-                    3.0,
-                ));
-            } else {
-                painter.line_segment(
-                    [Pos2::new(*x, y), Pos2::new(*x + 14.0, y)],
-                    Stroke::new(2.0, color),
-                );
-            }
-            let r = painter.text(
-                Pos2::new(*x + 18.0, y),
-                Align2::LEFT_CENTER,
-                name,
-                font.clone(),
-                theme::TEXT,
-            );
-            *x = r.right() + 14.0;
-        };
+        let mut legend = frame.legend();
         for trace in &self.levels {
-            legend(&mut x, trace.name, trace.color, false);
+            legend.line(trace.name, trace.color, 2.0);
         }
         if self.reduction_index.is_some() {
-            legend(&mut x, "Gain reduction", theme::GAIN_REDUCTION, false);
+            legend.line("Gain reduction", theme::GAIN_REDUCTION, 2.0);
         }
         if self.ceiling_db.is_some() {
-            legend(&mut x, "Ceiling", theme::WARN, true);
+            legend.dashed("Ceiling", theme::WARN);
         }
-        painter.rect_stroke(
-            plot,
-            0.0,
-            Stroke::new(1.0, theme::GRID_STRONG),
-            StrokeKind::Outside,
-        );
+        frame.border();
     }
 }
 
@@ -397,12 +308,7 @@ fn fill_between(painter: &egui::Painter, edge: &[Pos2], base_y: f32, color: Colo
 
 impl<const W: usize> Widget for GainReductionGraph<'_, W> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let size = ui.available_size().max(self.min_size);
-        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-        if ui.is_rect_visible(rect) {
-            self.paint(ui, rect);
-        }
-        response
+        paint_widget(ui, self.min_size, |ui, rect| self.paint(ui, rect))
     }
 }
 

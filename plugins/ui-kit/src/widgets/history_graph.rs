@@ -1,10 +1,9 @@
 //! A scrolling history graph of loudness (or any dB-like) series with a target line and grid.
 
-use egui::{
-    Align2, Color32, FontId, Pos2, Rect, Response, Sense, Shape, Stroke, StrokeKind, Ui, Vec2,
-    Widget,
-};
+use egui::{Color32, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2, Widget};
 
+use super::graph::{x_of_age, GraphFrame};
+use super::paint_widget;
 use crate::theme;
 
 /// How one column of a history point is drawn.
@@ -110,79 +109,21 @@ impl<'a, const W: usize> HistoryGraph<'a, W> {
     }
 
     fn paint(&self, ui: &Ui, rect: Rect) {
-        let painter = ui.painter_at(rect);
-        painter.rect_filled(rect, theme::RADIUS, theme::PANEL);
-        let font = FontId::proportional(11.0);
-        let axis_w = 30.0;
-        let plot = Rect::from_min_max(
-            Pos2::new(rect.left() + axis_w, rect.top() + 22.0),
-            Pos2::new(rect.right() - 8.0, rect.bottom() - 18.0),
-        );
-        if plot.width() < 10.0 || plot.height() < 10.0 {
+        let Some(frame) = GraphFrame::begin(ui, rect, 8.0) else {
             return;
-        }
+        };
+        let (painter, plot) = (&frame.painter, frame.plot);
         let y_of = |v: f32| -> f32 {
             let f = ((v - self.min) / (self.max - self.min)).clamp(0.0, 1.0);
             plot.bottom() - f * plot.height()
         };
-
-        // Value grid.
-        let first = (self.min / self.grid_step).ceil() as i32;
-        let last = (self.max / self.grid_step).floor() as i32;
-        for k in first..=last {
-            let v = k as f32 * self.grid_step;
-            let y = y_of(v);
-            painter.hline(plot.x_range(), y, Stroke::new(1.0, theme::LINE));
-            painter.text(
-                Pos2::new(plot.left() - 5.0, y),
-                Align2::RIGHT_CENTER,
-                format!("{v:.0}"),
-                font.clone(),
-                theme::TEXT_DIM,
-            );
-        }
-        painter.text(
-            Pos2::new(rect.left() + 6.0, rect.top() + 6.0),
-            Align2::LEFT_TOP,
-            self.unit,
-            font.clone(),
-            theme::TEXT_DIM,
-        );
+        frame.value_grid((self.min, self.max, self.grid_step), y_of, self.unit);
 
         // Time axis.
         let duration = self.points.len() as f32 / self.rate_hz;
         let span = self.span_seconds.unwrap_or(duration.max(10.0)).max(1.0);
-        let x_of_age = |age_s: f32| plot.right() - age_s / span * plot.width();
-        let step = nice_time_step(span, plot.width());
-        let mut age = 0.0;
-        while age <= span + 1e-3 {
-            let x = x_of_age(age);
-            if age > 0.0 {
-                painter.vline(
-                    x,
-                    plot.y_range(),
-                    Stroke::new(1.0, theme::LINE.linear_multiply(0.6)),
-                );
-            }
-            painter.text(
-                Pos2::new(x, plot.bottom() + 3.0),
-                if age == 0.0 {
-                    Align2::RIGHT_TOP
-                } else if x - plot.left() < 20.0 {
-                    Align2::LEFT_TOP
-                } else {
-                    Align2::CENTER_TOP
-                },
-                if age == 0.0 {
-                    "now".to_owned()
-                } else {
-                    format_age(age)
-                },
-                font.clone(),
-                theme::TEXT_DIM,
-            );
-            age += step;
-        }
+        let x_of_age = |age_s: f32| x_of_age(plot, span, age_s);
+        frame.time_grid(span);
 
         // Target band and line.
         if let Some((target, _)) = self.target {
@@ -193,13 +134,7 @@ impl<'a, const W: usize> HistoryGraph<'a, W> {
                 );
                 painter.rect_filled(band, 0.0, theme::TARGET.linear_multiply(0.07));
             }
-            let y = y_of(target);
-            painter.extend(Shape::dashed_line(
-                &[Pos2::new(plot.left(), y), Pos2::new(plot.right(), y)],
-                Stroke::new(1.5, theme::TARGET),
-                6.0,
-                4.0,
-            ));
+            frame.dashed_hline(y_of(target), theme::TARGET);
         }
 
         // Series, decimated to at most one vertex per pixel column.
@@ -258,98 +193,19 @@ impl<'a, const W: usize> HistoryGraph<'a, W> {
         }
 
         // Legend.
-        let mut x = plot.left() + 8.0;
-        let y = rect.top() + 11.0;
+        let mut legend = frame.legend();
         for series in &self.series {
-            painter.line_segment(
-                [Pos2::new(x, y), Pos2::new(x + 14.0, y)],
-                Stroke::new(series.width.max(2.0), series.color),
-            );
-            let r = painter.text(
-                Pos2::new(x + 18.0, y),
-                Align2::LEFT_CENTER,
-                series.name,
-                font.clone(),
-                theme::TEXT,
-            );
-            x = r.right() + 14.0;
+            legend.line(series.name, series.color, series.width.max(2.0));
         }
         if let Some((_, label)) = self.target {
-            painter.extend(Shape::dashed_line(
-                &[Pos2::new(x, y), Pos2::new(x + 14.0, y)],
-                Stroke::new(1.5, theme::TARGET),
-                4.0,
-                3.0,
-            ));
-            painter.text(
-                Pos2::new(x + 18.0, y),
-                Align2::LEFT_CENTER,
-                label,
-                font,
-                theme::TEXT,
-            );
+            legend.dashed(label, theme::TARGET);
         }
-        painter.rect_stroke(
-            plot,
-            0.0,
-            Stroke::new(1.0, theme::GRID_STRONG),
-            StrokeKind::Outside,
-        );
-    }
-}
-
-/// A time-grid step (seconds) giving labels at least ~70 points apart.
-pub(super) fn nice_time_step(span_s: f32, width: f32) -> f32 {
-    const STEPS: [f32; 14] = [
-        1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0,
-    ];
-    let max_labels = (width / 70.0).max(1.0);
-    STEPS
-        .into_iter()
-        .find(|s| span_s / s <= max_labels)
-        .unwrap_or(7200.0)
-}
-
-/// `-30s`, `-2m`, `-1h30m` style labels.
-pub(super) fn format_age(age_s: f32) -> String {
-    let s = age_s.round() as u32;
-    if s < 60 {
-        format!("-{s}s")
-    } else if s < 3600 {
-        if s.is_multiple_of(60) {
-            format!("-{}m", s / 60)
-        } else {
-            format!("-{}m{:02}s", s / 60, s % 60)
-        }
-    } else if s.is_multiple_of(3600) {
-        format!("-{}h", s / 3600)
-    } else {
-        format!("-{}h{:02}m", s / 3600, (s % 3600) / 60)
+        frame.border();
     }
 }
 
 impl<const W: usize> Widget for HistoryGraph<'_, W> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let size = ui.available_size().max(self.min_size);
-        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-        if ui.is_rect_visible(rect) {
-            self.paint(ui, rect);
-        }
-        response
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_labels() {
-        assert_eq!(format_age(30.0), "-30s");
-        assert_eq!(format_age(120.0), "-2m");
-        assert_eq!(format_age(90.0), "-1m30s");
-        assert_eq!(format_age(5400.0), "-1h30m");
-        assert_eq!(nice_time_step(60.0, 700.0), 10.0);
-        assert_eq!(nice_time_step(3600.0, 700.0), 600.0);
+        paint_widget(ui, self.min_size, |ui, rect| self.paint(ui, rect))
     }
 }

@@ -4,9 +4,9 @@
 //! Both meters share one layout (title on top, bars with a dB scale on their left, names and a
 //! numeric readout at the bottom), so placed side by side their scales line up.
 
-use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Sense, Stroke, StrokeKind, Ui, Vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Response, Stroke, StrokeKind, Ui, Vec2};
 
-use super::format_value;
+use super::{format_value, paint_widget};
 use crate::theme;
 
 /// Height of the title row of a meter, points.
@@ -97,6 +97,39 @@ struct MeterLayout {
 }
 
 impl MeterLayout {
+    /// Lays out `rect` and paints the title; returns a painter clipped to `rect` and the layout.
+    fn begin(ui: &Ui, rect: Rect, title: &str) -> (egui::Painter, Self) {
+        let painter = ui.painter_at(rect);
+        let layout = Self::new(rect);
+        painter.text(
+            layout.title.center(),
+            Align2::CENTER_CENTER,
+            title,
+            FontId::proportional(11.0),
+            theme::TEXT_DIM,
+        );
+        (painter, layout)
+    }
+
+    /// The outline of a bar's `track` and its `name` in the names row under it.
+    fn paint_track_frame(&self, painter: &egui::Painter, track: Rect, name: Option<&str>) {
+        painter.rect_stroke(
+            track,
+            2.0,
+            Stroke::new(1.0, theme::LINE),
+            StrokeKind::Outside,
+        );
+        if let Some(name) = name {
+            painter.text(
+                Pos2::new(track.center().x, self.names.center().y),
+                Align2::CENTER_CENTER,
+                name,
+                FontId::monospace(10.5),
+                theme::TEXT_DIM,
+            );
+        }
+    }
+
     fn new(rect: Rect) -> Self {
         let title = Rect::from_min_size(rect.min, Vec2::new(rect.width(), TITLE_H));
         let readout =
@@ -221,15 +254,7 @@ impl<'a> PeakMeter<'a> {
     }
 
     fn paint(&self, ui: &Ui, rect: Rect) {
-        let painter = ui.painter_at(rect);
-        let layout = MeterLayout::new(rect);
-        painter.text(
-            layout.title.center(),
-            Align2::CENTER_CENTER,
-            self.title,
-            FontId::proportional(11.0),
-            theme::TEXT_DIM,
-        );
+        let (painter, layout) = MeterLayout::begin(ui, rect, self.title);
         let bars = layout.bars;
         let y_of = |db: f32| {
             let f = ((db - self.min_db) / (self.max_db - self.min_db)).clamp(0.0, 1.0);
@@ -281,21 +306,7 @@ impl<'a> PeakMeter<'a> {
                     );
                 }
             }
-            painter.rect_stroke(
-                track,
-                2.0,
-                Stroke::new(1.0, theme::LINE),
-                StrokeKind::Outside,
-            );
-            if let Some(name) = self.names.get(c) {
-                painter.text(
-                    Pos2::new(track.center().x, layout.names.center().y),
-                    Align2::CENTER_CENTER,
-                    *name,
-                    FontId::monospace(10.5),
-                    theme::TEXT_DIM,
-                );
-            }
+            layout.paint_track_frame(&painter, track, self.names.get(c).copied());
         }
         if let Some(y) = ceiling_y {
             painter.hline(
@@ -346,12 +357,7 @@ fn paint_readout(painter: &egui::Painter, rect: Rect, value: &str, unit: &str, c
 
 impl egui::Widget for PeakMeter<'_> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let size = ui.available_size().max(Vec2::new(64.0, 140.0));
-        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-        if ui.is_rect_visible(rect) {
-            self.paint(ui, rect);
-        }
-        response
+        paint_widget(ui, Vec2::new(64.0, 140.0), |ui, rect| self.paint(ui, rect))
     }
 }
 
@@ -400,15 +406,7 @@ impl<'a> GainReductionMeter<'a> {
     }
 
     fn paint(&self, ui: &Ui, rect: Rect) {
-        let painter = ui.painter_at(rect);
-        let layout = MeterLayout::new(rect);
-        painter.text(
-            layout.title.center(),
-            Align2::CENTER_CENTER,
-            self.title,
-            FontId::proportional(11.0),
-            theme::TEXT_DIM,
-        );
+        let (painter, layout) = MeterLayout::begin(ui, rect, self.title);
         let bars = layout.bars;
         let y_of = |reduction: f32| {
             let f = (reduction / self.range_db).clamp(0.0, 1.0);
@@ -445,19 +443,7 @@ impl<'a> GainReductionMeter<'a> {
         if let Some(hold) = self.hold_db.filter(|h| h.is_finite() && *h > 0.05) {
             painter.hline(track.x_range(), y_of(hold), Stroke::new(2.0, theme::TEXT));
         }
-        painter.rect_stroke(
-            track,
-            2.0,
-            Stroke::new(1.0, theme::LINE),
-            StrokeKind::Outside,
-        );
-        painter.text(
-            Pos2::new(track.center().x, layout.names.center().y),
-            Align2::CENTER_CENTER,
-            "dB",
-            FontId::monospace(10.5),
-            theme::TEXT_DIM,
-        );
+        layout.paint_track_frame(&painter, track, Some("dB"));
         let shown = if self.readout_db.is_finite() {
             -self.readout_db.max(0.0)
         } else {
@@ -479,12 +465,7 @@ impl<'a> GainReductionMeter<'a> {
 
 impl egui::Widget for GainReductionMeter<'_> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let size = ui.available_size().max(Vec2::new(48.0, 140.0));
-        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-        if ui.is_rect_visible(rect) {
-            self.paint(ui, rect);
-        }
-        response
+        paint_widget(ui, Vec2::new(48.0, 140.0), |ui, rect| self.paint(ui, rect))
     }
 }
 

@@ -1,13 +1,20 @@
 //! Meter widgets drawn with egui's painter. All sizes are logical points, so they scale with the
 //! window's DPI; fonts are sized from the space each widget gets.
 
+use egui::{Rect, Response, Sense, Ui, Vec2};
+
+mod chrome;
 mod gain_reduction_graph;
+mod graph;
 mod history_graph;
 mod level_bar;
 mod meters;
 mod readout;
 mod target_panel;
 
+pub use chrome::{
+    brand, editor_layout, footer_item, panel, reset_button, row, span_selector, tile, EditorLayout,
+};
 pub use gain_reduction_graph::{GainReductionGraph, LevelTrace};
 pub use history_graph::{HistoryGraph, Series};
 pub use level_bar::{LevelBar, Orientation};
@@ -18,6 +25,17 @@ pub use target_panel::{
     section_title, target_checks, true_peak_verdict, CheckRow, LoudnessTarget, Verdict,
     MARGINAL_TOLERANCE_LU, PASS_TOLERANCE_LU,
 };
+
+/// Allocates at least `min_size` (all the space available, if more) for a widget that only
+/// paints, and paints it with `paint` when visible.
+pub(crate) fn paint_widget(ui: &mut Ui, min_size: Vec2, paint: impl FnOnce(&Ui, Rect)) -> Response {
+    let size = ui.available_size().max(min_size);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    if ui.is_rect_visible(rect) {
+        paint(ui, rect);
+    }
+    response
+}
 
 /// `h:mm:ss` or `m:ss` of a measured duration (`0:00` when not finite).
 pub fn format_duration(seconds: f64) -> String {

@@ -1,8 +1,8 @@
 //! A large numeric readout tile: label, value, unit, colour by state.
 
-use egui::{Align2, Color32, FontFamily, FontId, Rect, Response, Sense, Ui, Vec2, Widget};
+use egui::{Align2, Color32, FontFamily, FontId, Rect, Response, Ui, Vec2, Widget};
 
-use super::format_value;
+use super::{format_value, paint_widget};
 use crate::theme::{self, Status};
 
 /// A tile showing one reading in large digits, e.g. `INTEGRATED  -14.2 LUFS`.
@@ -169,11 +169,6 @@ impl<'a> Readout<'a> {
 
 impl Widget for Readout<'_> {
     fn ui(self, ui: &mut Ui) -> Response {
-        let size = ui.available_size().max(self.min_size);
-        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-        if ui.is_rect_visible(rect) {
-            self.paint(ui, rect);
-        }
-        response
+        paint_widget(ui, self.min_size, |ui, rect| self.paint(ui, rect))
     }
 }
