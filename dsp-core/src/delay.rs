@@ -48,19 +48,24 @@ impl DelayLine {
     pub fn process_channel(&mut self, channel: usize, io: &mut [f32]) {
         let buffer = &mut self.buffers[channel];
         let len = buffer.len();
+        let delay = self.delay_samples;
         let mut write = self.write_pos;
-        let mut read = (self.write_pos + len - self.delay_samples) % len;
-        for x in io.iter_mut() {
-            buffer[write] = *x;
-            *x = buffer[read];
-            write += 1;
-            if write == len {
-                write = 0;
-            }
-            read += 1;
-            if read == len {
-                read = 0;
-            }
+        // Pieces of at most `PIECE` samples: the first `delay` outputs of a piece come from the
+        // ring (saved before the piece is written over them), the rest are the piece's own inputs.
+        const PIECE: usize = 256;
+        let mut saved = [0.0f32; PIECE];
+        for piece in io.chunks_mut(PIECE) {
+            let n = piece.len();
+            let from_ring = delay.min(n);
+            let read = (write + len - delay) % len;
+            copy_from_ring(buffer, read, &mut saved[..from_ring]);
+            // Only the last `len` inputs survive in the ring; each lands where it would have.
+            let keep = n.min(len);
+            let at = (write + n - keep) % len;
+            copy_into_ring(buffer, at, &piece[n - keep..]);
+            piece.copy_within(..n - from_ring, from_ring);
+            piece[..from_ring].copy_from_slice(&saved[..from_ring]);
+            write = (write + n) % len;
         }
     }
 
@@ -70,6 +75,22 @@ impl DelayLine {
             self.write_pos = (self.write_pos + frames) % len;
         }
     }
+}
+
+/// Copies `out.len()` (≤ ring length) samples of `ring` from `start` on, wrapping around.
+fn copy_from_ring(ring: &[f32], start: usize, out: &mut [f32]) {
+    let first = (ring.len() - start).min(out.len());
+    let (a, b) = out.split_at_mut(first);
+    a.copy_from_slice(&ring[start..start + first]);
+    b.copy_from_slice(&ring[..b.len()]);
+}
+
+/// Copies `input` (≤ ring length) into `ring` from `start` on, wrapping around.
+fn copy_into_ring(ring: &mut [f32], start: usize, input: &[f32]) {
+    let first = (ring.len() - start).min(input.len());
+    let (a, b) = input.split_at(first);
+    ring[start..start + first].copy_from_slice(a);
+    ring[..b.len()].copy_from_slice(b);
 }
 
 impl Processor for DelayLine {
@@ -121,6 +142,39 @@ mod tests {
                 assert_eq!(signal, right);
                 assert_eq!(line.latency_samples(), delay as u32);
             }
+        }
+    }
+
+    #[test]
+    fn blocks_longer_than_the_line_and_delay_changes_match_a_sample_by_sample_ring() {
+        let mut line = DelayLine::new(10);
+        line.prepare(&ProcessSpec::new(48_000.0, 600, 1));
+        let mut ring = [0.0f32; 11];
+        let mut write = 0;
+        let mut t = 0.0f32;
+        for (block, delay) in [
+            (3usize, 4usize),
+            (40, 10),
+            (1, 0),
+            (600, 7),
+            (9, 10),
+            (11, 3),
+        ] {
+            line.set_delay_samples(delay);
+            let input: Vec<f32> = (0..block).map(|i| t + i as f32).collect();
+            t += block as f32;
+            let mut got = input.clone();
+            line.process(&mut [&mut got[..]]);
+            let expected: Vec<f32> = input
+                .iter()
+                .map(|&x| {
+                    ring[write] = x;
+                    let y = ring[(write + 11 - delay) % 11];
+                    write = (write + 1) % 11;
+                    y
+                })
+                .collect();
+            assert_eq!(got, expected, "block {block}, delay {delay}");
         }
     }
 

@@ -41,3 +41,42 @@ macro_rules! dispatch_avx2 {
         }
     };
 }
+
+/// Outputs the FIR kernels keep in registers at a time.
+const FIR_BLOCK: usize = 32;
+
+/// Accumulates `B` outputs starting at `start`: `acc[l] = Σ_t taps[t]·window[start + l + t]`,
+/// summed from 0.0 in tap order.
+#[inline(always)]
+fn fir_block<const B: usize>(taps: &[f32], window: &[f32], start: usize) -> [f32; B] {
+    let mut acc = [0.0f32; B];
+    let w = &window[start..start + B + taps.len() - 1];
+    for (t, &h) in taps.iter().enumerate() {
+        let x: &[f32; B] = w[t..t + B].try_into().unwrap();
+        for l in 0..B {
+            acc[l] += h * x[l];
+        }
+    }
+    acc
+}
+
+/// `out[i] = Σ_t taps[t]·window[i + t]`, each output summed from 0.0 in tap order (so the result
+/// of an output does not depend on how many are computed together); `window` holds at least
+/// `out.len() + taps.len() - 1` samples. Meant to be inlined into an [`dispatch_avx2`] kernel.
+#[inline(always)]
+pub(crate) fn fir(taps: &[f32], window: &[f32], out: &mut [f32]) {
+    let n = out.len();
+    let mut start = 0;
+    while start + FIR_BLOCK <= n {
+        out[start..start + FIR_BLOCK].copy_from_slice(&fir_block::<FIR_BLOCK>(taps, window, start));
+        start += FIR_BLOCK;
+    }
+    while start + 8 <= n {
+        out[start..start + 8].copy_from_slice(&fir_block::<8>(taps, window, start));
+        start += 8;
+    }
+    while start < n {
+        out[start] = fir_block::<1>(taps, window, start)[0];
+        start += 1;
+    }
+}

@@ -400,17 +400,26 @@ impl LookaheadLimiter {
 
         // Required gain per channel, moved towards the most-limited channel by the stereo link.
         let link = (s.stereo_link_percent / 100.0).clamp(0.0, 1.0);
-        for i in 0..n {
-            let ceiling = self.ceiling[i];
-            let mut linked = 1.0f32;
-            for ch in 0..channels {
-                let g = limit_gain(self.peaks[ch][i], ceiling);
-                self.gains[ch][i] = g;
-                linked = linked.min(g);
+        for (gains, peaks) in self.gains.iter_mut().zip(&self.peaks).take(channels) {
+            for ((g, &p), &c) in gains[..n]
+                .iter_mut()
+                .zip(&peaks[..n])
+                .zip(&self.ceiling[..n])
+            {
+                *g = limit_gain(p, c);
             }
-            for ch in 0..channels {
-                let g = self.gains[ch][i];
-                self.gains[ch][i] = g + link * (linked - g);
+        }
+        if channels > 1 {
+            let mut linked = [1.0f32; CHUNK];
+            for gains in self.gains.iter().take(channels) {
+                for (l, &g) in linked[..n].iter_mut().zip(&gains[..n]) {
+                    *l = l.min(g);
+                }
+            }
+            for gains in self.gains.iter_mut().take(channels) {
+                for (g, &l) in gains[..n].iter_mut().zip(&linked[..n]) {
+                    *g += link * (l - *g);
+                }
             }
         }
         // Envelope per channel: hold, release (stretched after sustained limiting), attack averages.
@@ -486,15 +495,13 @@ impl LookaheadLimiter {
                 os.upsample(ch, &self.audio[ch][..n], up);
                 // Linear interpolation of the gain between host samples.
                 let env = &mut self.envelopes[ch];
-                let mut previous = env.last_applied_gain;
-                for (frame, &g) in up.chunks_exact_mut(factor).zip(&self.gains[ch][..n]) {
-                    let step = (g - previous) / factor as f32;
-                    for (p, u) in frame.iter_mut().enumerate() {
-                        *u *= previous + step * (p + 1) as f32;
-                    }
-                    previous = g;
-                }
-                env.last_applied_gain = previous;
+                let gains = &self.gains[ch][..n];
+                env.last_applied_gain = match factor {
+                    2 => interpolate_gain::<2>(env.last_applied_gain, gains, up),
+                    4 => interpolate_gain::<4>(env.last_applied_gain, gains, up),
+                    8 => interpolate_gain::<8>(env.last_applied_gain, gains, up),
+                    _ => interpolate_gain::<16>(env.last_applied_gain, gains, up),
+                };
                 os.downsample(ch, up, &mut self.audio[ch][..n]);
             }
         }
@@ -505,8 +512,14 @@ impl LookaheadLimiter {
             self.dry_delay.process_channel(ch, &mut self.dry[ch][..n]);
         }
         self.dry_delay.advance(n);
+        let plain =
+            !s.unity_gain && s.dither == Dither::Off && self.bypass[..n].iter().all(|&b| b == 0.0);
         for (ch, out) in io.iter_mut().enumerate().take(channels) {
             let (wet, dry) = (&self.audio[ch][..n], &self.dry[ch][..n]);
+            if plain {
+                out[..n].copy_from_slice(wet);
+                continue;
+            }
             for (i, o) in out[..n].iter_mut().enumerate() {
                 let w = if s.unity_gain {
                     wet[i] * self.unity[i]
@@ -528,6 +541,21 @@ impl LookaheadLimiter {
             }
         }
     }
+}
+
+/// Multiplies each frame of `F` oversampled samples by the gain ramp from the previous host
+/// gain to the frame's gain (linear interpolation); returns the last gain.
+#[inline]
+fn interpolate_gain<const F: usize>(mut previous: f32, gains: &[f32], up: &mut [f32]) -> f32 {
+    let positions: [f32; F] = std::array::from_fn(|p| (p + 1) as f32);
+    for (frame, &g) in up.chunks_exact_mut(F).zip(gains) {
+        let step = (g - previous) / F as f32;
+        for (u, &p) in frame.iter_mut().zip(&positions) {
+            *u *= previous + step * p;
+        }
+        previous = g;
+    }
+    previous
 }
 
 impl ChannelEnvelope {

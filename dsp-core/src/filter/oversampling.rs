@@ -13,7 +13,6 @@ pub const ONE_WAY_LATENCY_SAMPLES: usize = ROUND_TRIP_LATENCY_SAMPLES / 2;
 /// Taps per upsampler phase.
 const TAPS_PER_PHASE: usize = ROUND_TRIP_LATENCY_SAMPLES + 1;
 const KAISER_BETA: f64 = 6.0;
-const LANES: usize = 8;
 
 fn bessel_i0(x: f64) -> f64 {
     let (mut sum, mut term) = (1.0, 1.0);
@@ -62,39 +61,47 @@ fn upsample_kernel_body(
 ) {
     let n = acc.len();
     // Phase 0 of a Nyquist (windowed-sinc) interpolator is a pure delay.
-    for (i, &x) in window[ONE_WAY_LATENCY_SAMPLES..ONE_WAY_LATENCY_SAMPLES + n]
-        .iter()
-        .enumerate()
+    for (frame, &x) in output
+        .chunks_exact_mut(factor)
+        .zip(&window[ONE_WAY_LATENCY_SAMPLES..ONE_WAY_LATENCY_SAMPLES + n])
     {
-        output[i * factor] = x;
+        frame[0] = x;
     }
     for (p, phase) in phases.chunks_exact(TAPS_PER_PHASE).enumerate().skip(1) {
-        acc.fill(0.0);
-        for (t, &h) in phase.iter().enumerate() {
-            for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
-                *a += h * x;
-            }
-        }
-        for (i, &a) in acc.iter().enumerate() {
-            output[i * factor + p] = a;
+        crate::simd::fir(phase, window, acc);
+        for (frame, &a) in output.chunks_exact_mut(factor).zip(acc.iter()) {
+            frame[p] = a;
         }
     }
 }
 
-/// Decimation kernel: one dot product of [`LANES`]-wide partial sums per output.
+/// Decimation kernel: the sum over input phases `r` of sub-filter `r` run on stream `r` (the
+/// inputs `r, r + factor, …`), vectorised across outputs; `acc` is scratch of `output.len()`.
 #[inline(always)]
-fn downsample_kernel_body(factor: usize, taps: &[f32], window: &[f32], output: &mut [f32]) {
-    let len = taps.len();
-    for (i, o) in output.iter_mut().enumerate() {
-        let start = i * factor;
-        let w = &window[start..start + len];
-        let mut lanes = [0.0f32; LANES];
-        for (hc, wc) in taps.chunks_exact(LANES).zip(w.chunks_exact(LANES)) {
-            for l in 0..LANES {
-                lanes[l] += hc[l] * wc[l];
+fn downsample_kernel_body(
+    factor: usize,
+    sub_taps: &[f32],
+    streams: &[f32],
+    stream_len: usize,
+    acc: &mut [f32],
+    output: &mut [f32],
+) {
+    let taps = sub_taps.len() / factor;
+    let n = output.len();
+    for (r, (sub, stream)) in sub_taps
+        .chunks_exact(taps)
+        .zip(streams.chunks_exact(stream_len))
+        .enumerate()
+    {
+        let window = &stream[..n + taps - 1];
+        if r == 0 {
+            crate::simd::fir(sub, window, output);
+        } else {
+            crate::simd::fir(sub, window, acc);
+            for (o, &a) in output.iter_mut().zip(acc.iter()) {
+                *o += a;
             }
         }
-        *o = lanes.iter().sum();
     }
 }
 
@@ -105,7 +112,7 @@ crate::dispatch_avx2! {
 
 crate::dispatch_avx2! {
     /// [`downsample_kernel_body`] in its AVX2 build when `avx2`.
-    fn downsample_kernel(factor: usize, taps: &[f32], window: &[f32], output: &mut [f32]) => downsample_kernel_body
+    fn downsample_kernel(factor: usize, sub_taps: &[f32], streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
 }
 
 /// Per-channel up/down sampler for one factor; allocation-free after construction.
@@ -114,10 +121,14 @@ pub struct Oversampler {
     factor: usize,
     /// `factor` phases of `TAPS_PER_PHASE` taps (oldest..newest input order), each with unity DC gain.
     up_phases: Vec<f32>,
-    /// Down-sampling taps in oldest..newest order, zero-padded on the oldest side to a multiple of [`LANES`].
+    /// Down-sampling taps split by input phase: `factor` sub-filters of `down_taps.len() / factor`
+    /// taps, sub-filter `r` in oldest..newest order for the inputs `r, r + factor, …` (the
+    /// prototype zero-padded to a multiple of `factor`, its newest tap on phase 0).
     down_taps: Vec<f32>,
     up_history: Vec<Vec<f32>>,
+    /// Per channel, `factor` streams of `down_stream_len` (history, then the new inputs of that phase).
     down_history: Vec<Vec<f32>>,
+    down_stream_len: usize,
     scratch: Vec<f32>,
     max_block_frames: usize,
     /// Run the AVX2 builds of the kernels.
@@ -139,16 +150,25 @@ impl Oversampler {
                 up_phases[p * TAPS_PER_PHASE + (TAPS_PER_PHASE - 1 - k)] = (t / sum) as f32;
             }
         }
-        let padded = h.len().div_ceil(LANES) * LANES;
-        // Zero padding goes on the oldest side so the newest tap meets the newest sample.
-        let mut down_taps = vec![0.0f32; padded];
+        // The newest tap must meet the first input of each output's frame (phase 0), so
+        // `factor - 1` zeros follow it; the rest of the padding goes on the oldest side.
+        let padded = (h.len() + factor - 1).div_ceil(factor) * factor;
+        let sub_len = padded / factor;
+        let mut oldest_first = vec![0.0f32; padded];
+        let first = padded - (factor - 1) - h.len();
         for (j, &t) in h.iter().rev().enumerate() {
-            down_taps[padded - h.len() + j] = t as f32;
+            oldest_first[first + j] = t as f32;
         }
+        let mut down_taps = vec![0.0f32; padded];
+        for (j, &t) in oldest_first.iter().enumerate() {
+            down_taps[(j % factor) * sub_len + j / factor] = t;
+        }
+        let down_stream_len = sub_len - 1 + max_block_frames;
         Self {
             factor,
             up_phases,
-            down_history: vec![vec![0.0; padded - 1 + factor * max_block_frames]; channels],
+            down_history: vec![vec![0.0; factor * down_stream_len]; channels],
+            down_stream_len,
             down_taps,
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
             scratch: vec![0.0; max_block_frames],
@@ -193,18 +213,32 @@ impl Oversampler {
 
     /// Low-pass filters and decimates `input` (`factor·n` samples) of `channel` into `output` (`n` samples).
     pub fn downsample(&mut self, channel: usize, input: &[f32], output: &mut [f32]) {
-        let history = self.down_taps.len() - 1;
-        debug_assert_eq!(input.len(), output.len() * self.factor);
-        let window = &mut self.down_history[channel];
-        window[history..history + input.len()].copy_from_slice(input);
+        let factor = self.factor;
+        let n = output.len();
+        debug_assert!(n <= self.max_block_frames && input.len() == n * factor);
+        let history = self.down_taps.len() / factor - 1;
+        let len = self.down_stream_len;
+        let streams = &mut self.down_history[channel];
+        for (r, stream) in streams.chunks_exact_mut(len).enumerate() {
+            for (s, frame) in stream[history..history + n]
+                .iter_mut()
+                .zip(input.chunks_exact(factor))
+            {
+                *s = frame[r];
+            }
+        }
         downsample_kernel(
             self.avx2,
-            self.factor,
+            factor,
             &self.down_taps,
-            &window[..history + input.len()],
+            streams,
+            len,
+            &mut self.scratch[..n],
             output,
         );
-        window.copy_within(input.len()..input.len() + history, 0);
+        for stream in streams.chunks_exact_mut(len) {
+            stream.copy_within(n..n + history, 0);
+        }
     }
 }
 

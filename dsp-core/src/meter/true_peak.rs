@@ -95,14 +95,8 @@ fn interpolate_max_abs_body(
     acc: &mut [f32],
     out: &mut [f32],
 ) {
-    let n = out.len();
     for phase in phases.chunks_exact(taps) {
-        acc.fill(0.0);
-        for (t, &h) in phase.iter().enumerate() {
-            for (a, &x) in acc.iter_mut().zip(&window[t..t + n]) {
-                *a += h * x;
-            }
-        }
+        crate::simd::fir(phase, window, acc);
         for (o, &a) in out.iter_mut().zip(acc.iter()) {
             *o = o.max(a.abs());
         }
