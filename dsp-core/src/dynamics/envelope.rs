@@ -1,74 +1,154 @@
 //! Envelope building blocks with fixed capacity: sliding minimum (hold), release follower and box average.
 
-/// Minimum of the last `window` values, O(1) amortised per sample (monotonic queue in a ring).
+/// Minimum of the last `window` values in O(1) per sample without branches on the data (van Herk /
+/// Gil-Werman): time is cut into blocks of `window` samples; the minimum over a window is the
+/// minimum of the running minimum of the current block and a suffix minimum of the previous one.
 #[derive(Debug, Clone, Default)]
 pub struct SlidingMinimum {
-    values: Vec<f32>,
-    stamps: Vec<u64>,
-    head: usize,
-    len: usize,
-    now: u64,
+    /// Raw values of the current block (`pos` of them so far).
+    current: Vec<f32>,
+    /// Raw values of the previous block (`previous_len` of them; +inf padding counts as absent).
+    previous: Vec<f32>,
+    previous_len: usize,
+    /// `suffix[j]` = minimum of the previous block from position `j` on; `suffix[window]` = +inf.
+    suffix: Vec<f32>,
+    /// Running minimum of the current block.
+    prefix: f32,
+    pos: usize,
     window: usize,
 }
 
 impl SlidingMinimum {
     /// Allocates room for windows of up to `max_window` samples.
     pub fn with_capacity(max_window: usize) -> Self {
-        Self {
-            values: vec![0.0; max_window.max(1)],
-            stamps: vec![0; max_window.max(1)],
+        let cap = max_window.max(1);
+        let mut m = Self {
+            current: vec![f32::INFINITY; cap],
+            previous: vec![f32::INFINITY; cap],
+            suffix: vec![f32::INFINITY; cap + 1],
             window: 1,
             ..Self::default()
+        };
+        m.reset();
+        m
+    }
+
+    /// Sets the window length (clamped to the capacity). From the next value on, the result is
+    /// the minimum of the last `window` values pushed since reset (as far as the last two blocks
+    /// remember them; older ones count as +inf).
+    pub fn set_window(&mut self, window: usize) {
+        let window = window.clamp(1, self.current.len());
+        if window == self.window {
+            return;
+        }
+        // The remembered history, oldest first, is `previous[..previous_len]` then
+        // `current[..pos]`; its last `window` values (padded with +inf) become the previous block.
+        let available = self.previous_len + self.pos;
+        for j in 0..window {
+            // Index into the remembered history of the value `window - j` back from now.
+            let value = match (available + j).checked_sub(window) {
+                Some(k) if k < self.previous_len => self.previous[k],
+                Some(k) => self.current[k - self.previous_len],
+                None => f32::INFINITY,
+            };
+            self.suffix[j] = value;
+        }
+        self.previous[..window].copy_from_slice(&self.suffix[..window]);
+        self.previous_len = window;
+        self.window = window;
+        self.pos = 0;
+        self.prefix = f32::INFINITY;
+        self.finish_suffix();
+    }
+
+    /// Recomputes `suffix[..=window]` from `previous[..window]`.
+    fn finish_suffix(&mut self) {
+        let w = self.window;
+        let mut m = f32::INFINITY;
+        self.suffix[w] = m;
+        for (s, &v) in self.suffix[..w].iter_mut().zip(&self.previous[..w]).rev() {
+            m = if v < m { v } else { m };
+            *s = m;
         }
     }
 
-    /// Sets the window length (clamped to the capacity); takes effect as values arrive.
-    pub fn set_window(&mut self, window: usize) {
-        self.window = window.clamp(1, self.values.len());
-    }
-
-    /// Empties the queue.
+    /// Empties the history (every earlier value counts as +inf).
     pub fn reset(&mut self) {
-        self.head = 0;
-        self.len = 0;
-        self.now = 0;
+        self.current.fill(f32::INFINITY);
+        self.previous.fill(f32::INFINITY);
+        self.suffix.fill(f32::INFINITY);
+        self.previous_len = 0;
+        self.prefix = f32::INFINITY;
+        self.pos = 0;
     }
 
     /// Copies another queue's state into this one without allocating (both must share a capacity).
     pub fn copy_from(&mut self, other: &Self) {
-        self.values.copy_from_slice(&other.values);
-        self.stamps.copy_from_slice(&other.stamps);
-        self.head = other.head;
-        self.len = other.len;
-        self.now = other.now;
+        self.current.copy_from_slice(&other.current);
+        self.previous.copy_from_slice(&other.previous);
+        self.suffix.copy_from_slice(&other.suffix);
+        self.previous_len = other.previous_len;
+        self.prefix = other.prefix;
+        self.pos = other.pos;
         self.window = other.window;
     }
 
     /// Pushes `value` and returns the minimum of the last `window` values (values before reset count as +inf).
     #[inline]
     pub fn push(&mut self, value: f32) -> f32 {
-        let cap = self.values.len();
-        let wrap = |i: usize| if i >= cap { i - cap } else { i };
-        // Drop larger-or-equal values from the back: they can never be the minimum again.
-        while self.len > 0 && self.values[wrap(self.head + self.len - 1)] >= value {
-            self.len -= 1;
+        let pos = self.pos;
+        self.current[pos] = value;
+        self.prefix = if value < self.prefix {
+            value
+        } else {
+            self.prefix
+        };
+        let older = self.suffix[pos + 1];
+        let out = if older < self.prefix {
+            older
+        } else {
+            self.prefix
+        };
+        self.pos = pos + 1;
+        if self.pos == self.window {
+            std::mem::swap(&mut self.current, &mut self.previous);
+            self.previous_len = self.window;
+            self.pos = 0;
+            self.prefix = f32::INFINITY;
+            self.finish_suffix();
         }
-        // Drop the front if it left the window.
-        while self.len > 0 && self.now - self.stamps[self.head] >= self.window as u64 {
-            self.head = wrap(self.head + 1);
-            self.len -= 1;
+        out
+    }
+
+    /// Replaces each value of `io` with the minimum of the last `window` values up to it.
+    pub fn process(&mut self, io: &mut [f32]) {
+        let mut start = 0;
+        while start < io.len() {
+            let w = self.window;
+            let pos = self.pos;
+            let m = (w - pos).min(io.len() - start);
+            let mut prefix = self.prefix;
+            for ((x, c), &older) in io[start..start + m]
+                .iter_mut()
+                .zip(&mut self.current[pos..pos + m])
+                .zip(&self.suffix[pos + 1..pos + 1 + m])
+            {
+                let v = *x;
+                *c = v;
+                prefix = if v < prefix { v } else { prefix };
+                *x = if older < prefix { older } else { prefix };
+            }
+            self.prefix = prefix;
+            self.pos = pos + m;
+            if self.pos == w {
+                std::mem::swap(&mut self.current, &mut self.previous);
+                self.previous_len = w;
+                self.pos = 0;
+                self.prefix = f32::INFINITY;
+                self.finish_suffix();
+            }
+            start += m;
         }
-        if self.len == cap {
-            // Only possible when the window shrank; the oldest entry is the first to go.
-            self.head = wrap(self.head + 1);
-            self.len -= 1;
-        }
-        let slot = wrap(self.head + self.len);
-        self.values[slot] = value;
-        self.stamps[slot] = self.now;
-        self.len += 1;
-        self.now += 1;
-        self.values[self.head]
     }
 }
 
@@ -78,6 +158,8 @@ pub struct BoxAverage {
     ring: Vec<f32>,
     pos: usize,
     length: usize,
+    /// `1 / length`.
+    inverse_length: f64,
     sum: f64,
     since_resum: usize,
 }
@@ -88,6 +170,7 @@ impl BoxAverage {
         Self {
             ring: vec![1.0; max_length.max(1)],
             length: 1,
+            inverse_length: 1.0,
             sum: 1.0,
             ..Self::default()
         }
@@ -96,6 +179,7 @@ impl BoxAverage {
     /// Sets the length and refills the history with `value` (call at prepare/reset time).
     pub fn reset_to(&mut self, length: usize, value: f32) {
         self.length = length.clamp(1, self.ring.len());
+        self.inverse_length = 1.0 / self.length as f64;
         self.ring[..self.length].fill(value);
         self.pos = 0;
         self.sum = value as f64 * self.length as f64;
@@ -107,6 +191,7 @@ impl BoxAverage {
         self.ring.copy_from_slice(&other.ring);
         self.pos = other.pos;
         self.length = other.length;
+        self.inverse_length = other.inverse_length;
         self.sum = other.sum;
         self.since_resum = other.since_resum;
     }
@@ -132,7 +217,41 @@ impl BoxAverage {
         } else {
             self.sum += value as f64 - old as f64;
         }
-        (self.sum / self.length as f64) as f32
+        (self.sum * self.inverse_length) as f32
+    }
+
+    /// Replaces each value of `io` with the mean of the last `length` values up to it (as
+    /// [`push`](Self::push) on each in turn).
+    pub fn process(&mut self, io: &mut [f32]) {
+        let len = self.length;
+        let inv = self.inverse_length;
+        let mut start = 0;
+        while start < io.len() {
+            // A run without a ring wrap or a re-sum, then (maybe) one sample through `push`.
+            let to_resum = len - 1 - self.since_resum;
+            let m = (len - self.pos).min(to_resum).min(io.len() - start);
+            let mut sum = self.sum;
+            for (x, r) in io[start..start + m]
+                .iter_mut()
+                .zip(&mut self.ring[self.pos..self.pos + m])
+            {
+                let (value, old) = (*x, *r);
+                *r = value;
+                sum += value as f64 - old as f64;
+                *x = (sum * inv) as f32;
+            }
+            self.sum = sum;
+            self.pos += m;
+            if self.pos == len {
+                self.pos = 0;
+            }
+            self.since_resum += m;
+            start += m;
+            if m == to_resum && start < io.len() {
+                io[start] = self.push(io[start]);
+                start += 1;
+            }
+        }
     }
 }
 
@@ -160,6 +279,43 @@ mod tests {
                     .copied()
                     .fold(f32::INFINITY, f32::min);
                 assert_eq!(got, expected, "window {window} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn block_processing_matches_pushing_one_at_a_time() {
+        let mut state = 777u32;
+        let values: Vec<f32> = (0..3000)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32 / (1 << 24) as f32
+            })
+            .collect();
+        for window in [1usize, 3, 50, 200] {
+            let (mut a, mut b) = (
+                SlidingMinimum::with_capacity(256),
+                SlidingMinimum::with_capacity(256),
+            );
+            let (mut c, mut d) = (
+                BoxAverage::with_capacity(256),
+                BoxAverage::with_capacity(256),
+            );
+            a.set_window(window);
+            b.set_window(window);
+            c.reset_to(window, 0.5);
+            d.reset_to(window, 0.5);
+            let pushed: Vec<(f32, f32)> = values.iter().map(|&v| (a.push(v), c.push(v))).collect();
+            let (mut mins, mut means) = (values.clone(), values.clone());
+            for (i, (m, e)) in mins.chunks_mut(37).zip(means.chunks_mut(37)).enumerate() {
+                let k = 1 + i % 37;
+                let (first, second) = m.split_at_mut(k.min(m.len()));
+                b.process(first);
+                b.process(second);
+                d.process(e);
+            }
+            for (i, &(m, e)) in pushed.iter().enumerate() {
+                assert_eq!((m, e), (mins[i], means[i]), "window {window} at {i}");
             }
         }
     }

@@ -23,6 +23,7 @@ use crate::filter::oversampling::{
 };
 use crate::meter::true_peak::TruePeakDetector;
 use crate::processor::{ProcessSpec, Processor};
+use crate::simd::SimdLevel;
 use crate::smoothing::LinearSmoother;
 use crate::units::{db_to_gain, gain_to_db};
 
@@ -252,6 +253,8 @@ pub struct LookaheadLimiter {
     bypass: Vec<f32>,
     upsampled: Vec<f32>,
     block_min_gain: f32,
+    /// Vector instructions the chunk processing may use (detected in prepare).
+    simd: SimdLevel,
 }
 
 impl LookaheadLimiter {
@@ -342,7 +345,32 @@ impl LookaheadLimiter {
         self.applied = Some(s);
     }
 
+    /// [`process_chunk_body`](Self::process_chunk_body) in a build for the widest vector
+    /// instructions available (the same arithmetic in the same order, so the same results).
     fn process_chunk(&mut self, io: &mut [&mut [f32]], n: usize) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            #[target_feature(enable = "avx2,avx512f,avx512vl")]
+            fn widest(limiter: &mut LookaheadLimiter, io: &mut [&mut [f32]], n: usize) {
+                limiter.process_chunk_body(io, n);
+            }
+            #[target_feature(enable = "avx2")]
+            fn wide(limiter: &mut LookaheadLimiter, io: &mut [&mut [f32]], n: usize) {
+                limiter.process_chunk_body(io, n);
+            }
+            match self.simd {
+                // SAFETY: the level is only this high when `detect()` reported the features.
+                SimdLevel::Avx512 => return unsafe { widest(self, io, n) },
+                // SAFETY: as above.
+                SimdLevel::Avx2 => return unsafe { wide(self, io, n) },
+                SimdLevel::Baseline => {}
+            }
+        }
+        self.process_chunk_body(io, n);
+    }
+
+    #[inline(always)]
+    fn process_chunk_body(&mut self, io: &mut [&mut [f32]], n: usize) {
         let channels = self.channels.min(io.len());
         let s = self.settings;
         let factor = s.oversampling.factor();
@@ -441,20 +469,27 @@ impl LookaheadLimiter {
         let envelope_channels = if shared { 1 } else { channels };
         for ch in 0..envelope_channels {
             let env = &mut self.envelopes[ch];
-            for g in &mut self.gains[ch][..n] {
-                let held = env.hold.push(*g);
+            let gains = &mut self.gains[ch][..n];
+            // Each stage runs over the whole chunk in turn (they only feed forward).
+            env.hold.process(gains);
+            let (mut sustain, mut release) = (env.sustain, env.release_state);
+            for g in gains.iter_mut() {
+                let held = *g;
                 let limiting = if held < 0.989 { 1.0 } else { 0.0 };
-                env.sustain += sustain_k * (limiting - env.sustain);
-                let k = fast + env.sustain * (slow - fast);
-                env.release_state = if held < env.release_state {
+                sustain += sustain_k * (limiting - sustain);
+                let k = fast + sustain * (slow - fast);
+                release = if held < release {
                     held
                 } else {
-                    env.release_state + k * (held - env.release_state)
+                    release + k * (held - release)
                 };
-                *g = env
-                    .second_average
-                    .push(env.first_average.push(env.release_state))
-                    .min(1.0);
+                *g = release;
+            }
+            (env.sustain, env.release_state) = (sustain, release);
+            env.first_average.process(gains);
+            env.second_average.process(gains);
+            for g in gains.iter_mut() {
+                *g = g.min(1.0);
                 block_min = block_min.min(*g);
             }
         }
@@ -548,8 +583,10 @@ impl LookaheadLimiter {
 #[inline]
 fn interpolate_gain<const F: usize>(mut previous: f32, gains: &[f32], up: &mut [f32]) -> f32 {
     let positions: [f32; F] = std::array::from_fn(|p| (p + 1) as f32);
+    // `F` is a power of two, so multiplying by its inverse is exact.
+    let inverse = 1.0 / F as f32;
     for (frame, &g) in up.chunks_exact_mut(F).zip(gains) {
-        let step = (g - previous) / F as f32;
+        let step = (g - previous) * inverse;
         for (u, &p) in frame.iter_mut().zip(&positions) {
             *u *= previous + step * p;
         }
@@ -577,6 +614,7 @@ impl Processor for LookaheadLimiter {
         self.sample_rate_hz = fs;
         self.channels = channels;
         self.max_block_frames = spec.max_block_frames.max(1);
+        self.simd = crate::simd::detect();
         let max_lookahead = (MAX_LOOKAHEAD_MS * 0.001 * fs).ceil() as usize + 1;
         let max_span = max_lookahead + 2 * OVERSAMPLED_GUARD_SAMPLES + 2;
         let max_hold = ((MAX_HOLD_MS * 0.001 * fs).ceil() as usize).max(max_span) + 1;

@@ -52,7 +52,7 @@ pub fn design_prototype(factor: usize) -> Vec<f64> {
 
 /// Upsampling kernel: phase 0 is a pure delay; other phases are FIRs vectorised across inputs.
 #[inline(always)]
-fn upsample_kernel_body(
+fn upsample_kernel_body<const BLOCK: usize>(
     factor: usize,
     phases: &[f32],
     window: &[f32],
@@ -68,7 +68,7 @@ fn upsample_kernel_body(
         frame[0] = x;
     }
     for (p, phase) in phases.chunks_exact(TAPS_PER_PHASE).enumerate().skip(1) {
-        crate::simd::fir(phase, window, acc);
+        crate::simd::fir::<BLOCK>(phase, window, acc);
         for (frame, &a) in output.chunks_exact_mut(factor).zip(acc.iter()) {
             frame[p] = a;
         }
@@ -78,7 +78,7 @@ fn upsample_kernel_body(
 /// Decimation kernel: the sum over input phases `r` of sub-filter `r` run on stream `r` (the
 /// inputs `r, r + factor, …`), vectorised across outputs; `acc` is scratch of `output.len()`.
 #[inline(always)]
-fn downsample_kernel_body(
+fn downsample_kernel_body<const BLOCK: usize>(
     factor: usize,
     sub_taps: &[f32],
     streams: &[f32],
@@ -95,9 +95,9 @@ fn downsample_kernel_body(
     {
         let window = &stream[..n + taps - 1];
         if r == 0 {
-            crate::simd::fir(sub, window, output);
+            crate::simd::fir::<BLOCK>(sub, window, output);
         } else {
-            crate::simd::fir(sub, window, acc);
+            crate::simd::fir::<BLOCK>(sub, window, acc);
             for (o, &a) in output.iter_mut().zip(acc.iter()) {
                 *o += a;
             }
@@ -105,14 +105,35 @@ fn downsample_kernel_body(
     }
 }
 
-crate::dispatch_avx2! {
-    /// [`upsample_kernel_body`] in its AVX2 build when `avx2`.
+crate::dispatch_simd! {
+    /// [`upsample_kernel_body`] in its build for `level`.
     fn upsample_kernel(factor: usize, phases: &[f32], window: &[f32], acc: &mut [f32], output: &mut [f32]) => upsample_kernel_body
 }
 
-crate::dispatch_avx2! {
-    /// [`downsample_kernel_body`] in its AVX2 build when `avx2`.
+crate::dispatch_simd! {
+    /// [`downsample_kernel_body`] in its build for `level`.
     fn downsample_kernel(factor: usize, sub_taps: &[f32], streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
+}
+
+/// Writes sample `r` of each `F`-sample frame of `input` to stream `r` (of `stream_len` samples
+/// in `streams`) from `offset` on.
+#[inline]
+fn deinterleave<const F: usize>(
+    input: &[f32],
+    streams: &mut [f32],
+    stream_len: usize,
+    offset: usize,
+) {
+    let n = input.len() / F;
+    let mut outs: [&mut [f32]; F] = [(); F].map(|_| &mut [][..]);
+    for (o, stream) in outs.iter_mut().zip(streams.chunks_exact_mut(stream_len)) {
+        *o = &mut stream[offset..offset + n];
+    }
+    for (i, frame) in input.chunks_exact(F).enumerate() {
+        for (o, &x) in outs.iter_mut().zip(frame) {
+            o[i] = x;
+        }
+    }
 }
 
 /// Per-channel up/down sampler for one factor; allocation-free after construction.
@@ -131,8 +152,8 @@ pub struct Oversampler {
     down_stream_len: usize,
     scratch: Vec<f32>,
     max_block_frames: usize,
-    /// Run the AVX2 builds of the kernels.
-    avx2: bool,
+    /// Which builds of the kernels to run.
+    simd: crate::simd::SimdLevel,
 }
 
 impl Oversampler {
@@ -173,7 +194,7 @@ impl Oversampler {
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
             scratch: vec![0.0; max_block_frames],
             max_block_frames,
-            avx2: crate::simd::has_avx2(),
+            simd: crate::simd::detect(),
         }
     }
 
@@ -201,7 +222,7 @@ impl Oversampler {
         let window = &mut self.up_history[channel];
         window[history..history + n].copy_from_slice(input);
         upsample_kernel(
-            self.avx2,
+            self.simd,
             self.factor,
             &self.up_phases,
             &window[..history + n],
@@ -219,16 +240,24 @@ impl Oversampler {
         let history = self.down_taps.len() / factor - 1;
         let len = self.down_stream_len;
         let streams = &mut self.down_history[channel];
-        for (r, stream) in streams.chunks_exact_mut(len).enumerate() {
-            for (s, frame) in stream[history..history + n]
-                .iter_mut()
-                .zip(input.chunks_exact(factor))
-            {
-                *s = frame[r];
+        match factor {
+            2 => deinterleave::<2>(input, streams, len, history),
+            4 => deinterleave::<4>(input, streams, len, history),
+            8 => deinterleave::<8>(input, streams, len, history),
+            16 => deinterleave::<16>(input, streams, len, history),
+            _ => {
+                for (r, stream) in streams.chunks_exact_mut(len).enumerate() {
+                    for (s, frame) in stream[history..history + n]
+                        .iter_mut()
+                        .zip(input.chunks_exact(factor))
+                    {
+                        *s = frame[r];
+                    }
+                }
             }
         }
         downsample_kernel(
-            self.avx2,
+            self.simd,
             factor,
             &self.down_taps,
             streams,

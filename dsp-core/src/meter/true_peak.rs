@@ -88,7 +88,7 @@ pub fn peak_abs(xs: &[f32]) -> f32 {
 /// For each of the `out.len()` inputs at the end of `window`, raises `out` to the largest absolute
 /// interpolated value of any phase (vectorised across inputs, plain multiply-add).
 #[inline(always)]
-fn interpolate_max_abs_body(
+fn interpolate_max_abs_body<const BLOCK: usize>(
     taps: usize,
     phases: &[f32],
     window: &[f32],
@@ -96,15 +96,15 @@ fn interpolate_max_abs_body(
     out: &mut [f32],
 ) {
     for phase in phases.chunks_exact(taps) {
-        crate::simd::fir(phase, window, acc);
+        crate::simd::fir::<BLOCK>(phase, window, acc);
         for (o, &a) in out.iter_mut().zip(acc.iter()) {
             *o = o.max(a.abs());
         }
     }
 }
 
-crate::dispatch_avx2! {
-    /// [`interpolate_max_abs_body`] in its AVX2 build when `avx2`.
+crate::dispatch_simd! {
+    /// [`interpolate_max_abs_body`] in its build for `level`.
     fn interpolate_max_abs(taps: usize, phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) => interpolate_max_abs_body
 }
 
@@ -128,8 +128,8 @@ pub struct TruePeakDetector {
     phases: Vec<f32>,
     /// Taps per phase.
     taps: usize,
-    /// Run the AVX2 build of the kernel (detected in prepare).
-    avx2: bool,
+    /// Which build of the kernel to run (detected in prepare).
+    simd: crate::simd::SimdLevel,
     /// Largest sum of absolute taps over the phases: no interpolated value exceeds it times the window's peak.
     phase_gain_bound: f32,
     channels: Vec<ChannelHistory>,
@@ -197,26 +197,35 @@ impl TruePeakDetector {
             for (o, &x) in out_chunk.iter_mut().zip(&window[delay - 1..delay - 1 + n]) {
                 *o = x.abs();
             }
+            // Consecutive stretches that need interpolating are interpolated in one pass.
             let mut start = 0;
             while start < n {
                 let end = (start + SKIP_CHECK_FRAMES).min(n);
-                let region = &window[start..end + history];
-                let provably_below = peak_abs(region) * bound <= threshold;
-                if !provably_below {
-                    interpolate_max_abs(
-                        self.avx2,
-                        taps,
-                        &self.phases,
-                        region,
-                        &mut self.scratch[..end - start],
-                        &mut out_chunk[start..end],
-                    );
+                let provably_below = peak_abs(&window[start..end + history]) * bound <= threshold;
+                if provably_below {
+                    start = end;
+                    continue;
                 }
-                start = end;
+                let mut run_end = end;
+                while run_end < n {
+                    let next = (run_end + SKIP_CHECK_FRAMES).min(n);
+                    if peak_abs(&window[run_end..next + history]) * bound <= threshold {
+                        break;
+                    }
+                    run_end = next;
+                }
+                interpolate_max_abs(
+                    self.simd,
+                    taps,
+                    &self.phases,
+                    &window[start..run_end + history],
+                    &mut self.scratch[..run_end - start],
+                    &mut out_chunk[start..run_end],
+                );
+                start = run_end;
             }
-            for &o in out_chunk.iter() {
-                running = running.max(o);
-            }
+            // Every value is a magnitude (finite or +inf, never NaN), so the bitwise maximum is exact.
+            running = running.max(peak_abs(out_chunk));
             state.window.copy_within(n..n + history, 0);
         }
         state.peak_gain = running;
@@ -284,7 +293,7 @@ impl Processor for TruePeakDetector {
             .fixed_factor
             .unwrap_or_else(|| oversampling_factor_for_rate(spec.sample_rate_hz));
         self.taps = self.fixed_taps.unwrap_or(TAPS_PER_PHASE);
-        self.avx2 = crate::simd::has_avx2();
+        self.simd = crate::simd::detect();
         self.phases = design_interpolator(self.factor, self.taps);
         self.phase_gain_bound = self
             .phases
