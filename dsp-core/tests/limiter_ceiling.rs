@@ -78,6 +78,22 @@ fn pink_noise(frames: usize, seed: u64) -> Vec<f32> {
         .collect()
 }
 
+/// Gaussian noise (σ = 0.15, Box-Muller) plus a 0.3 peak 110 Hz tone, raised by 24 dB.
+fn gaussian_with_bass(fs: f64, frames: usize, seed: u64) -> Vec<f32> {
+    let u = white_noise(2 * frames, 0.5, seed);
+    (0..frames)
+        .map(|i| {
+            let (u1, u2) = (
+                (u[2 * i] + 0.5).max(1e-7) as f64,
+                (u[2 * i + 1] + 0.5) as f64,
+            );
+            let g = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+            let tone = (2.0 * std::f64::consts::PI * 110.0 * i as f64 / fs).sin();
+            ((0.15 * g + 0.3 * tone) * 10f64.powf(24.0 / 20.0)) as f32
+        })
+        .collect()
+}
+
 /// Torture signals (stereo), each about half a second, already at a level that needs limiting.
 fn torture_signals(fs: f64) -> Vec<(&'static str, Vec<Vec<f32>>)> {
     let frames = (0.5 * fs) as usize;
@@ -108,6 +124,15 @@ fn torture_signals(fs: f64) -> Vec<(&'static str, Vec<Vec<f32>>)> {
             vec![
                 gain(pink_noise(frames, 1), 20.0),
                 gain(pink_noise(frames, 2), 20.0),
+            ],
+        ),
+        // Full-band Gaussian noise over a bass tone, driven hard: the oversampling round trip trims
+        // the top of the noise, which can raise isolated peaks above the input's.
+        (
+            "gaussian + 110 Hz +24 dB",
+            vec![
+                gaussian_with_bass(fs, frames, 3),
+                gaussian_with_bass(fs, frames, 4),
             ],
         ),
         ("square", vec![gain(square.clone(), 6.0), square]),

@@ -10,7 +10,10 @@
 //! Why the ceiling holds: the hold spans the attack plus a guard of [`GUARD_SAMPLES`] on both sides,
 //! and the attack is an average of held values, so the gain on every sample within the guard of a
 //! peak is at most the gain that peak needs. The interpolator's worst-case under-read is covered by
-//! a margin below the ceiling ([`detector_margin_db`]).
+//! a margin below the ceiling ([`detector_margin_db`]). Oversampled, the output is the up/down
+//! round trip of the gained audio, whose peaks can exceed the input's (the round trip trims the top
+//! of the band), so the sidechain watches that round trip rather than the input, and the
+//! upsampled audio waits 20 samples longer for its gain.
 
 use super::envelope::{BoxAverage, SlidingMinimum};
 use super::gain_computer::limit_gain;
@@ -62,11 +65,11 @@ const MAX_INPUT: f32 = 1e6;
 /// Most channels the limiter handles.
 const MAX_CHANNELS: usize = 8;
 
-/// Margin below the ceiling that covers the sidechain interpolator's worst-case under-read, dB
-/// (0.09 dB on peaks with content up to 0.475·fs, 0.21 dB up to 0.49·fs).
-pub fn detector_margin_db(sample_rate_hz: f64) -> f64 {
-    let _ = sample_rate_hz;
-    0.25
+/// Margin below the ceiling that covers the sidechain interpolator's under-read, dB: 0.09 dB on
+/// single peaks with content up to 0.475·fs, 0.21 dB up to 0.49·fs, and up to 0.25 dB measured on
+/// hard-driven full-band Gaussian noise (tests/limiter_ceiling.rs), plus 0.1 dB to spare.
+pub fn detector_margin_db() -> f64 {
+    0.35
 }
 
 /// How each style shapes the envelope.
@@ -134,8 +137,12 @@ struct Timing {
     hold_window: usize,
     /// Delay of the audio relative to the input at the host rate (before any oversampling filters).
     audio_delay: usize,
-    /// Delay of the gain that keeps it aligned with the audio (unused lookahead, upsampler delay).
+    /// Delay of the gain that keeps it aligned with the audio (the unused part of the lookahead).
     gain_delay: usize,
+    /// Delay of the ceiling ramp so it meets the sidechain sample it applies to.
+    ceiling_delay: usize,
+    /// Delay of the upsampled audio in oversampled modes, in host samples (× factor at the high rate).
+    oversampled_audio_delay: usize,
     /// Total latency reported.
     latency: usize,
 }
@@ -169,24 +176,26 @@ fn timing(settings: &LimiterSettings, sample_rate_hz: f64) -> Timing {
     // the gain is delayed by as much to stay aligned.
     let audio_delay = aligned_delay.max(lookahead);
     let oversampled = settings.oversampling.factor() > 1;
-    let gain_delay = audio_delay - aligned_delay
-        + if oversampled {
-            ONE_WAY_LATENCY_SAMPLES
-        } else {
-            0
-        };
-    let latency = audio_delay
-        + if oversampled {
-            ROUND_TRIP_LATENCY_SAMPLES
-        } else {
-            0
-        };
+    let gain_delay = audio_delay - aligned_delay;
+    // Oversampled, the sidechain watches the up/down round trip of the input (what the output is
+    // made of, 40 samples late), and the upsampled audio waits for the gain computed from it.
+    let (ceiling_delay, oversampled_audio_delay, latency) = if oversampled {
+        (
+            DETECTOR_DELAY_SAMPLES + ROUND_TRIP_LATENCY_SAMPLES,
+            audio_delay + ONE_WAY_LATENCY_SAMPLES,
+            audio_delay + ROUND_TRIP_LATENCY_SAMPLES + ONE_WAY_LATENCY_SAMPLES,
+        )
+    } else {
+        (DETECTOR_DELAY_SAMPLES, 0, audio_delay)
+    };
     Timing {
         attack_span,
         box_lengths,
         hold_window,
         audio_delay,
         gain_delay,
+        ceiling_delay,
+        oversampled_audio_delay,
         latency,
     }
 }
@@ -228,7 +237,14 @@ pub struct LookaheadLimiter {
     unity_delay: DelayLine,
     dry_delay: DelayLine,
     /// Per channel, one oversampler per factor 2, 4, 8, 16 (all built in prepare, so switching never allocates).
+    /// (History 0 carries the audio path, history 1 the sidechain's round trip.)
     oversamplers: Vec<Vec<Oversampler>>,
+    /// Upsampled audio waiting for its gain, per channel (oversampled modes).
+    upsampled_delay: DelayLine,
+    /// Upsampled processed input of the current chunk, per channel.
+    upsampled_audio: Vec<Vec<f32>>,
+    /// Round trip of the processed input, watched by the sidechain in oversampled modes.
+    round_trip: Vec<Vec<f32>>,
     ditherers: Vec<Ditherer>,
 
     /// Whether the last chunk ran one envelope for all channels (100 % link).
@@ -251,7 +267,6 @@ pub struct LookaheadLimiter {
     ceiling: Vec<f32>,
     unity: Vec<f32>,
     bypass: Vec<f32>,
-    upsampled: Vec<f32>,
     block_min_gain: f32,
     /// Vector instructions the chunk processing may use (detected in prepare).
     simd: SimdLevel,
@@ -305,10 +320,15 @@ impl LookaheadLimiter {
             }
             self.audio_delay.set_delay_samples(new_timing.audio_delay);
             self.gain_delay.set_delay_samples(new_timing.gain_delay);
+            self.ceiling_delay
+                .set_delay_samples(new_timing.ceiling_delay);
             self.unity_delay.set_delay_samples(new_timing.latency);
             self.dry_delay.set_delay_samples(new_timing.latency);
             self.timing = Some(new_timing);
         }
+        // The high-rate delay depends on the factor too, which the timing does not capture.
+        self.upsampled_delay
+            .set_delay_samples(new_timing.oversampled_audio_delay * s.oversampling.factor());
         if self.applied.map(|a| a.oversampling) != Some(s.oversampling) {
             // The newly selected filters start from silence.
             for per_channel in &mut self.oversamplers {
@@ -327,7 +347,7 @@ impl LookaheadLimiter {
         };
         self.slow_release_coefficient = (1.0 - (-1.0 / (release_samples * stretch)).exp()) as f32;
         self.sustain_coefficient = (1.0 - (-1.0 / (SUSTAIN_TIME_MS * 0.001 * fs)).exp()) as f32;
-        self.margin_gain = db_to_gain(-(detector_margin_db(fs) + shape.extra_margin_db)) as f32;
+        self.margin_gain = db_to_gain(-(detector_margin_db() + shape.extra_margin_db)) as f32;
         self.input_gain
             .set_target(db_to_gain((s.input_gain_db as f64).clamp(0.0, 24.0)));
         self.ceiling_gain
@@ -374,6 +394,7 @@ impl LookaheadLimiter {
         let channels = self.channels.min(io.len());
         let s = self.settings;
         let factor = s.oversampling.factor();
+        let os_index = (factor.max(2).trailing_zeros() as usize) - 1;
 
         // Per-sample parameter ramps (constant fills when settled); unity compensation follows the input gain.
         self.ceiling_gain.fill(&mut self.ceiling[..n]);
@@ -417,10 +438,21 @@ impl LookaheadLimiter {
                     *a = self.dc_blockers[ch].tick(*a);
                 }
             }
+            // Oversampled, upsample now and let the sidechain watch the round trip (the output is
+            // the round trip of the gained audio, whose peaks can exceed the input's).
+            let watched = if factor > 1 {
+                let os = &mut self.oversamplers[ch][os_index];
+                let up = &mut self.upsampled_audio[ch][..n * factor];
+                os.upsample(0, &self.audio[ch][..n], up);
+                os.downsample(1, up, &mut self.round_trip[ch][..n]);
+                &self.round_trip[ch][..n]
+            } else {
+                &self.audio[ch][..n]
+            };
             // Only where a peak can cross the lowest ceiling of this chunk is interpolation needed.
             self.detector.interpolated_peaks_above(
                 ch,
-                &self.audio[ch][..n],
+                watched,
                 &mut self.peaks[ch][..n],
                 lowest_ceiling,
             );
@@ -507,27 +539,29 @@ impl LookaheadLimiter {
 
         // Delay the processed input and apply the gain, at the host rate or oversampled.
         for ch in 0..channels {
-            self.audio_delay
-                .process_channel(ch, &mut self.audio[ch][..n]);
-        }
-        self.audio_delay.advance(n);
-        for ch in 0..channels {
             self.gain_delay
                 .process_channel(ch, &mut self.gains[ch][..n]);
         }
         self.gain_delay.advance(n);
         if factor == 1 {
             for ch in 0..channels {
+                self.audio_delay
+                    .process_channel(ch, &mut self.audio[ch][..n]);
+            }
+            self.audio_delay.advance(n);
+            for ch in 0..channels {
                 for (a, &g) in self.audio[ch][..n].iter_mut().zip(&self.gains[ch][..n]) {
                     *a *= g;
                 }
             }
         } else {
-            let index = factor.trailing_zeros() as usize - 1;
             for ch in 0..channels {
-                let os = &mut self.oversamplers[ch][index];
-                let up = &mut self.upsampled[..n * factor];
-                os.upsample(ch, &self.audio[ch][..n], up);
+                self.upsampled_delay
+                    .process_channel(ch, &mut self.upsampled_audio[ch][..n * factor]);
+            }
+            self.upsampled_delay.advance(n * factor);
+            for ch in 0..channels {
+                let up = &mut self.upsampled_audio[ch][..n * factor];
                 // Linear interpolation of the gain between host samples.
                 let env = &mut self.envelopes[ch];
                 let gains = &self.gains[ch][..n];
@@ -537,7 +571,7 @@ impl LookaheadLimiter {
                     8 => interpolate_gain::<8>(env.last_applied_gain, gains, up),
                     _ => interpolate_gain::<16>(env.last_applied_gain, gains, up),
                 };
-                os.downsample(ch, up, &mut self.audio[ch][..n]);
+                self.oversamplers[ch][os_index].downsample(0, up, &mut self.audio[ch][..n]);
             }
         }
         // Unity gain, latency-compensated bypass crossfade, dither.
@@ -618,10 +652,8 @@ impl Processor for LookaheadLimiter {
         let max_lookahead = (MAX_LOOKAHEAD_MS * 0.001 * fs).ceil() as usize + 1;
         let max_span = max_lookahead + 2 * OVERSAMPLED_GUARD_SAMPLES + 2;
         let max_hold = ((MAX_HOLD_MS * 0.001 * fs).ceil() as usize).max(max_span) + 1;
-        let max_latency = max_lookahead
-            + DETECTOR_DELAY_SAMPLES
-            + OVERSAMPLED_GUARD_SAMPLES
-            + ROUND_TRIP_LATENCY_SAMPLES;
+        let max_audio_delay = max_lookahead + DETECTOR_DELAY_SAMPLES + OVERSAMPLED_GUARD_SAMPLES;
+        let max_latency = max_audio_delay + ROUND_TRIP_LATENCY_SAMPLES + ONE_WAY_LATENCY_SAMPLES;
 
         self.input_gain = LinearSmoother::new(PARAMETER_RAMP_MS, 1.0);
         self.input_gain.prepare(fs);
@@ -633,9 +665,8 @@ impl Processor for LookaheadLimiter {
         self.detector = TruePeakDetector::with_filter(SIDECHAIN_FACTOR, SIDECHAIN_TAPS_PER_PHASE);
         self.detector
             .prepare(&ProcessSpec::new(fs, CHUNK, channels));
-        self.ceiling_delay = DelayLine::new(DETECTOR_DELAY_SAMPLES);
+        self.ceiling_delay = DelayLine::new(DETECTOR_DELAY_SAMPLES + ROUND_TRIP_LATENCY_SAMPLES);
         self.ceiling_delay.prepare(&ProcessSpec::new(fs, CHUNK, 1));
-        self.ceiling_delay.set_delay_samples(DETECTOR_DELAY_SAMPLES);
         self.envelopes = (0..channels)
             .map(|_| ChannelEnvelope {
                 hold: SlidingMinimum::with_capacity(max_hold),
@@ -649,7 +680,7 @@ impl Processor for LookaheadLimiter {
         self.audio_delay = DelayLine::new(max_latency);
         self.audio_delay
             .prepare(&ProcessSpec::new(fs, CHUNK, channels));
-        self.gain_delay = DelayLine::new(max_lookahead + ONE_WAY_LATENCY_SAMPLES);
+        self.gain_delay = DelayLine::new(max_lookahead);
         self.gain_delay
             .prepare(&ProcessSpec::new(fs, CHUNK, channels));
         self.unity_delay = DelayLine::new(max_latency);
@@ -661,7 +692,7 @@ impl Processor for LookaheadLimiter {
             .map(|_| {
                 [2, 4, 8, 16]
                     .into_iter()
-                    .map(|f| Oversampler::new(f, channels, CHUNK))
+                    .map(|f| Oversampler::new(f, 2, CHUNK))
                     .collect()
             })
             .collect();
@@ -674,7 +705,11 @@ impl Processor for LookaheadLimiter {
         self.ceiling = vec![0.0; CHUNK];
         self.unity = vec![0.0; CHUNK];
         self.bypass = vec![0.0; CHUNK];
-        self.upsampled = vec![0.0; CHUNK * 16];
+        self.upsampled_delay = DelayLine::new((max_audio_delay + ONE_WAY_LATENCY_SAMPLES) * 16);
+        self.upsampled_delay
+            .prepare(&ProcessSpec::new(fs, CHUNK * 16, channels));
+        self.upsampled_audio = vec![vec![0.0; CHUNK * 16]; channels];
+        self.round_trip = vec![vec![0.0; CHUNK]; channels];
         self.applied = None;
         self.timing = None;
         self.apply_settings();
@@ -705,6 +740,7 @@ impl Processor for LookaheadLimiter {
         for line in [
             &mut self.audio_delay,
             &mut self.gain_delay,
+            &mut self.upsampled_delay,
             &mut self.unity_delay,
             &mut self.dry_delay,
         ] {
