@@ -237,7 +237,7 @@ pub struct LookaheadLimiter {
     unity_delay: DelayLine,
     dry_delay: DelayLine,
     /// Per channel, one oversampler per factor 2, 4, 8, 16 (all built in prepare, so switching never allocates).
-    /// (History 0 carries the audio path, history 1 the sidechain's round trip.)
+    /// (Their up/down histories carry the audio path; their round-trip FIR feeds the sidechain.)
     oversamplers: Vec<Vec<Oversampler>>,
     /// Upsampled audio waiting for its gain, per channel (oversampled modes).
     upsampled_delay: DelayLine,
@@ -444,7 +444,7 @@ impl LookaheadLimiter {
                 let os = &mut self.oversamplers[ch][os_index];
                 let up = &mut self.upsampled_audio[ch][..n * factor];
                 os.upsample(0, &self.audio[ch][..n], up);
-                os.downsample(1, up, &mut self.round_trip[ch][..n]);
+                os.round_trip(0, &self.audio[ch][..n], &mut self.round_trip[ch][..n]);
                 &self.round_trip[ch][..n]
             } else {
                 &self.audio[ch][..n]
@@ -692,7 +692,7 @@ impl Processor for LookaheadLimiter {
             .map(|_| {
                 [2, 4, 8, 16]
                     .into_iter()
-                    .map(|f| Oversampler::new(f, 2, CHUNK))
+                    .map(|f| Oversampler::new(f, 1, CHUNK))
                     .collect()
             })
             .collect();

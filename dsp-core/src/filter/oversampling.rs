@@ -105,6 +105,17 @@ fn downsample_kernel_body<const BLOCK: usize>(
     }
 }
 
+/// Plain FIR kernel (see [`crate::simd::fir`]), for the host-rate round-trip filter.
+#[inline(always)]
+fn host_fir_kernel_body<const BLOCK: usize>(taps: &[f32], window: &[f32], output: &mut [f32]) {
+    crate::simd::fir::<BLOCK>(taps, window, output);
+}
+
+crate::dispatch_simd! {
+    /// [`host_fir_kernel_body`] in the widest build the CPU runs.
+    fn host_fir_kernel(taps: &[f32], window: &[f32], output: &mut [f32]) => host_fir_kernel_body
+}
+
 crate::dispatch_simd! {
     /// [`upsample_kernel_body`] in its build for `level`.
     fn upsample_kernel(factor: usize, phases: &[f32], window: &[f32], acc: &mut [f32], output: &mut [f32]) => upsample_kernel_body
@@ -151,6 +162,11 @@ pub struct Oversampler {
     down_history: Vec<Vec<f32>>,
     down_stream_len: usize,
     scratch: Vec<f32>,
+    /// Impulse response of an up-then-down round trip at the host rate (`ROUND_TRIP_LATENCY_SAMPLES·2 + 1`
+    /// taps, oldest..newest), measured through the kernels themselves.
+    round_trip_taps: Vec<f32>,
+    /// Per channel, the host-rate history of [`Oversampler::round_trip`].
+    round_trip_history: Vec<Vec<f32>>,
     max_block_frames: usize,
     /// Which builds of the kernels to run.
     simd: crate::simd::SimdLevel,
@@ -185,17 +201,57 @@ impl Oversampler {
             down_taps[(j % factor) * sub_len + j / factor] = t;
         }
         let down_stream_len = sub_len - 1 + max_block_frames;
-        Self {
+        let round_trip_len = 2 * ROUND_TRIP_LATENCY_SAMPLES + 1;
+        let mut oversampler = Self {
             factor,
             up_phases,
             down_history: vec![vec![0.0; factor * down_stream_len]; channels],
             down_stream_len,
             down_taps,
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
-            scratch: vec![0.0; max_block_frames],
+            scratch: vec![0.0; max_block_frames.max(round_trip_len)],
+            round_trip_taps: Vec::new(),
+            round_trip_history: vec![vec![0.0; round_trip_len - 1 + max_block_frames]; channels],
             max_block_frames,
             simd: crate::simd::detect(),
-        }
+        };
+        // Measure the round trip's impulse response with a scratch copy (it is linear and time
+        // invariant at the host rate, so this is exactly what up-then-down does to any input).
+        let mut probe = Self {
+            down_history: vec![vec![0.0; factor * (sub_len - 1 + round_trip_len)]],
+            down_stream_len: sub_len - 1 + round_trip_len,
+            up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + round_trip_len]],
+            scratch: vec![0.0; round_trip_len],
+            round_trip_history: Vec::new(),
+            max_block_frames: round_trip_len,
+            ..oversampler.clone()
+        };
+        let mut impulse = vec![0.0f32; round_trip_len];
+        impulse[0] = 1.0;
+        let mut up = vec![0.0f32; round_trip_len * factor];
+        let mut response = vec![0.0f32; round_trip_len];
+        probe.upsample(0, &impulse, &mut up);
+        probe.downsample(0, &up, &mut response);
+        oversampler.round_trip_taps = response.into_iter().rev().collect();
+        oversampler
+    }
+
+    /// What an up-then-down round trip makes of `input` (delayed by [`ROUND_TRIP_LATENCY_SAMPLES`]),
+    /// computed at the host rate by the equivalent FIR; one history per `channel`, separate from
+    /// the up/down histories.
+    pub fn round_trip(&mut self, channel: usize, input: &[f32], output: &mut [f32]) {
+        let n = input.len();
+        debug_assert!(n <= self.max_block_frames && output.len() == n);
+        let history = self.round_trip_taps.len() - 1;
+        let window = &mut self.round_trip_history[channel];
+        window[history..history + n].copy_from_slice(input);
+        host_fir_kernel(
+            self.simd,
+            &self.round_trip_taps,
+            &window[..history + n],
+            output,
+        );
+        window.copy_within(n..n + history, 0);
     }
 
     /// The oversampling factor.
@@ -209,6 +265,7 @@ impl Oversampler {
             .up_history
             .iter_mut()
             .chain(self.down_history.iter_mut())
+            .chain(self.round_trip_history.iter_mut())
         {
             h.fill(0.0);
         }
@@ -285,6 +342,29 @@ mod tests {
             os.downsample(0, u, oi);
         }
         out
+    }
+
+    #[test]
+    fn host_rate_round_trip_matches_up_then_down() {
+        let x: Vec<f32> = (0..3000)
+            .map(|i| {
+                ((i * 7919 % 1013) as f32 / 1013.0 - 0.5) * if i % 97 == 0 { 8.0 } else { 1.0 }
+            })
+            .collect();
+        for factor in [2, 4, 8, 16] {
+            let expected = round_trip(factor, &x, 200);
+            let mut os = Oversampler::new(factor, 1, 200);
+            let mut got = vec![0.0f32; x.len()];
+            for (xi, oi) in x.chunks(200).zip(got.chunks_mut(200)) {
+                os.round_trip(0, xi, oi);
+            }
+            let worst = got
+                .iter()
+                .zip(&expected)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(worst < 2e-6, "factor {factor}: {worst}");
+        }
     }
 
     #[test]
