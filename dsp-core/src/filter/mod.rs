@@ -4,6 +4,7 @@ pub mod biquad;
 pub mod dc_blocker;
 pub mod k_weighting;
 pub mod oversampling;
+pub mod window;
 
 pub use biquad::{BiquadCoefficients, BiquadState};
 pub use k_weighting::KWeighting;
