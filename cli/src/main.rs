@@ -537,7 +537,8 @@ fn render_file(
     Ok(out)
 }
 
-fn fmt_num(x: f64, decimals: usize) -> String {
+/// Formats a reading with `decimals` places; `-inf` for silence, `n/a` for NaN.
+pub(crate) fn fmt_num(x: f64, decimals: usize) -> String {
     if x.is_finite() {
         format!("{x:.decimals$}")
     } else if x == f64::NEG_INFINITY {

@@ -627,16 +627,6 @@ pub fn master_report(m: &MasterOutcome) -> MasterReport {
     }
 }
 
-fn num(x: f64, decimals: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.decimals$}")
-    } else if x == f64::NEG_INFINITY {
-        "-inf".into()
-    } else {
-        "n/a".into()
-    }
-}
-
 /// The short human summary: target, gains, before/after readings, gain reduction, verdict.
 pub fn master_summary(m: &MasterOutcome) -> String {
     let mut s = String::new();
@@ -683,7 +673,12 @@ pub fn master_summary(m: &MasterOutcome) -> String {
         ("PLR (dB)", i.plr_db, o.plr_db, 1),
     ];
     for (label, a, b, d) in rows {
-        let _ = writeln!(s, "{label:<22} {:>9} {:>9}", num(a, d), num(b, d));
+        let _ = writeln!(
+            s,
+            "{label:<22} {:>9} {:>9}",
+            crate::fmt_num(a, d),
+            crate::fmt_num(b, d)
+        );
     }
     let g = &m.gain_reduction;
     let _ = writeln!(
