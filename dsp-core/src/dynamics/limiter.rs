@@ -13,7 +13,7 @@
 //! a margin below the ceiling ([`detector_margin_db`]). Oversampled, the output is the up/down
 //! round trip of the gained audio, whose peaks can exceed the input's (the round trip trims the top
 //! of the band), so the sidechain watches that round trip rather than the input, and the
-//! upsampled audio waits 20 samples longer for its gain.
+//! audio waits 20 samples longer (before it is upsampled) for its gain.
 
 use super::envelope::{BoxAverage, SlidingMinimum};
 use super::gain_computer::limit_gain;
@@ -135,14 +135,13 @@ struct Timing {
     box_lengths: (usize, usize),
     /// Sliding-minimum window.
     hold_window: usize,
-    /// Delay of the audio relative to the input at the host rate (before any oversampling filters).
+    /// Delay of the audio relative to the input at the host rate, before it is gained (and, when
+    /// oversampled, before it is upsampled).
     audio_delay: usize,
     /// Delay of the gain that keeps it aligned with the audio (the unused part of the lookahead).
     gain_delay: usize,
     /// Delay of the ceiling ramp so it meets the sidechain sample it applies to.
     ceiling_delay: usize,
-    /// Delay of the upsampled audio in oversampled modes, in host samples (× factor at the high rate).
-    oversampled_audio_delay: usize,
     /// Total latency reported.
     latency: usize,
 }
@@ -174,19 +173,20 @@ fn timing(settings: &LimiterSettings, sample_rate_hz: f64) -> Timing {
     let aligned_delay = DETECTOR_DELAY_SAMPLES + ramp + guard;
     // The unused part of the lookahead still delays the audio (latency follows the setting), and
     // the gain is delayed by as much to stay aligned.
-    let audio_delay = aligned_delay.max(lookahead);
+    let lookahead_delay = aligned_delay.max(lookahead);
     let oversampled = settings.oversampling.factor() > 1;
-    let gain_delay = audio_delay - aligned_delay;
+    let gain_delay = lookahead_delay - aligned_delay;
     // Oversampled, the sidechain watches the up/down round trip of the input (what the output is
-    // made of, 40 samples late), and the upsampled audio waits for the gain computed from it.
-    let (ceiling_delay, oversampled_audio_delay, latency) = if oversampled {
+    // made of, 40 samples late), so the audio waits 20 samples more before it is upsampled (a
+    // whole-sample delay commutes with the upsampler, and costs a factor less at the host rate).
+    let (ceiling_delay, audio_delay, latency) = if oversampled {
         (
             DETECTOR_DELAY_SAMPLES + ROUND_TRIP_LATENCY_SAMPLES,
-            audio_delay + ONE_WAY_LATENCY_SAMPLES,
-            audio_delay + ROUND_TRIP_LATENCY_SAMPLES + ONE_WAY_LATENCY_SAMPLES,
+            lookahead_delay + ONE_WAY_LATENCY_SAMPLES,
+            lookahead_delay + ROUND_TRIP_LATENCY_SAMPLES + ONE_WAY_LATENCY_SAMPLES,
         )
     } else {
-        (DETECTOR_DELAY_SAMPLES, 0, audio_delay)
+        (DETECTOR_DELAY_SAMPLES, lookahead_delay, lookahead_delay)
     };
     Timing {
         attack_span,
@@ -195,7 +195,6 @@ fn timing(settings: &LimiterSettings, sample_rate_hz: f64) -> Timing {
         audio_delay,
         gain_delay,
         ceiling_delay,
-        oversampled_audio_delay,
         latency,
     }
 }
@@ -239,8 +238,6 @@ pub struct LookaheadLimiter {
     /// Per channel, one oversampler per factor 2, 4, 8, 16 (all built in prepare, so switching never allocates).
     /// (Their up/down histories carry the audio path; their round-trip FIR feeds the sidechain.)
     oversamplers: Vec<Vec<Oversampler>>,
-    /// Upsampled audio waiting for its gain, per channel (oversampled modes).
-    upsampled_delay: DelayLine,
     /// Upsampled processed input of the current chunk, per channel.
     upsampled_audio: Vec<Vec<f32>>,
     /// Round trip of the processed input, watched by the sidechain in oversampled modes.
@@ -326,9 +323,6 @@ impl LookaheadLimiter {
             self.dry_delay.set_delay_samples(new_timing.latency);
             self.timing = Some(new_timing);
         }
-        // The high-rate delay depends on the factor too, which the timing does not capture.
-        self.upsampled_delay
-            .set_delay_samples(new_timing.oversampled_audio_delay * s.oversampling.factor());
         if self.applied.map(|a| a.oversampling) != Some(s.oversampling) {
             // The newly selected filters start from silence.
             for per_channel in &mut self.oversamplers {
@@ -438,12 +432,10 @@ impl LookaheadLimiter {
                     *a = self.dc_blockers[ch].tick(*a);
                 }
             }
-            // Oversampled, upsample now and let the sidechain watch the round trip (the output is
-            // the round trip of the gained audio, whose peaks can exceed the input's).
+            // Oversampled, the sidechain watches the round trip (the output is the round trip of
+            // the gained audio, whose peaks can exceed the input's).
             let watched = if factor > 1 {
                 let os = &mut self.oversamplers[ch][os_index];
-                let up = &mut self.upsampled_audio[ch][..n * factor];
-                os.upsample(0, &self.audio[ch][..n], up);
                 os.round_trip(0, &self.audio[ch][..n], &mut self.round_trip[ch][..n]);
                 &self.round_trip[ch][..n]
             } else {
@@ -543,12 +535,12 @@ impl LookaheadLimiter {
                 .process_channel(ch, &mut self.gains[ch][..n]);
         }
         self.gain_delay.advance(n);
+        for ch in 0..channels {
+            self.audio_delay
+                .process_channel(ch, &mut self.audio[ch][..n]);
+        }
+        self.audio_delay.advance(n);
         if factor == 1 {
-            for ch in 0..channels {
-                self.audio_delay
-                    .process_channel(ch, &mut self.audio[ch][..n]);
-            }
-            self.audio_delay.advance(n);
             for ch in 0..channels {
                 for (a, &g) in self.audio[ch][..n].iter_mut().zip(&self.gains[ch][..n]) {
                     *a *= g;
@@ -556,12 +548,9 @@ impl LookaheadLimiter {
             }
         } else {
             for ch in 0..channels {
-                self.upsampled_delay
-                    .process_channel(ch, &mut self.upsampled_audio[ch][..n * factor]);
-            }
-            self.upsampled_delay.advance(n * factor);
-            for ch in 0..channels {
+                let os = &mut self.oversamplers[ch][os_index];
                 let up = &mut self.upsampled_audio[ch][..n * factor];
+                os.upsample(0, &self.audio[ch][..n], up);
                 // Linear interpolation of the gain between host samples.
                 let env = &mut self.envelopes[ch];
                 let gains = &self.gains[ch][..n];
@@ -571,7 +560,7 @@ impl LookaheadLimiter {
                     8 => interpolate_gain::<8>(env.last_applied_gain, gains, up),
                     _ => interpolate_gain::<16>(env.last_applied_gain, gains, up),
                 };
-                self.oversamplers[ch][os_index].downsample(0, up, &mut self.audio[ch][..n]);
+                os.downsample(0, up, &mut self.audio[ch][..n]);
             }
         }
         // Unity gain, latency-compensated bypass crossfade, dither.
@@ -705,9 +694,6 @@ impl Processor for LookaheadLimiter {
         self.ceiling = vec![0.0; CHUNK];
         self.unity = vec![0.0; CHUNK];
         self.bypass = vec![0.0; CHUNK];
-        self.upsampled_delay = DelayLine::new((max_audio_delay + ONE_WAY_LATENCY_SAMPLES) * 16);
-        self.upsampled_delay
-            .prepare(&ProcessSpec::new(fs, CHUNK * 16, channels));
         self.upsampled_audio = vec![vec![0.0; CHUNK * 16]; channels];
         self.round_trip = vec![vec![0.0; CHUNK]; channels];
         self.applied = None;
@@ -740,7 +726,6 @@ impl Processor for LookaheadLimiter {
         for line in [
             &mut self.audio_delay,
             &mut self.gain_delay,
-            &mut self.upsampled_delay,
             &mut self.unity_delay,
             &mut self.dry_delay,
         ] {
