@@ -18,12 +18,18 @@ pub const ONE_WAY_LATENCY_SAMPLES: usize = ROUND_TRIP_LATENCY_SAMPLES / 2;
 const TAPS_PER_PHASE: usize = ROUND_TRIP_LATENCY_SAMPLES + 1;
 const KAISER_BETA: f64 = 6.0;
 
-/// The prototype low-pass for `factor`: `factor·40 + 1` taps, unity DC gain.
+/// The prototype low-pass for `factor`: `factor·40 + 1` taps, unity DC gain. Every `factor`-th
+/// tap from the centre is exactly zero (a Nyquist filter), which the kernels exploit.
 pub fn design_prototype(factor: usize) -> Vec<f64> {
     let n = factor * ROUND_TRIP_LATENCY_SAMPLES + 1;
-    let centre = (n - 1) as f64 / 2.0;
+    let half = (n - 1) / 2;
+    let centre = half as f64;
     let mut h: Vec<f64> = (0..n)
         .map(|i| {
+            if i != half && i.abs_diff(half) % factor == 0 {
+                // sinc at a non-zero integer; computing it would leave rounding dust.
+                return 0.0;
+            }
             let offset = i as f64 - centre;
             sinc(offset / factor as f64) * kaiser(offset / centre, KAISER_BETA)
         })
@@ -62,10 +68,13 @@ fn upsample_kernel_body<const BLOCK: usize>(
 
 /// Decimation kernel: the sum over input phases `r` of sub-filter `r` run on stream `r` (the
 /// inputs `r, r + factor, …`), vectorised across outputs; `acc` is scratch of `output.len()`.
+/// Sub-filter `delay.0` has a single non-zero tap (`delay.2` at position `delay.1`) and is applied
+/// as a scaled delay, last.
 #[inline(always)]
 fn downsample_kernel_body<const BLOCK: usize>(
     factor: usize,
     sub_taps: &[f32],
+    delay: (usize, usize, f32),
     streams: &[f32],
     stream_len: usize,
     acc: &mut [f32],
@@ -73,20 +82,30 @@ fn downsample_kernel_body<const BLOCK: usize>(
 ) {
     let taps = sub_taps.len() / factor;
     let n = output.len();
+    let mut first = true;
     for (r, (sub, stream)) in sub_taps
         .chunks_exact(taps)
         .zip(streams.chunks_exact(stream_len))
         .enumerate()
     {
+        if r == delay.0 {
+            continue;
+        }
         let window = &stream[..n + taps - 1];
-        if r == 0 {
+        if first {
             crate::simd::fir::<BLOCK>(sub, window, output);
+            first = false;
         } else {
             crate::simd::fir::<BLOCK>(sub, window, acc);
             for (o, &a) in output.iter_mut().zip(acc.iter()) {
                 *o += a;
             }
         }
+    }
+    let (r, position, gain) = delay;
+    let delayed = &streams[r * stream_len + position..r * stream_len + position + n];
+    for (o, &x) in output.iter_mut().zip(delayed) {
+        *o += gain * x;
     }
 }
 
@@ -108,7 +127,7 @@ crate::dispatch_simd! {
 
 crate::dispatch_simd! {
     /// [`downsample_kernel_body`] in its build for `level`.
-    fn downsample_kernel(factor: usize, sub_taps: &[f32], streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
+    fn downsample_kernel(factor: usize, sub_taps: &[f32], delay: (usize, usize, f32), streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
 }
 
 /// Writes sample `r` of each `F`-sample frame of `input` to stream `r` (of `stream_len` samples
@@ -142,6 +161,8 @@ pub struct Oversampler {
     /// taps, sub-filter `r` in oldest..newest order for the inputs `r, r + factor, …` (the
     /// prototype zero-padded to a multiple of `factor`, its newest tap on phase 0).
     down_taps: Vec<f32>,
+    /// The down-sampling sub-filter that is a scaled delay: (sub-filter, tap position, tap value).
+    down_delay: (usize, usize, f32),
     up_history: Vec<Vec<f32>>,
     /// Per channel, `factor` streams of `down_stream_len` (history, then the new inputs of that phase).
     down_history: Vec<Vec<f32>>,
@@ -187,6 +208,15 @@ impl Oversampler {
         for (j, &t) in oldest_first.iter().enumerate() {
             down_taps[(j % factor) * sub_len + j / factor] = t;
         }
+        // The centre tap's sub-filter holds only exact zeros besides it (a Nyquist prototype).
+        let centre = first + (h.len() - 1) / 2;
+        let down_delay = (centre % factor, centre / factor, oldest_first[centre]);
+        debug_assert!(
+            down_taps[down_delay.0 * sub_len..(down_delay.0 + 1) * sub_len]
+                .iter()
+                .enumerate()
+                .all(|(k, &t)| k == down_delay.1 || t == 0.0)
+        );
         let down_stream_len = sub_len - 1 + max_block_frames;
         let round_trip_len = 2 * ROUND_TRIP_LATENCY_SAMPLES + 1;
         let mut oversampler = Self {
@@ -195,6 +225,7 @@ impl Oversampler {
             down_history: vec![vec![0.0; factor * down_stream_len]; channels],
             down_stream_len,
             down_taps,
+            down_delay,
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
             scratch: vec![0.0; max_block_frames.max(round_trip_len)],
             round_trip_taps: Vec::new(),
@@ -315,6 +346,7 @@ impl Oversampler {
             self.simd,
             factor,
             &self.down_taps,
+            self.down_delay,
             streams,
             len,
             &mut self.scratch[..n],
