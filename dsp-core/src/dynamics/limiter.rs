@@ -497,25 +497,30 @@ impl LookaheadLimiter {
             // Each stage runs over the whole chunk in turn (they only feed forward).
             env.hold.process(gains);
             let (mut sustain, mut release) = (env.sustain, env.release_state);
+            let (sustain_decay, stretch) = (1.0 - sustain_k, slow - fast);
+            // Written so each recurrence is one multiply, one add (and a minimum) long and has no
+            // branch: the follower falls towards `held` at once and rises by `k` of the way.
             for g in gains.iter_mut() {
                 let held = *g;
-                let limiting = if held < 0.989 { 1.0 } else { 0.0 };
-                sustain += sustain_k * (limiting - sustain);
-                let k = fast + sustain * (slow - fast);
-                release = if held < release {
-                    held
-                } else {
-                    release + k * (held - release)
-                };
+                let limiting = if held < 0.989 { sustain_k } else { 0.0 };
+                sustain = sustain * sustain_decay + limiting;
+                let k = fast + sustain * stretch;
+                let follow = release * (1.0 - k) + k * held;
+                release = if follow < held { follow } else { held };
                 *g = release;
             }
             (env.sustain, env.release_state) = (sustain, release);
             env.first_average.process(gains);
             env.second_average.process(gains);
             for g in gains.iter_mut() {
-                *g = g.min(1.0);
-                block_min = block_min.min(*g);
+                *g = if *g < 1.0 { *g } else { 1.0 };
             }
+            // Gains are non-negative, so their bit patterns order like their values (vectorises).
+            block_min = f32::from_bits(
+                gains
+                    .iter()
+                    .fold(block_min.to_bits(), |m, &g| m.min(g.to_bits())),
+            );
         }
         if shared {
             let (first, rest) = self.gains.split_at_mut(1);
