@@ -121,6 +121,8 @@ impl SlidingMinimum {
     }
 
     /// Replaces each value of `io` with the minimum of the last `window` values up to it.
+    // Inlined so it is compiled in the caller's vector build.
+    #[inline(always)]
     pub fn process(&mut self, io: &mut [f32]) {
         let mut start = 0;
         while start < io.len() {
@@ -152,38 +154,54 @@ impl SlidingMinimum {
     }
 }
 
-/// Moving average over the last `length` values, with an exact re-sum once per cycle against drift.
+/// Fixed-point scale of [`BoxAverage`]'s running sum (2^32).
+const BOX_SCALE: f64 = 4_294_967_296.0;
+/// Magnitude [`BoxAverage`] clamps its values to, so a sum of [`BOX_MAX_LENGTH`] of them fits an `i64`.
+const BOX_MAX_VALUE: f32 = 65_536.0;
+/// Longest [`BoxAverage`] (2^14 samples, 42 ms at 384 kHz).
+pub const BOX_MAX_LENGTH: usize = 1 << 14;
+/// Values averaged per pass of [`BoxAverage::process`] (bounds its stack scratch).
+const BOX_PIECE: usize = 64;
+
+/// Moving average over the last `length` values, kept as an exact fixed-point sum (values are
+/// truncated towards zero to multiples of 2^-32 and clamped to ±65 536), so it never drifts and
+/// the result does not depend on how the values are split into blocks. Length 1 passes values through.
 #[derive(Debug, Clone, Default)]
 pub struct BoxAverage {
-    ring: Vec<f32>,
+    /// The last `length` values, fixed point.
+    ring: Vec<i64>,
     pos: usize,
     length: usize,
-    /// `1 / length`.
+    /// `1 / (length · 2^32)`: turns the fixed-point sum into the mean.
     inverse_length: f64,
-    sum: f64,
-    since_resum: usize,
+    sum: i64,
+}
+
+/// `value` in [`BoxAverage`]'s fixed point (NaN counts as 0).
+#[inline(always)]
+fn to_fixed(value: f32) -> i64 {
+    (value.clamp(-BOX_MAX_VALUE, BOX_MAX_VALUE) as f64 * BOX_SCALE) as i64
 }
 
 impl BoxAverage {
-    /// Allocates room for averages of up to `max_length` samples.
+    /// Allocates room for averages of up to `max_length` samples (at most [`BOX_MAX_LENGTH`]).
     pub fn with_capacity(max_length: usize) -> Self {
-        Self {
-            ring: vec![1.0; max_length.max(1)],
-            length: 1,
-            inverse_length: 1.0,
-            sum: 1.0,
+        let mut average = Self {
+            ring: vec![0; max_length.clamp(1, BOX_MAX_LENGTH)],
             ..Self::default()
-        }
+        };
+        average.reset_to(1, 1.0);
+        average
     }
 
     /// Sets the length and refills the history with `value` (call at prepare/reset time).
     pub fn reset_to(&mut self, length: usize, value: f32) {
         self.length = length.clamp(1, self.ring.len());
-        self.inverse_length = 1.0 / self.length as f64;
-        self.ring[..self.length].fill(value);
+        self.inverse_length = 1.0 / (self.length as f64 * BOX_SCALE);
+        let fixed = to_fixed(value);
+        self.ring[..self.length].fill(fixed);
         self.pos = 0;
-        self.sum = value as f64 * self.length as f64;
-        self.since_resum = 0;
+        self.sum = fixed * self.length as i64;
     }
 
     /// Copies another average's state into this one without allocating (both must share a capacity).
@@ -193,7 +211,6 @@ impl BoxAverage {
         self.length = other.length;
         self.inverse_length = other.inverse_length;
         self.sum = other.sum;
-        self.since_resum = other.since_resum;
     }
 
     /// Current length.
@@ -204,53 +221,51 @@ impl BoxAverage {
     /// Pushes `value` and returns the mean of the last `length` values.
     #[inline]
     pub fn push(&mut self, value: f32) -> f32 {
-        let old = self.ring[self.pos];
-        self.ring[self.pos] = value;
-        self.pos += 1;
-        if self.pos == self.length {
-            self.pos = 0;
-        }
-        self.since_resum += 1;
-        if self.since_resum >= self.length {
-            self.since_resum = 0;
-            self.sum = self.ring[..self.length].iter().map(|&v| v as f64).sum();
-        } else {
-            self.sum += value as f64 - old as f64;
-        }
-        (self.sum * self.inverse_length) as f32
+        let mut io = [value];
+        self.process(&mut io);
+        io[0]
     }
 
     /// Replaces each value of `io` with the mean of the last `length` values up to it (as
     /// [`push`](Self::push) on each in turn).
+    // Inlined so it is compiled in the caller's vector build.
+    #[inline(always)]
     pub fn process(&mut self, io: &mut [f32]) {
         let len = self.length;
-        let inv = self.inverse_length;
+        if len == 1 {
+            return;
+        }
+        let inverse = self.inverse_length;
         let mut start = 0;
         while start < io.len() {
-            // A run without a ring wrap or a re-sum, then (maybe) one sample through `push`.
-            let to_resum = len - 1 - self.since_resum;
-            let m = (len - self.pos).min(to_resum).min(io.len() - start);
-            let mut sum = self.sum;
-            for (x, r) in io[start..start + m]
+            let m = (len - self.pos).min(io.len() - start).min(BOX_PIECE);
+            let piece = &mut io[start..start + m];
+            // Differences against the values leaving the window, then their running sum, then
+            // the means: only the middle pass is serial, and it is one integer add per value.
+            let mut sums = [0i64; BOX_PIECE];
+            for ((d, r), &x) in sums[..m]
                 .iter_mut()
                 .zip(&mut self.ring[self.pos..self.pos + m])
+                .zip(piece.iter())
             {
-                let (value, old) = (*x, *r);
-                *r = value;
-                sum += value as f64 - old as f64;
-                *x = (sum * inv) as f32;
+                let fixed = to_fixed(x);
+                *d = fixed - *r;
+                *r = fixed;
+            }
+            let mut sum = self.sum;
+            for d in &mut sums[..m] {
+                sum += *d;
+                *d = sum;
             }
             self.sum = sum;
+            for (x, &s) in piece.iter_mut().zip(&sums[..m]) {
+                *x = (s as f64 * inverse) as f32;
+            }
             self.pos += m;
             if self.pos == len {
                 self.pos = 0;
             }
-            self.since_resum += m;
             start += m;
-            if m == to_resum && start < io.len() {
-                io[start] = self.push(io[start]);
-                start += 1;
-            }
         }
     }
 }
@@ -316,6 +331,34 @@ mod tests {
             }
             for (i, &(m, e)) in pushed.iter().enumerate() {
                 assert_eq!((m, e), (mins[i], means[i]), "window {window} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn box_average_matches_a_brute_force_mean() {
+        let mut state = 99u32;
+        let values: Vec<f32> = (0..5000)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32 / (1 << 24) as f32
+            })
+            .collect();
+        for length in [2usize, 3, 64, 65, 1000] {
+            let mut average = BoxAverage::with_capacity(1000);
+            average.reset_to(length, 0.0);
+            let mut means = values.clone();
+            for block in means.chunks_mut(97) {
+                average.process(block);
+            }
+            for (i, &got) in means.iter().enumerate() {
+                let window = &values[(i + 1).saturating_sub(length)..=i];
+                let expected = window.iter().map(|&v| v as f64).sum::<f64>() / length as f64;
+                // Fixed point truncates each value by < 2^-32; the f32 result rounds by 2^-24.
+                assert!(
+                    (got as f64 - expected).abs() < 1e-7,
+                    "length {length} at {i}: {got} vs {expected}"
+                );
             }
         }
     }
