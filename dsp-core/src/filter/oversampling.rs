@@ -72,7 +72,6 @@ fn upsample_kernel_body<const BLOCK: usize>(
 /// as a scaled delay, last.
 #[inline(always)]
 fn downsample_kernel_body<const BLOCK: usize>(
-    factor: usize,
     sub_taps: &[f32],
     delay: (usize, usize, f32),
     streams: &[f32],
@@ -80,6 +79,7 @@ fn downsample_kernel_body<const BLOCK: usize>(
     acc: &mut [f32],
     output: &mut [f32],
 ) {
+    let factor = streams.len() / stream_len;
     let taps = sub_taps.len() / factor;
     let n = output.len();
     let mut first = true;
@@ -127,7 +127,7 @@ crate::dispatch_simd! {
 
 crate::dispatch_simd! {
     /// [`downsample_kernel_body`] in its build for `level`.
-    fn downsample_kernel(factor: usize, sub_taps: &[f32], delay: (usize, usize, f32), streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
+    fn downsample_kernel(sub_taps: &[f32], delay: (usize, usize, f32), streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
 }
 
 /// Writes sample `r` of each `F`-sample frame of `input` to stream `r` (of `stream_len` samples
@@ -344,7 +344,6 @@ impl Oversampler {
         }
         downsample_kernel(
             self.simd,
-            factor,
             &self.down_taps,
             self.down_delay,
             streams,
