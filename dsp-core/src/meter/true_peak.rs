@@ -86,6 +86,135 @@ crate::dispatch_simd! {
     fn interpolate_max_abs(taps: usize, phases: &[f32], window: &[f32], acc: &mut [f32], out: &mut [f32]) => interpolate_max_abs_body
 }
 
+/// Half-sum and half-difference coefficients of the mirrored phase pairs of `phases` (as laid out
+/// by [`design_interpolator`]): phase `factor - 1 - p` of a symmetric prototype is phase `p`
+/// reversed, so for each pair `p < factor / 2` and tap `t < taps / 2` this holds
+/// `(a[t] + a[taps-1-t]) / 2` and `(a[t] - a[taps-1-t]) / 2` of phase `p`, laid out `[t][p][2]`.
+/// `None` when the factor or the tap count is odd, or the phases are not mirrored.
+pub fn mirrored_pair_coefficients(phases: &[f32], factor: usize, taps: usize) -> Option<Vec<f32>> {
+    if factor % 2 != 0 || taps % 2 != 0 || phases.len() != factor * taps {
+        return None;
+    }
+    let phase = |p: usize| &phases[p * taps..(p + 1) * taps];
+    let largest = phases.iter().fold(0.0f32, |m, &h| m.max(h.abs()));
+    for p in 0..factor / 2 {
+        let mirror = phase(factor - 1 - p);
+        let mirrored = phase(p)
+            .iter()
+            .rev()
+            .zip(mirror)
+            .all(|(&a, &b)| (a - b).abs() <= 1e-6 * largest);
+        if !mirrored {
+            return None;
+        }
+    }
+    let pairs = factor / 2;
+    let mut coefficients = vec![0.0f32; taps / 2 * pairs * 2];
+    for t in 0..taps / 2 {
+        for p in 0..pairs {
+            let (a, b) = (phase(p)[t] as f64, phase(p)[taps - 1 - t] as f64);
+            let at = (t * pairs + p) * 2;
+            coefficients[at] = ((a + b) / 2.0) as f32;
+            coefficients[at + 1] = ((a - b) / 2.0) as f32;
+        }
+    }
+    Some(coefficients)
+}
+
+/// Largest absolute interpolated value over all `PAIRS` mirrored phase pairs for `L` inputs from
+/// `start`. With `P = Σ c·(older + newer)` and `M = Σ d·(older − newer)` over the window's outer
+/// pairs of samples, the two phases of a pair are `P + M` and `P − M`, so the larger magnitude is
+/// `|P| + |M|`: half the multiplies of running each phase.
+#[inline(always)]
+fn mirrored_max_abs_lanes<const L: usize, const PAIRS: usize>(
+    coefficients: &[f32],
+    taps: usize,
+    window: &[f32],
+    start: usize,
+) -> [f32; L] {
+    let mut sums = [[0.0f32; L]; PAIRS];
+    let mut differences = [[0.0f32; L]; PAIRS];
+    let w = &window[start..start + L + taps - 1];
+    for (t, pair_coefficients) in coefficients.chunks_exact(2 * PAIRS).enumerate() {
+        let older: &[f32; L] = w[t..t + L].try_into().unwrap();
+        let newer: &[f32; L] = w[taps - 1 - t..taps - 1 - t + L].try_into().unwrap();
+        let mut outer_sum = [0.0f32; L];
+        let mut outer_difference = [0.0f32; L];
+        for l in 0..L {
+            outer_sum[l] = older[l] + newer[l];
+            outer_difference[l] = older[l] - newer[l];
+        }
+        for p in 0..PAIRS {
+            let (c, d) = (pair_coefficients[2 * p], pair_coefficients[2 * p + 1]);
+            for l in 0..L {
+                sums[p][l] += c * outer_sum[l];
+                differences[p][l] += d * outer_difference[l];
+            }
+        }
+    }
+    let mut out = [0.0f32; L];
+    for p in 0..PAIRS {
+        for l in 0..L {
+            let magnitude = sums[p][l].abs() + differences[p][l].abs();
+            out[l] = if magnitude > out[l] {
+                magnitude
+            } else {
+                out[l]
+            };
+        }
+    }
+    out
+}
+
+/// Raises each of `out` to the largest absolute interpolated value of `PAIRS` mirrored phase
+/// pairs for the inputs at the end of `window`, `L` inputs at a time.
+#[inline(always)]
+fn mirrored_max_abs_run<const L: usize, const PAIRS: usize>(
+    coefficients: &[f32],
+    taps: usize,
+    window: &[f32],
+    out: &mut [f32],
+) {
+    let n = out.len();
+    let mut start = 0;
+    while start + L <= n {
+        let values = mirrored_max_abs_lanes::<L, PAIRS>(coefficients, taps, window, start);
+        for (o, &v) in out[start..start + L].iter_mut().zip(&values) {
+            *o = if v > *o { v } else { *o };
+        }
+        start += L;
+    }
+    while start < n {
+        let v = mirrored_max_abs_lanes::<1, PAIRS>(coefficients, taps, window, start)[0];
+        out[start] = if v > out[start] { v } else { out[start] };
+        start += 1;
+    }
+}
+
+/// [`mirrored_max_abs_run`] for 2 or 4 pairs (4× or 8× interpolation), with as many lanes as the
+/// build's FIR block suggests (each output's arithmetic is the same whatever the lanes).
+#[inline(always)]
+fn mirrored_max_abs_body<const BLOCK: usize>(
+    pairs: usize,
+    coefficients: &[f32],
+    taps: usize,
+    window: &[f32],
+    out: &mut [f32],
+) {
+    match (pairs, BLOCK >= crate::simd::FIR_BLOCK_512) {
+        (4, true) => mirrored_max_abs_run::<32, 4>(coefficients, taps, window, out),
+        (4, false) => mirrored_max_abs_run::<8, 4>(coefficients, taps, window, out),
+        (2, true) => mirrored_max_abs_run::<32, 2>(coefficients, taps, window, out),
+        (2, false) => mirrored_max_abs_run::<16, 2>(coefficients, taps, window, out),
+        _ => unreachable!("mirrored interpolation is built for 4x and 8x only"),
+    }
+}
+
+crate::dispatch_simd! {
+    /// [`mirrored_max_abs_body`] in its build for `level`.
+    fn mirrored_max_abs(pairs: usize, coefficients: &[f32], taps: usize, window: &[f32], out: &mut [f32]) => mirrored_max_abs_body
+}
+
 /// Per-channel interpolation state: the last `taps - 1` inputs followed by a work area.
 #[derive(Debug, Clone)]
 struct ChannelHistory {
@@ -104,6 +233,8 @@ pub struct TruePeakDetector {
     fixed_taps: Option<usize>,
     factor: usize,
     phases: Vec<f32>,
+    /// [`mirrored_pair_coefficients`] of `phases`, when the factor is 4 or 8 (else empty).
+    mirrored: Vec<f32>,
     /// Taps per phase.
     taps: usize,
     /// Which build of the kernel to run (detected in prepare).
@@ -192,14 +323,25 @@ impl TruePeakDetector {
                     }
                     run_end = next;
                 }
-                interpolate_max_abs(
-                    self.simd,
-                    taps,
-                    &self.phases,
-                    &window[start..run_end + history],
-                    &mut self.scratch[..run_end - start],
-                    &mut out_chunk[start..run_end],
-                );
+                if self.mirrored.is_empty() {
+                    interpolate_max_abs(
+                        self.simd,
+                        taps,
+                        &self.phases,
+                        &window[start..run_end + history],
+                        &mut self.scratch[..run_end - start],
+                        &mut out_chunk[start..run_end],
+                    );
+                } else {
+                    mirrored_max_abs(
+                        self.simd,
+                        self.factor / 2,
+                        &self.mirrored,
+                        taps,
+                        &window[start..run_end + history],
+                        &mut out_chunk[start..run_end],
+                    );
+                }
                 start = run_end;
             }
             // Every value is a magnitude (finite or +inf, never NaN), so the bitwise maximum is exact.
@@ -273,6 +415,12 @@ impl Processor for TruePeakDetector {
         self.taps = self.fixed_taps.unwrap_or(TAPS_PER_PHASE);
         self.simd = crate::simd::detect();
         self.phases = design_interpolator(self.factor, self.taps);
+        self.mirrored = match self.factor {
+            4 | 8 => {
+                mirrored_pair_coefficients(&self.phases, self.factor, self.taps).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
         self.phase_gain_bound = self
             .phases
             .chunks_exact(self.taps)
@@ -359,6 +507,41 @@ mod tests {
             println!("{fs}: under-read {low:.3} dB, over-read {high:.3} dB");
             assert!(low >= under && high <= over, "{fs}: {low:.3} / {high:.3}");
         }
+    }
+
+    #[test]
+    fn mirrored_pairs_match_running_every_phase() {
+        let mut state = 4242u32;
+        let window: Vec<f32> = (0..400)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32 / (1 << 23) as f32 - 1.0
+            })
+            .collect();
+        for (factor, taps) in [(8, 16), (4, 16), (8, 32), (4, 32)] {
+            let phases = design_interpolator(factor, taps);
+            let mirrored = mirrored_pair_coefficients(&phases, factor, taps).expect("mirrored");
+            let n = window.len() - (taps - 1);
+            let level = crate::simd::detect();
+            let mut direct = vec![0.0f32; n];
+            let mut scratch = vec![0.0f32; n];
+            interpolate_max_abs(level, taps, &phases, &window, &mut scratch, &mut direct);
+            for (n, lo) in [(n, 0), (n - 5, 3), (7, 11)] {
+                let mut paired = vec![0.0f32; n];
+                mirrored_max_abs(
+                    level,
+                    factor / 2,
+                    &mirrored,
+                    taps,
+                    &window[lo..lo + n + taps - 1],
+                    &mut paired,
+                );
+                for (i, (&a, &b)) in paired.iter().zip(&direct[lo..lo + n]).enumerate() {
+                    assert!((a - b).abs() < 2e-6, "{factor}x{taps} at {i}: {a} vs {b}");
+                }
+            }
+        }
+        assert!(mirrored_pair_coefficients(&design_interpolator(3, 16), 3, 16).is_none());
     }
 
     #[test]
