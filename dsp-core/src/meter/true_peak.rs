@@ -92,7 +92,7 @@ crate::dispatch_simd! {
 /// `(a[t] + a[taps-1-t]) / 2` and `(a[t] - a[taps-1-t]) / 2` of phase `p`, laid out `[t][p][2]`.
 /// `None` when the factor or the tap count is odd, or the phases are not mirrored.
 pub fn mirrored_pair_coefficients(phases: &[f32], factor: usize, taps: usize) -> Option<Vec<f32>> {
-    if factor % 2 != 0 || taps % 2 != 0 || phases.len() != factor * taps {
+    if !factor.is_multiple_of(2) || !taps.is_multiple_of(2) || phases.len() != factor * taps {
         return None;
     }
     let phase = |p: usize| &phases[p * taps..(p + 1) * taps];
