@@ -41,16 +41,107 @@ pub fn design_prototype(factor: usize) -> Vec<f64> {
     h
 }
 
-/// Upsampling kernel: phase 0 is a pure delay; other phases are FIRs vectorised across inputs.
+/// Taps of the upsampler's phases other than phase 0 (their 41st tap is an exact zero).
+const MIRRORED_TAPS: usize = TAPS_PER_PHASE - 1;
+
+/// Half-sum/half-difference coefficients of the upsampler's phases 1..factor: phase `factor − p`
+/// is phase `p` reversed (a symmetric prototype), and phase `factor / 2` is its own mirror. For
+/// each tap `t < 20`: `(a[t] + a[39 − t]) / 2` and `(a[t] − a[39 − t]) / 2` of phases
+/// `p = 1..factor / 2`, then `(a[t] + a[39 − t]) / 2` of phase `factor / 2`.
+fn mirrored_up_coefficients(up_phases: &[f32], factor: usize) -> Vec<f32> {
+    let phase = |p: usize| &up_phases[p * TAPS_PER_PHASE + 1..(p + 1) * TAPS_PER_PHASE];
+    let pairs = factor / 2 - 1;
+    let mut coefficients = Vec::with_capacity(MIRRORED_TAPS / 2 * (2 * pairs + 1));
+    for t in 0..MIRRORED_TAPS / 2 {
+        for p in (1..=pairs).chain([factor / 2]) {
+            let (a, b) = (phase(p)[t] as f64, phase(p)[MIRRORED_TAPS - 1 - t] as f64);
+            coefficients.push(((a + b) / 2.0) as f32);
+            if p != factor / 2 {
+                coefficients.push(((a - b) / 2.0) as f32);
+            }
+        }
+    }
+    coefficients
+}
+
+/// Phases 1..F of the upsampler for `L` inputs from `start` (`window` starts one sample into the
+/// history): each mirrored pair is `P ± M` from one pass over the outer sums and differences of
+/// the window, half the multiplies of running both phases.
+#[inline(always)]
+fn upsample_lanes<const L: usize, const F: usize, const PAIRS: usize>(
+    coefficients: &[f32],
+    window: &[f32],
+    start: usize,
+    output: &mut [f32],
+) {
+    let mut sums = [[0.0f32; L]; PAIRS];
+    let mut differences = [[0.0f32; L]; PAIRS];
+    let mut middle = [0.0f32; L];
+    let w = &window[start..start + L + MIRRORED_TAPS - 1];
+    for (t, c) in coefficients.chunks_exact(2 * PAIRS + 1).enumerate() {
+        let older: &[f32; L] = w[t..t + L].try_into().unwrap();
+        let newer: &[f32; L] = w[MIRRORED_TAPS - 1 - t..MIRRORED_TAPS - 1 - t + L]
+            .try_into()
+            .unwrap();
+        let mut outer_sum = [0.0f32; L];
+        let mut outer_difference = [0.0f32; L];
+        for l in 0..L {
+            outer_sum[l] = older[l] + newer[l];
+            outer_difference[l] = older[l] - newer[l];
+        }
+        for p in 0..PAIRS {
+            let (cs, cd) = (c[2 * p], c[2 * p + 1]);
+            for l in 0..L {
+                sums[p][l] += cs * outer_sum[l];
+                differences[p][l] += cd * outer_difference[l];
+            }
+        }
+        let cm = c[2 * PAIRS];
+        for l in 0..L {
+            middle[l] += cm * outer_sum[l];
+        }
+    }
+    for (l, frame) in output[start * F..(start + L) * F]
+        .chunks_exact_mut(F)
+        .enumerate()
+    {
+        for p in 0..PAIRS {
+            frame[p + 1] = sums[p][l] + differences[p][l];
+            frame[F - 1 - p] = sums[p][l] - differences[p][l];
+        }
+        frame[F / 2] = middle[l];
+    }
+}
+
+/// [`upsample_lanes`] over all inputs, `L` at a time, then one at a time.
+#[inline(always)]
+fn upsample_run<const L: usize, const F: usize, const PAIRS: usize>(
+    coefficients: &[f32],
+    window: &[f32],
+    output: &mut [f32],
+) {
+    let n = output.len() / F;
+    let mut start = 0;
+    while start + L <= n {
+        upsample_lanes::<L, F, PAIRS>(coefficients, window, start, output);
+        start += L;
+    }
+    while start < n {
+        upsample_lanes::<1, F, PAIRS>(coefficients, window, start, output);
+        start += 1;
+    }
+}
+
+/// Upsampling kernel: phase 0 is a pure delay; the other phases are mirrored pairs (see
+/// [`upsample_lanes`]), vectorised across inputs with as many lanes as the build's FIR block suggests.
 #[inline(always)]
 fn upsample_kernel_body<const BLOCK: usize>(
     factor: usize,
-    phases: &[f32],
+    coefficients: &[f32],
     window: &[f32],
-    acc: &mut [f32],
     output: &mut [f32],
 ) {
-    let n = acc.len();
+    let n = output.len() / factor;
     // Phase 0 of a Nyquist (windowed-sinc) interpolator is a pure delay.
     for (frame, &x) in output
         .chunks_exact_mut(factor)
@@ -58,11 +149,18 @@ fn upsample_kernel_body<const BLOCK: usize>(
     {
         frame[0] = x;
     }
-    for (p, phase) in phases.chunks_exact(TAPS_PER_PHASE).enumerate().skip(1) {
-        crate::simd::fir::<BLOCK>(phase, window, acc);
-        for (frame, &a) in output.chunks_exact_mut(factor).zip(acc.iter()) {
-            frame[p] = a;
-        }
+    // Phases 1.. have their zero (oldest) tap dropped.
+    let window = &window[1..];
+    let wide = BLOCK >= crate::simd::FIR_BLOCK_512;
+    match (factor, wide) {
+        (2, true) => upsample_run::<32, 2, 0>(coefficients, window, output),
+        (2, false) => upsample_run::<16, 2, 0>(coefficients, window, output),
+        (4, true) => upsample_run::<32, 4, 1>(coefficients, window, output),
+        (4, false) => upsample_run::<16, 4, 1>(coefficients, window, output),
+        (8, true) => upsample_run::<16, 8, 3>(coefficients, window, output),
+        (8, false) => upsample_run::<8, 8, 3>(coefficients, window, output),
+        (_, true) => upsample_run::<16, 16, 7>(coefficients, window, output),
+        (_, false) => upsample_run::<8, 16, 7>(coefficients, window, output),
     }
 }
 
@@ -122,7 +220,7 @@ crate::dispatch_simd! {
 
 crate::dispatch_simd! {
     /// [`upsample_kernel_body`] in its build for `level`.
-    fn upsample_kernel(factor: usize, phases: &[f32], window: &[f32], acc: &mut [f32], output: &mut [f32]) => upsample_kernel_body
+    fn upsample_kernel(factor: usize, coefficients: &[f32], window: &[f32], output: &mut [f32]) => upsample_kernel_body
 }
 
 crate::dispatch_simd! {
@@ -155,8 +253,8 @@ fn deinterleave<const F: usize>(
 #[derive(Debug, Clone, Default)]
 pub struct Oversampler {
     factor: usize,
-    /// `factor` phases of `TAPS_PER_PHASE` taps (oldest..newest input order), each with unity DC gain.
-    up_phases: Vec<f32>,
+    /// The upsampler's phases 1..factor as [`mirrored_up_coefficients`] (phase 0 is a pure delay).
+    up_coefficients: Vec<f32>,
     /// Down-sampling taps split by input phase: `factor` sub-filters of `down_taps.len() / factor`
     /// taps, sub-filter `r` in oldest..newest order for the inputs `r, r + factor, …` (the
     /// prototype zero-padded to a multiple of `factor`, its newest tap on phase 0).
@@ -181,9 +279,10 @@ pub struct Oversampler {
 }
 
 impl Oversampler {
-    /// Designs the filters for `factor` (≥ 2) and allocates history for `channels` and blocks up to `max_block_frames`.
+    /// Designs the filters for `factor` (2, 4, 8 or 16; others are rounded up to one of them) and
+    /// allocates history for `channels` and blocks up to `max_block_frames`.
     pub fn new(factor: usize, channels: usize, max_block_frames: usize) -> Self {
-        let factor = factor.max(2);
+        let factor = factor.clamp(2, 16).next_power_of_two();
         let h = design_prototype(factor);
         let mut up_phases = vec![0.0f32; factor * TAPS_PER_PHASE];
         for p in 0..factor {
@@ -195,6 +294,17 @@ impl Oversampler {
                 up_phases[p * TAPS_PER_PHASE + (TAPS_PER_PHASE - 1 - k)] = (t / sum) as f32;
             }
         }
+        // Phases 1.. have an exact zero oldest tap, and phase `factor - p` is phase `p` reversed.
+        debug_assert!((1..factor).all(|p| up_phases[p * TAPS_PER_PHASE] == 0.0));
+        debug_assert!((1..factor).all(|p| {
+            let phase = |q: usize| &up_phases[q * TAPS_PER_PHASE + 1..(q + 1) * TAPS_PER_PHASE];
+            phase(p)
+                .iter()
+                .rev()
+                .zip(phase(factor - p))
+                .all(|(&a, &b)| (a - b).abs() <= 1e-7)
+        }));
+        let up_coefficients = mirrored_up_coefficients(&up_phases, factor);
         // The newest tap must meet the first input of each output's frame (phase 0), so
         // `factor - 1` zeros follow it; the rest of the padding goes on the oldest side.
         let padded = (h.len() + factor - 1).div_ceil(factor) * factor;
@@ -221,7 +331,7 @@ impl Oversampler {
         let round_trip_len = 2 * ROUND_TRIP_LATENCY_SAMPLES + 1;
         let mut oversampler = Self {
             factor,
-            up_phases,
+            up_coefficients,
             down_history: vec![vec![0.0; factor * down_stream_len]; channels],
             down_stream_len,
             down_taps,
@@ -310,9 +420,8 @@ impl Oversampler {
         upsample_kernel(
             self.simd,
             self.factor,
-            &self.up_phases,
+            &self.up_coefficients,
             &window[..history + n],
-            &mut self.scratch[..n],
             output,
         );
         window.copy_within(n..n + history, 0);
@@ -371,6 +480,37 @@ mod tests {
             os.downsample(0, u, oi);
         }
         out
+    }
+
+    #[test]
+    fn upsampler_matches_direct_convolution_with_the_prototype() {
+        let x: Vec<f32> = (0..300)
+            .map(|i| ((i * 7919 % 1013) as f32 / 1013.0 - 0.5) * 2.0)
+            .collect();
+        for factor in [2, 4, 8, 16] {
+            let h = design_prototype(factor);
+            let mut os = Oversampler::new(factor, 1, 64);
+            let mut up = vec![0.0f32; x.len() * factor];
+            for (xi, ui) in x.chunks(37).zip(up.chunks_mut(37 * factor)) {
+                os.upsample(0, xi, ui);
+            }
+            // Zero-stuffed input convolved with the prototype in f64, each output phase scaled to
+            // unity DC gain (as the upsampler's phases are).
+            let phase_sum = |p: usize| -> f64 { h.iter().skip(p).step_by(factor).sum() };
+            for (j, &got) in up.iter().enumerate() {
+                let expected: f64 = h
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k <= j && (j - k) % factor == 0)
+                    .map(|(k, &hk)| hk * x[(j - k) / factor] as f64)
+                    .sum::<f64>()
+                    / phase_sum(j % factor);
+                assert!(
+                    (got as f64 - expected).abs() < 1e-6,
+                    "factor {factor} at {j}: {got} vs {expected}"
+                );
+            }
+        }
     }
 
     #[test]
