@@ -1,5 +1,6 @@
 //! The limiter on 48 kHz stereo programme at each oversampling factor, driven into limiting.
-//! Throughput is in frames: x-real-time = frames/s ÷ 48 000.
+//! Throughput is in frames: x-real-time = frames/s ÷ 48 000. `VERNIS_SIMD_CAP=baseline` or `avx2`
+//! runs the narrower builds of the kernels (as on a CPU without AVX-512).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use dsp_core::dynamics::{LimiterSettings, LookaheadLimiter, Oversampling};
@@ -9,6 +10,12 @@ const SAMPLE_RATE_HZ: f64 = 48_000.0;
 const BLOCK_FRAMES: usize = 512;
 
 fn bench_limiter(c: &mut Criterion) {
+    let cap = match std::env::var("VERNIS_SIMD_CAP").as_deref() {
+        Ok("baseline") => Some(dsp_core::simd::SimdLevel::Baseline),
+        Ok("avx2") => Some(dsp_core::simd::SimdLevel::Avx2),
+        _ => None,
+    };
+    dsp_core::simd::set_level_cap(cap);
     let mut x = dsp_core::demo::demo_programme(SAMPLE_RATE_HZ);
     for ch in &mut x {
         ch.drain(..(16.0 * SAMPLE_RATE_HZ) as usize);

@@ -16,22 +16,46 @@ pub enum SimdLevel {
     Avx512,
 }
 
-/// The widest [`SimdLevel`] the running CPU supports (cheap after the first call).
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// The cap set by [`set_level_cap`], as `SimdLevel as u8` (`u8::MAX`: none).
+static LEVEL_CAP: AtomicU8 = AtomicU8::new(u8::MAX);
+
+/// Caps what [`detect`] reports from now on (`None` lifts the cap), so tests and benchmarks can
+/// run and compare the narrower builds; processors pick it up when next prepared.
+pub fn set_level_cap(cap: Option<SimdLevel>) {
+    LEVEL_CAP.store(cap.map_or(u8::MAX, |c| c as u8), Ordering::Relaxed);
+}
+
+/// The widest [`SimdLevel`] the running CPU supports, within any [`set_level_cap`] (cheap after
+/// the first call).
 #[inline]
 pub fn detect() -> SimdLevel {
+    let cap = LEVEL_CAP.load(Ordering::Relaxed);
+    [SimdLevel::Avx512, SimdLevel::Avx2, SimdLevel::Baseline]
+        .into_iter()
+        .find(|&level| level as u8 <= cap && supported(level))
+        .unwrap_or(SimdLevel::Baseline)
+}
+
+/// Whether the running CPU can run the build for `level`.
+fn supported(level: SimdLevel) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-            && std::arch::is_x86_feature_detected!("avx2")
-        {
-            return SimdLevel::Avx512;
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            return SimdLevel::Avx2;
+        let avx2 = std::arch::is_x86_feature_detected!("avx2");
+        match level {
+            SimdLevel::Baseline => true,
+            SimdLevel::Avx2 => avx2,
+            SimdLevel::Avx512 => {
+                avx2 && std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+            }
         }
     }
-    SimdLevel::Baseline
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        level == SimdLevel::Baseline
+    }
 }
 
 /// Defines `$name` that runs `$body` (an `#[inline(always)]` function with the same signature and

@@ -72,7 +72,7 @@ fn upsample_lanes<const L: usize, const F: usize, const PAIRS: usize>(
     coefficients: &[f32],
     window: &[f32],
     start: usize,
-    output: &mut [f32],
+    phase_outputs: &mut [f32],
 ) {
     let mut sums = [[0.0f32; L]; PAIRS];
     let mut differences = [[0.0f32; L]; PAIRS];
@@ -101,34 +101,43 @@ fn upsample_lanes<const L: usize, const F: usize, const PAIRS: usize>(
             middle[l] += cm * outer_sum[l];
         }
     }
-    for (l, frame) in output[start * F..(start + L) * F]
-        .chunks_exact_mut(F)
-        .enumerate()
-    {
-        for p in 0..PAIRS {
-            frame[p + 1] = sums[p][l] + differences[p][l];
-            frame[F - 1 - p] = sums[p][l] - differences[p][l];
+    // Phase-major outputs (phase q at `(q - 1)·n`), stored whole lanes at a time.
+    let n = phase_outputs.len() / (F - 1);
+    for p in 0..PAIRS {
+        let (low, high) = (p * n + start, (F - 2 - p) * n + start);
+        for l in 0..L {
+            phase_outputs[low + l] = sums[p][l] + differences[p][l];
+            phase_outputs[high + l] = sums[p][l] - differences[p][l];
         }
-        frame[F / 2] = middle[l];
     }
+    let middle_at = (F / 2 - 1) * n + start;
+    phase_outputs[middle_at..middle_at + L].copy_from_slice(&middle);
 }
 
-/// [`upsample_lanes`] over all inputs, `L` at a time, then one at a time.
+/// [`upsample_lanes`] over all inputs, `L` at a time, then one at a time, into phase-major
+/// `phase_outputs` (`F - 1` phases of `n`), then interleaved into the frames of `output`.
 #[inline(always)]
 fn upsample_run<const L: usize, const F: usize, const PAIRS: usize>(
     coefficients: &[f32],
     window: &[f32],
+    phase_outputs: &mut [f32],
     output: &mut [f32],
 ) {
     let n = output.len() / F;
+    let phase_outputs = &mut phase_outputs[..(F - 1) * n];
     let mut start = 0;
     while start + L <= n {
-        upsample_lanes::<L, F, PAIRS>(coefficients, window, start, output);
+        upsample_lanes::<L, F, PAIRS>(coefficients, window, start, phase_outputs);
         start += L;
     }
     while start < n {
-        upsample_lanes::<1, F, PAIRS>(coefficients, window, start, output);
+        upsample_lanes::<1, F, PAIRS>(coefficients, window, start, phase_outputs);
         start += 1;
+    }
+    for (q, phase) in phase_outputs.chunks_exact(n).enumerate() {
+        for (frame, &y) in output.chunks_exact_mut(F).zip(phase) {
+            frame[q + 1] = y;
+        }
     }
 }
 
@@ -139,6 +148,7 @@ fn upsample_kernel_body<const BLOCK: usize>(
     factor: usize,
     coefficients: &[f32],
     window: &[f32],
+    phase_outputs: &mut [f32],
     output: &mut [f32],
 ) {
     let n = output.len() / factor;
@@ -153,14 +163,14 @@ fn upsample_kernel_body<const BLOCK: usize>(
     let window = &window[1..];
     let wide = BLOCK >= crate::simd::FIR_BLOCK_512;
     match (factor, wide) {
-        (2, true) => upsample_run::<32, 2, 0>(coefficients, window, output),
-        (2, false) => upsample_run::<16, 2, 0>(coefficients, window, output),
-        (4, true) => upsample_run::<32, 4, 1>(coefficients, window, output),
-        (4, false) => upsample_run::<16, 4, 1>(coefficients, window, output),
-        (8, true) => upsample_run::<16, 8, 3>(coefficients, window, output),
-        (8, false) => upsample_run::<8, 8, 3>(coefficients, window, output),
-        (_, true) => upsample_run::<16, 16, 7>(coefficients, window, output),
-        (_, false) => upsample_run::<8, 16, 7>(coefficients, window, output),
+        (2, true) => upsample_run::<64, 2, 0>(coefficients, window, phase_outputs, output),
+        (2, false) => upsample_run::<32, 2, 0>(coefficients, window, phase_outputs, output),
+        (4, true) => upsample_run::<32, 4, 1>(coefficients, window, phase_outputs, output),
+        (4, false) => upsample_run::<8, 4, 1>(coefficients, window, phase_outputs, output),
+        (8, true) => upsample_run::<16, 8, 3>(coefficients, window, phase_outputs, output),
+        (8, false) => upsample_run::<8, 8, 3>(coefficients, window, phase_outputs, output),
+        (_, true) => upsample_run::<16, 16, 7>(coefficients, window, phase_outputs, output),
+        (_, false) => upsample_run::<8, 16, 7>(coefficients, window, phase_outputs, output),
     }
 }
 
@@ -220,7 +230,7 @@ crate::dispatch_simd! {
 
 crate::dispatch_simd! {
     /// [`upsample_kernel_body`] in its build for `level`.
-    fn upsample_kernel(factor: usize, coefficients: &[f32], window: &[f32], output: &mut [f32]) => upsample_kernel_body
+    fn upsample_kernel(factor: usize, coefficients: &[f32], window: &[f32], phase_outputs: &mut [f32], output: &mut [f32]) => upsample_kernel_body
 }
 
 crate::dispatch_simd! {
@@ -266,6 +276,8 @@ pub struct Oversampler {
     down_history: Vec<Vec<f32>>,
     down_stream_len: usize,
     scratch: Vec<f32>,
+    /// The upsampler's phases 1.. before they are interleaved (`factor - 1` phases of up to a block).
+    phase_outputs: Vec<f32>,
     /// Impulse response of an up-then-down round trip at the host rate (`ROUND_TRIP_LATENCY_SAMPLES·2 + 1`
     /// taps, oldest..newest), measured through the kernels themselves.
     round_trip_taps: Vec<f32>,
@@ -338,6 +350,7 @@ impl Oversampler {
             down_delay,
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
             scratch: vec![0.0; max_block_frames.max(round_trip_len)],
+            phase_outputs: vec![0.0; (factor - 1) * max_block_frames.max(round_trip_len)],
             round_trip_taps: Vec::new(),
             round_trip_skip: 0,
             round_trip_history: vec![vec![0.0; round_trip_len - 1 + max_block_frames]; channels],
@@ -422,6 +435,7 @@ impl Oversampler {
             self.factor,
             &self.up_coefficients,
             &window[..history + n],
+            &mut self.phase_outputs,
             output,
         );
         window.copy_within(n..n + history, 0);
