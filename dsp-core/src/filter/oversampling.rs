@@ -44,41 +44,64 @@ pub fn design_prototype(factor: usize) -> Vec<f64> {
 /// Taps of the upsampler's phases other than phase 0 (their 41st tap is an exact zero).
 const MIRRORED_TAPS: usize = TAPS_PER_PHASE - 1;
 
+/// Mirrored pairs the upsampler filters per pass, and whether that pass also filters the middle
+/// phase, for each factor: few enough accumulators to stay in registers.
+fn pair_groups(factor: usize) -> &'static [(usize, bool)] {
+    match factor {
+        2 => &[(0, true)],
+        4 => &[(1, true)],
+        8 => &[(3, true)],
+        _ => &[(3, false), (3, false), (1, true)],
+    }
+}
+
 /// Half-sum/half-difference coefficients of the upsampler's phases 1..factor: phase `factor − p`
-/// is phase `p` reversed (a symmetric prototype), and phase `factor / 2` is its own mirror. For
-/// each tap `t < 20`: `(a[t] + a[39 − t]) / 2` and `(a[t] − a[39 − t]) / 2` of phases
-/// `p = 1..factor / 2`, then `(a[t] + a[39 − t]) / 2` of phase `factor / 2`.
+/// is phase `p` reversed (a symmetric prototype), and phase `factor / 2` is its own mirror. Per
+/// [`pair_groups`] pass and tap `t < 20`: `(a[t] + a[39 − t]) / 2` and `(a[t] − a[39 − t]) / 2`
+/// of each phase `p` of the pass, then (in the last pass) `(a[t] + a[39 − t]) / 2` of phase `factor / 2`.
 fn mirrored_up_coefficients(up_phases: &[f32], factor: usize) -> Vec<f32> {
     let phase = |p: usize| &up_phases[p * TAPS_PER_PHASE + 1..(p + 1) * TAPS_PER_PHASE];
-    let pairs = factor / 2 - 1;
-    let mut coefficients = Vec::with_capacity(MIRRORED_TAPS / 2 * (2 * pairs + 1));
-    for t in 0..MIRRORED_TAPS / 2 {
-        for p in (1..=pairs).chain([factor / 2]) {
-            let (a, b) = (phase(p)[t] as f64, phase(p)[MIRRORED_TAPS - 1 - t] as f64);
-            coefficients.push(((a + b) / 2.0) as f32);
-            if p != factor / 2 {
-                coefficients.push(((a - b) / 2.0) as f32);
+    let mut coefficients = Vec::new();
+    let mut first_phase = 1;
+    for &(pairs, middle) in pair_groups(factor) {
+        for t in 0..MIRRORED_TAPS / 2 {
+            let phases = (first_phase..first_phase + pairs).chain(middle.then_some(factor / 2));
+            for p in phases {
+                let (a, b) = (phase(p)[t] as f64, phase(p)[MIRRORED_TAPS - 1 - t] as f64);
+                coefficients.push(((a + b) / 2.0) as f32);
+                if p != factor / 2 {
+                    coefficients.push(((a - b) / 2.0) as f32);
+                }
             }
         }
+        first_phase += pairs;
     }
     coefficients
 }
 
-/// Phases 1..F of the upsampler for `L` inputs from `start` (`window` starts one sample into the
-/// history): each mirrored pair is `P ± M` from one pass over the outer sums and differences of
-/// the window, half the multiplies of running both phases.
+/// One [`pair_groups`] pass of the upsampler for `L` inputs from `start` (`window` starts one
+/// sample into the history): the `G` mirrored pairs from phase `first_phase` on (and the middle
+/// phase if `MIDDLE`), each pair `P ± M` from one pass over the outer sums and differences of the
+/// window, half the multiplies of running both phases. Writes phase-major `phase_outputs`
+/// (phase `q` at `(q − 1)·n`).
 #[inline(always)]
-fn upsample_lanes<const L: usize, const F: usize, const PAIRS: usize>(
+fn upsample_lanes<const L: usize, const F: usize, const G: usize, const MIDDLE: bool>(
     coefficients: &[f32],
     window: &[f32],
     start: usize,
+    first_phase: usize,
     phase_outputs: &mut [f32],
 ) {
-    let mut sums = [[0.0f32; L]; PAIRS];
-    let mut differences = [[0.0f32; L]; PAIRS];
+    let mut sums = [[0.0f32; L]; G];
+    let mut differences = [[0.0f32; L]; G];
     let mut middle = [0.0f32; L];
     let w = &window[start..start + L + MIRRORED_TAPS - 1];
-    for (t, c) in coefficients.chunks_exact(2 * PAIRS + 1).enumerate() {
+    let row = 2 * G + usize::from(MIDDLE);
+    for (t, c) in coefficients
+        .chunks_exact(row)
+        .take(MIRRORED_TAPS / 2)
+        .enumerate()
+    {
         let older: &[f32; L] = w[t..t + L].try_into().unwrap();
         let newer: &[f32; L] = w[MIRRORED_TAPS - 1 - t..MIRRORED_TAPS - 1 - t + L]
             .try_into()
@@ -89,60 +112,60 @@ fn upsample_lanes<const L: usize, const F: usize, const PAIRS: usize>(
             outer_sum[l] = older[l] + newer[l];
             outer_difference[l] = older[l] - newer[l];
         }
-        for p in 0..PAIRS {
-            let (cs, cd) = (c[2 * p], c[2 * p + 1]);
+        for g in 0..G {
+            let (cs, cd) = (c[2 * g], c[2 * g + 1]);
             for l in 0..L {
-                sums[p][l] += cs * outer_sum[l];
-                differences[p][l] += cd * outer_difference[l];
+                sums[g][l] += cs * outer_sum[l];
+                differences[g][l] += cd * outer_difference[l];
             }
         }
-        let cm = c[2 * PAIRS];
-        for l in 0..L {
-            middle[l] += cm * outer_sum[l];
+        if MIDDLE {
+            let cm = c[2 * G];
+            for l in 0..L {
+                middle[l] += cm * outer_sum[l];
+            }
         }
     }
-    // Phase-major outputs (phase q at `(q - 1)·n`), stored whole lanes at a time.
     let n = phase_outputs.len() / (F - 1);
-    for p in 0..PAIRS {
-        let (low, high) = (p * n + start, (F - 2 - p) * n + start);
+    for g in 0..G {
+        let p = first_phase + g;
+        let (low, high) = ((p - 1) * n + start, (F - p - 1) * n + start);
         for l in 0..L {
-            phase_outputs[low + l] = sums[p][l] + differences[p][l];
-            phase_outputs[high + l] = sums[p][l] - differences[p][l];
+            phase_outputs[low + l] = sums[g][l] + differences[g][l];
+            phase_outputs[high + l] = sums[g][l] - differences[g][l];
         }
     }
-    let middle_at = (F / 2 - 1) * n + start;
-    phase_outputs[middle_at..middle_at + L].copy_from_slice(&middle);
+    if MIDDLE {
+        let at = (F / 2 - 1) * n + start;
+        phase_outputs[at..at + L].copy_from_slice(&middle);
+    }
 }
 
-/// [`upsample_lanes`] over all inputs, `L` at a time, then one at a time, into phase-major
-/// `phase_outputs` (`F - 1` phases of `n`), then interleaved into the frames of `output`.
+/// One pass ([`upsample_lanes`]) over all `n` inputs, `L` at a time, then one at a time.
 #[inline(always)]
-fn upsample_run<const L: usize, const F: usize, const PAIRS: usize>(
+fn upsample_pass<const L: usize, const F: usize, const G: usize, const MIDDLE: bool>(
     coefficients: &[f32],
     window: &[f32],
+    first_phase: usize,
     phase_outputs: &mut [f32],
-    output: &mut [f32],
-) {
-    let n = output.len() / F;
-    let phase_outputs = &mut phase_outputs[..(F - 1) * n];
+) -> usize {
+    let n = phase_outputs.len() / (F - 1);
     let mut start = 0;
     while start + L <= n {
-        upsample_lanes::<L, F, PAIRS>(coefficients, window, start, phase_outputs);
+        upsample_lanes::<L, F, G, MIDDLE>(coefficients, window, start, first_phase, phase_outputs);
         start += L;
     }
     while start < n {
-        upsample_lanes::<1, F, PAIRS>(coefficients, window, start, phase_outputs);
+        upsample_lanes::<1, F, G, MIDDLE>(coefficients, window, start, first_phase, phase_outputs);
         start += 1;
     }
-    for (q, phase) in phase_outputs.chunks_exact(n).enumerate() {
-        for (frame, &y) in output.chunks_exact_mut(F).zip(phase) {
-            frame[q + 1] = y;
-        }
-    }
+    // Coefficients used by this pass.
+    (2 * G + usize::from(MIDDLE)) * MIRRORED_TAPS / 2
 }
 
 /// Upsampling kernel: phase 0 is a pure delay; the other phases are mirrored pairs (see
-/// [`upsample_lanes`]), vectorised across inputs with as many lanes as the build's FIR block suggests.
+/// [`upsample_lanes`]), vectorised across inputs with as many lanes as the build's FIR block
+/// suggests, computed phase-major into `phase_outputs` and then interleaved into `output`'s frames.
 #[inline(always)]
 fn upsample_kernel_body<const BLOCK: usize>(
     factor: usize,
@@ -161,16 +184,31 @@ fn upsample_kernel_body<const BLOCK: usize>(
     }
     // Phases 1.. have their zero (oldest) tap dropped.
     let window = &window[1..];
+    let phase_outputs = &mut phase_outputs[..(factor - 1) * n];
     let wide = BLOCK >= crate::simd::FIR_BLOCK_512;
+    let c = coefficients;
     match (factor, wide) {
-        (2, true) => upsample_run::<64, 2, 0>(coefficients, window, phase_outputs, output),
-        (2, false) => upsample_run::<32, 2, 0>(coefficients, window, phase_outputs, output),
-        (4, true) => upsample_run::<32, 4, 1>(coefficients, window, phase_outputs, output),
-        (4, false) => upsample_run::<8, 4, 1>(coefficients, window, phase_outputs, output),
-        (8, true) => upsample_run::<16, 8, 3>(coefficients, window, phase_outputs, output),
-        (8, false) => upsample_run::<8, 8, 3>(coefficients, window, phase_outputs, output),
-        (_, true) => upsample_run::<16, 16, 7>(coefficients, window, phase_outputs, output),
-        (_, false) => upsample_run::<8, 16, 7>(coefficients, window, phase_outputs, output),
+        (2, true) => _ = upsample_pass::<64, 2, 0, true>(c, window, 1, phase_outputs),
+        (2, false) => _ = upsample_pass::<32, 2, 0, true>(c, window, 1, phase_outputs),
+        (4, true) => _ = upsample_pass::<32, 4, 1, true>(c, window, 1, phase_outputs),
+        (4, false) => _ = upsample_pass::<8, 4, 1, true>(c, window, 1, phase_outputs),
+        (8, true) => _ = upsample_pass::<16, 8, 3, true>(c, window, 1, phase_outputs),
+        (8, false) => _ = upsample_pass::<8, 8, 3, true>(c, window, 1, phase_outputs),
+        (_, true) => {
+            let a = upsample_pass::<16, 16, 3, false>(c, window, 1, phase_outputs);
+            let b = upsample_pass::<16, 16, 3, false>(&c[a..], window, 4, phase_outputs);
+            upsample_pass::<16, 16, 1, true>(&c[a + b..], window, 7, phase_outputs);
+        }
+        (_, false) => {
+            let a = upsample_pass::<8, 16, 3, false>(c, window, 1, phase_outputs);
+            let b = upsample_pass::<8, 16, 3, false>(&c[a..], window, 4, phase_outputs);
+            upsample_pass::<8, 16, 1, true>(&c[a + b..], window, 7, phase_outputs);
+        }
+    }
+    for (q, phase) in phase_outputs.chunks_exact(n.max(1)).enumerate() {
+        for (frame, &y) in output.chunks_exact_mut(factor).zip(phase) {
+            frame[q + 1] = y;
+        }
     }
 }
 
