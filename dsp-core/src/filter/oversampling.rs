@@ -130,9 +130,14 @@ fn upsample_lanes<const L: usize, const F: usize, const G: usize, const MIDDLE: 
     for g in 0..G {
         let p = first_phase + g;
         let (low, high) = ((p - 1) * n + start, (F - p - 1) * n + start);
+        // Whole-lane stores (one bounds check each) keep the stores vectorised.
+        let low: &mut [f32; L] = (&mut phase_outputs[low..low + L]).try_into().unwrap();
         for l in 0..L {
-            phase_outputs[low + l] = sums[g][l] + differences[g][l];
-            phase_outputs[high + l] = sums[g][l] - differences[g][l];
+            low[l] = sums[g][l] + differences[g][l];
+        }
+        let high: &mut [f32; L] = (&mut phase_outputs[high..high + L]).try_into().unwrap();
+        for l in 0..L {
+            high[l] = sums[g][l] - differences[g][l];
         }
     }
     if MIDDLE {
