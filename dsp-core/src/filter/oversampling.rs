@@ -217,46 +217,132 @@ fn upsample_kernel_body<const BLOCK: usize>(
     }
 }
 
-/// Decimation kernel: the sum over input phases `r` of sub-filter `r` run on stream `r` (the
-/// inputs `r, r + factor, …`), vectorised across outputs; `acc` is scratch of `output.len()`.
-/// Sub-filter `delay.0` has a single non-zero tap (`delay.2` at position `delay.1`) and is applied
-/// as a scaled delay, last.
+/// The decimator's sub-filters in the form its kernel runs them. With the prototype split by
+/// input phase (sub-filter `r` runs on stream `r`, the inputs `r, r + factor, …`): sub-filter 0
+/// is a scaled delay (a Nyquist prototype), sub-filter `factor − r` is sub-filter `r` reversed, and
+/// sub-filter `factor / 2` is its own mirror; each has 40 taps beyond sub-filter 0.
+#[derive(Debug, Clone, Default)]
+struct DecimatorTaps {
+    /// Sub-filters `r = 1..factor / 2`, 40 taps each, oldest..newest.
+    pairs: Vec<f32>,
+    /// The older half (20 taps) of sub-filter `factor / 2`.
+    middle: Vec<f32>,
+    /// Position of sub-filter 0's one tap in its window.
+    delay_position: usize,
+    /// Value of sub-filter 0's one tap.
+    delay_gain: f32,
+}
+
+/// Samples of history each decimator stream keeps (its sub-filters span 41 inputs).
+const DECIMATOR_HISTORY: usize = TAPS_PER_PHASE - 1;
+
+/// Folds `sub_taps` (`factor` sub-filters of 41 taps, sub-filter `r` oldest..newest for stream
+/// `r`) into [`DecimatorTaps`], checking the structure it relies on; `centre` is the prototype's
+/// centre tap, sub-filter 0's only non-zero one.
+fn fold_decimator(sub_taps: &[f32], factor: usize, centre: f32) -> DecimatorTaps {
+    let sub = |r: usize| &sub_taps[r * TAPS_PER_PHASE..(r + 1) * TAPS_PER_PHASE];
+    let delay_position = ONE_WAY_LATENCY_SAMPLES;
+    debug_assert!(
+        sub(0)
+            .iter()
+            .enumerate()
+            .all(|(k, &t)| (k == delay_position) == (t != 0.0)
+                && (k != delay_position || t == centre))
+    );
+    // Beyond sub-filter 0 the newest tap is padding, and `factor − r` mirrors `r`.
+    debug_assert!((1..factor).all(|r| {
+        sub(r)[MIRRORED_TAPS] == 0.0
+            && (0..MIRRORED_TAPS)
+                .all(|k| (sub(r)[k] - sub(factor - r)[MIRRORED_TAPS - 1 - k]).abs() <= 1e-7)
+    }));
+    DecimatorTaps {
+        pairs: (1..factor / 2)
+            .flat_map(|r| sub(r)[..MIRRORED_TAPS].iter().copied())
+            .collect(),
+        middle: sub(factor / 2)[..MIRRORED_TAPS / 2].to_vec(),
+        delay_position,
+        delay_gain: centre,
+    }
+}
+
+/// `L` outputs from `start` of a 40-tap FIR over `older` plus its reverse over `newer`:
+/// `Σ_k taps[k]·(older[i + k] + newer[i + 39 − k])`, one multiply per pair of inputs.
+#[inline(always)]
+fn mirrored_stream_lanes<const L: usize>(
+    taps: &[f32],
+    older: &[f32],
+    newer: &[f32],
+    start: usize,
+) -> [f32; L] {
+    let mut acc = [0.0f32; L];
+    for (k, &h) in taps.iter().enumerate() {
+        let x: &[f32; L] = older[start + k..start + k + L].try_into().unwrap();
+        let at = start + MIRRORED_TAPS - 1 - k;
+        let y: &[f32; L] = newer[at..at + L].try_into().unwrap();
+        for l in 0..L {
+            acc[l] += h * (x[l] + y[l]);
+        }
+    }
+    acc
+}
+
+/// Adds (or, if `first`, writes) [`mirrored_stream_lanes`] to every output, `BLOCK`, 8, then 1 at a time.
+#[inline(always)]
+fn mirrored_stream_run<const BLOCK: usize>(
+    taps: &[f32],
+    older: &[f32],
+    newer: &[f32],
+    output: &mut [f32],
+    first: bool,
+) {
+    #[inline(always)]
+    fn store<const L: usize>(values: [f32; L], out: &mut [f32], first: bool) {
+        let out: &mut [f32; L] = out.try_into().unwrap();
+        for l in 0..L {
+            out[l] = if first { values[l] } else { out[l] + values[l] };
+        }
+    }
+    let n = output.len();
+    let mut start = 0;
+    while start + BLOCK <= n {
+        let values = mirrored_stream_lanes::<BLOCK>(taps, older, newer, start);
+        store(values, &mut output[start..start + BLOCK], first);
+        start += BLOCK;
+    }
+    while start + 8 <= n {
+        let values = mirrored_stream_lanes::<8>(taps, older, newer, start);
+        store(values, &mut output[start..start + 8], first);
+        start += 8;
+    }
+    while start < n {
+        let values = mirrored_stream_lanes::<1>(taps, older, newer, start);
+        store(values, &mut output[start..start + 1], first);
+        start += 1;
+    }
+}
+
+/// Decimation kernel: the sum over input phases of each sub-filter run on its stream (of
+/// `stream_len` samples in `streams`), vectorised across outputs: each mirrored pair of
+/// sub-filters as one FIR over both streams, the self-mirrored one over the outer sums of its
+/// window, and sub-filter 0 as a scaled delay.
 #[inline(always)]
 fn downsample_kernel_body<const BLOCK: usize>(
-    sub_taps: &[f32],
-    delay: (usize, usize, f32),
+    taps: &DecimatorTaps,
     streams: &[f32],
     stream_len: usize,
-    acc: &mut [f32],
     output: &mut [f32],
 ) {
     let factor = streams.len() / stream_len;
-    let taps = sub_taps.len() / factor;
-    let n = output.len();
-    let mut first = true;
-    for (r, (sub, stream)) in sub_taps
-        .chunks_exact(taps)
-        .zip(streams.chunks_exact(stream_len))
-        .enumerate()
-    {
-        if r == delay.0 {
-            continue;
-        }
-        let window = &stream[..n + taps - 1];
-        if first {
-            crate::simd::fir::<BLOCK>(sub, window, output);
-            first = false;
-        } else {
-            crate::simd::fir::<BLOCK>(sub, window, acc);
-            for (o, &a) in output.iter_mut().zip(acc.iter()) {
-                *o += a;
-            }
-        }
+    let stream = |r: usize| &streams[r * stream_len..(r + 1) * stream_len];
+    for (j, pair) in taps.pairs.chunks_exact(MIRRORED_TAPS).enumerate() {
+        let r = j + 1;
+        mirrored_stream_run::<BLOCK>(pair, stream(r), stream(factor - r), output, j == 0);
     }
-    let (r, position, gain) = delay;
-    let delayed = &streams[r * stream_len + position..r * stream_len + position + n];
+    let middle = stream(factor / 2);
+    mirrored_stream_run::<BLOCK>(&taps.middle, middle, middle, output, taps.pairs.is_empty());
+    let delayed = &stream(0)[taps.delay_position..taps.delay_position + output.len()];
     for (o, &x) in output.iter_mut().zip(delayed) {
-        *o += gain * x;
+        *o += taps.delay_gain * x;
     }
 }
 
@@ -278,7 +364,7 @@ crate::dispatch_simd! {
 
 crate::dispatch_simd! {
     /// [`downsample_kernel_body`] in its build for `level`.
-    fn downsample_kernel(sub_taps: &[f32], delay: (usize, usize, f32), streams: &[f32], stream_len: usize, acc: &mut [f32], output: &mut [f32]) => downsample_kernel_body
+    fn downsample_kernel(taps: &DecimatorTaps, streams: &[f32], stream_len: usize, output: &mut [f32]) => downsample_kernel_body
 }
 
 /// Writes sample `r` of each `F`-sample frame of `input` to stream `r` (of `stream_len` samples
@@ -308,17 +394,12 @@ pub struct Oversampler {
     factor: usize,
     /// The upsampler's phases 1..factor as [`mirrored_up_coefficients`] (phase 0 is a pure delay).
     up_coefficients: Vec<f32>,
-    /// Down-sampling taps split by input phase: `factor` sub-filters of `down_taps.len() / factor`
-    /// taps, sub-filter `r` in oldest..newest order for the inputs `r, r + factor, …` (the
-    /// prototype zero-padded to a multiple of `factor`, its newest tap on phase 0).
-    down_taps: Vec<f32>,
-    /// The down-sampling sub-filter that is a scaled delay: (sub-filter, tap position, tap value).
-    down_delay: (usize, usize, f32),
+    /// The decimator's sub-filters, mirrored pairs folded.
+    down_taps: DecimatorTaps,
     up_history: Vec<Vec<f32>>,
     /// Per channel, `factor` streams of `down_stream_len` (history, then the new inputs of that phase).
     down_history: Vec<Vec<f32>>,
     down_stream_len: usize,
-    scratch: Vec<f32>,
     /// The upsampler's phases 1.. before they are interleaved (`factor - 1` phases of up to a block).
     phase_outputs: Vec<f32>,
     /// Impulse response of an up-then-down round trip at the host rate (`ROUND_TRIP_LATENCY_SAMPLES·2 + 1`
@@ -373,15 +454,7 @@ impl Oversampler {
         for (j, &t) in oldest_first.iter().enumerate() {
             down_taps[(j % factor) * sub_len + j / factor] = t;
         }
-        // The centre tap's sub-filter holds only exact zeros besides it (a Nyquist prototype).
-        let centre = first + (h.len() - 1) / 2;
-        let down_delay = (centre % factor, centre / factor, oldest_first[centre]);
-        debug_assert!(
-            down_taps[down_delay.0 * sub_len..(down_delay.0 + 1) * sub_len]
-                .iter()
-                .enumerate()
-                .all(|(k, &t)| k == down_delay.1 || t == 0.0)
-        );
+        let down_taps = fold_decimator(&down_taps, factor, oldest_first[first + (h.len() - 1) / 2]);
         let down_stream_len = sub_len - 1 + max_block_frames;
         let round_trip_len = 2 * ROUND_TRIP_LATENCY_SAMPLES + 1;
         let mut oversampler = Self {
@@ -390,9 +463,7 @@ impl Oversampler {
             down_history: vec![vec![0.0; factor * down_stream_len]; channels],
             down_stream_len,
             down_taps,
-            down_delay,
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
-            scratch: vec![0.0; max_block_frames.max(round_trip_len)],
             phase_outputs: vec![0.0; (factor - 1) * max_block_frames.max(round_trip_len)],
             round_trip_taps: Vec::new(),
             round_trip_skip: 0,
@@ -406,7 +477,6 @@ impl Oversampler {
             down_history: vec![vec![0.0; factor * (sub_len - 1 + round_trip_len)]],
             down_stream_len: sub_len - 1 + round_trip_len,
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + round_trip_len]],
-            scratch: vec![0.0; round_trip_len],
             round_trip_history: Vec::new(),
             max_block_frames: round_trip_len,
             ..oversampler.clone()
@@ -489,7 +559,7 @@ impl Oversampler {
         let factor = self.factor;
         let n = output.len();
         debug_assert!(n <= self.max_block_frames && input.len() == n * factor);
-        let history = self.down_taps.len() / factor - 1;
+        let history = DECIMATOR_HISTORY;
         let len = self.down_stream_len;
         let streams = &mut self.down_history[channel];
         match factor {
@@ -508,15 +578,7 @@ impl Oversampler {
                 }
             }
         }
-        downsample_kernel(
-            self.simd,
-            &self.down_taps,
-            self.down_delay,
-            streams,
-            len,
-            &mut self.scratch[..n],
-            output,
-        );
+        downsample_kernel(self.simd, &self.down_taps, streams, len, output);
         for stream in streams.chunks_exact_mut(len) {
             stream.copy_within(n..n + history, 0);
         }
@@ -567,6 +629,38 @@ mod tests {
                     "factor {factor} at {j}: {got} vs {expected}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn decimator_matches_direct_convolution_with_the_prototype() {
+        for factor in [2, 4, 8, 16] {
+            let u: Vec<f32> = (0..200 * factor)
+                .map(|i| ((i * 7919 % 1013) as f32 / 1013.0 - 0.5) * 2.0)
+                .collect();
+            let h = design_prototype(factor);
+            let mut os = Oversampler::new(factor, 1, 64);
+            let mut y = vec![0.0f32; u.len() / factor];
+            for (ui, yi) in u.chunks(37 * factor).zip(y.chunks_mut(37)) {
+                os.downsample(0, ui, yi);
+            }
+            // The f64 convolution at every high-rate position; the decimator keeps one phase of it.
+            let convolved: Vec<f64> = (0..u.len())
+                .map(|j| {
+                    (0..h.len().min(j + 1))
+                        .map(|m| h[m] * u[j - m] as f64)
+                        .sum()
+                })
+                .collect();
+            let worst = |phase: usize| {
+                y.iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i * factor + phase < u.len())
+                    .map(|(i, &v)| (v as f64 - convolved[i * factor + phase]).abs())
+                    .fold(0.0f64, f64::max)
+            };
+            let best = (0..factor).map(worst).fold(f64::INFINITY, f64::min);
+            assert!(best < 1e-6, "factor {factor}: {best}");
         }
     }
 
