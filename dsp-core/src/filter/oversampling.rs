@@ -265,19 +265,21 @@ fn fold_decimator(sub_taps: &[f32], factor: usize, centre: f32) -> DecimatorTaps
     }
 }
 
-/// `L` outputs from `start` of a 40-tap FIR over `older` plus its reverse over `newer`:
-/// `Σ_k taps[k]·(older[i + k] + newer[i + 39 − k])`, one multiply per pair of inputs.
+/// `L` outputs from `start` of an FIR over `older` plus its reverse over `newer`, the two
+/// spanning `span` inputs: `Σ_k taps[k]·(older[i + k] + newer[i + span − 1 − k])`, one multiply
+/// per pair of inputs.
 #[inline(always)]
 fn mirrored_stream_lanes<const L: usize>(
     taps: &[f32],
     older: &[f32],
     newer: &[f32],
+    span: usize,
     start: usize,
 ) -> [f32; L] {
     let mut acc = [0.0f32; L];
     for (k, &h) in taps.iter().enumerate() {
         let x: &[f32; L] = older[start + k..start + k + L].try_into().unwrap();
-        let at = start + MIRRORED_TAPS - 1 - k;
+        let at = start + span - 1 - k;
         let y: &[f32; L] = newer[at..at + L].try_into().unwrap();
         for l in 0..L {
             acc[l] += h * (x[l] + y[l]);
@@ -290,8 +292,7 @@ fn mirrored_stream_lanes<const L: usize>(
 #[inline(always)]
 fn mirrored_stream_run<const BLOCK: usize>(
     taps: &[f32],
-    older: &[f32],
-    newer: &[f32],
+    (older, newer, span): (&[f32], &[f32], usize),
     output: &mut [f32],
     first: bool,
 ) {
@@ -305,17 +306,17 @@ fn mirrored_stream_run<const BLOCK: usize>(
     let n = output.len();
     let mut start = 0;
     while start + BLOCK <= n {
-        let values = mirrored_stream_lanes::<BLOCK>(taps, older, newer, start);
+        let values = mirrored_stream_lanes::<BLOCK>(taps, older, newer, span, start);
         store(values, &mut output[start..start + BLOCK], first);
         start += BLOCK;
     }
     while start + 8 <= n {
-        let values = mirrored_stream_lanes::<8>(taps, older, newer, start);
+        let values = mirrored_stream_lanes::<8>(taps, older, newer, span, start);
         store(values, &mut output[start..start + 8], first);
         start += 8;
     }
     while start < n {
-        let values = mirrored_stream_lanes::<1>(taps, older, newer, start);
+        let values = mirrored_stream_lanes::<1>(taps, older, newer, span, start);
         store(values, &mut output[start..start + 1], first);
         start += 1;
     }
@@ -336,25 +337,36 @@ fn downsample_kernel_body<const BLOCK: usize>(
     let stream = |r: usize| &streams[r * stream_len..(r + 1) * stream_len];
     for (j, pair) in taps.pairs.chunks_exact(MIRRORED_TAPS).enumerate() {
         let r = j + 1;
-        mirrored_stream_run::<BLOCK>(pair, stream(r), stream(factor - r), output, j == 0);
+        let streams = (stream(r), stream(factor - r), MIRRORED_TAPS);
+        mirrored_stream_run::<BLOCK>(pair, streams, output, j == 0);
     }
-    let middle = stream(factor / 2);
-    mirrored_stream_run::<BLOCK>(&taps.middle, middle, middle, output, taps.pairs.is_empty());
+    let middle = (stream(factor / 2), stream(factor / 2), MIRRORED_TAPS);
+    mirrored_stream_run::<BLOCK>(&taps.middle, middle, output, taps.pairs.is_empty());
     let delayed = &stream(0)[taps.delay_position..taps.delay_position + output.len()];
     for (o, &x) in output.iter_mut().zip(delayed) {
         *o += taps.delay_gain * x;
     }
 }
 
-/// Plain FIR kernel (see [`crate::simd::fir`]), for the host-rate round-trip filter.
+/// The host-rate round-trip filter, a symmetric FIR of `2·half.len() + 1` taps: `half` holds its
+/// older half (oldest first), `centre` its middle tap.
 #[inline(always)]
-fn host_fir_kernel_body<const BLOCK: usize>(taps: &[f32], window: &[f32], output: &mut [f32]) {
-    crate::simd::fir::<BLOCK>(taps, window, output);
+fn round_trip_kernel_body<const BLOCK: usize>(
+    half: &[f32],
+    centre: f32,
+    window: &[f32],
+    output: &mut [f32],
+) {
+    let span = 2 * half.len() + 1;
+    mirrored_stream_run::<BLOCK>(half, (window, window, span), output, true);
+    for (o, &x) in output.iter_mut().zip(&window[half.len()..]) {
+        *o += centre * x;
+    }
 }
 
 crate::dispatch_simd! {
-    /// [`host_fir_kernel_body`] in the widest build the CPU runs.
-    fn host_fir_kernel(taps: &[f32], window: &[f32], output: &mut [f32]) => host_fir_kernel_body
+    /// [`round_trip_kernel_body`] in the widest build the CPU runs.
+    fn round_trip_kernel(half: &[f32], centre: f32, window: &[f32], output: &mut [f32]) => round_trip_kernel_body
 }
 
 crate::dispatch_simd! {
@@ -402,9 +414,11 @@ pub struct Oversampler {
     down_stream_len: usize,
     /// The upsampler's phases 1.. before they are interleaved (`factor - 1` phases of up to a block).
     phase_outputs: Vec<f32>,
-    /// Impulse response of an up-then-down round trip at the host rate (`ROUND_TRIP_LATENCY_SAMPLES·2 + 1`
-    /// taps, oldest..newest), measured through the kernels themselves.
+    /// Older half (oldest first) of the up-then-down round trip's impulse response at the host
+    /// rate, measured through the kernels themselves and trimmed to ±`ROUND_TRIP_TRIM_SAMPLES`.
     round_trip_taps: Vec<f32>,
+    /// Centre tap of the round-trip FIR.
+    round_trip_centre: f32,
     /// Newest-side taps trimmed off `round_trip_taps` (kept as extra history so the delay is unchanged).
     round_trip_skip: usize,
     /// Per channel, the host-rate history of [`Oversampler::round_trip`].
@@ -466,6 +480,7 @@ impl Oversampler {
             up_history: vec![vec![0.0; TAPS_PER_PHASE - 1 + max_block_frames]; channels],
             phase_outputs: vec![0.0; (factor - 1) * max_block_frames.max(round_trip_len)],
             round_trip_taps: Vec::new(),
+            round_trip_centre: 0.0,
             round_trip_skip: 0,
             round_trip_history: vec![vec![0.0; round_trip_len - 1 + max_block_frames]; channels],
             max_block_frames,
@@ -491,11 +506,19 @@ impl Oversampler {
         // dropped, which moves a sidechain reading by < 0.005 dB. The newest kept tap still sits
         // `skip` samples back, so the delay stays ROUND_TRIP_LATENCY_SAMPLES.
         let skip = ROUND_TRIP_LATENCY_SAMPLES - ROUND_TRIP_TRIM_SAMPLES;
-        oversampler.round_trip_taps = response[skip..round_trip_len - skip]
+        // The round trip of a linear-phase prototype is symmetric (to rounding), so it is kept
+        // as its older half and centre tap.
+        let kept: Vec<f32> = response[skip..round_trip_len - skip]
             .iter()
             .rev()
             .copied()
             .collect();
+        let half = ROUND_TRIP_TRIM_SAMPLES;
+        debug_assert!((0..half).all(|k| (kept[k] - kept[2 * half - k]).abs() <= 1e-6));
+        oversampler.round_trip_taps = (0..half)
+            .map(|k| ((kept[k] as f64 + kept[2 * half - k] as f64) / 2.0) as f32)
+            .collect();
+        oversampler.round_trip_centre = kept[half];
         oversampler.round_trip_skip = skip;
         oversampler
     }
@@ -506,13 +529,14 @@ impl Oversampler {
     pub fn round_trip(&mut self, channel: usize, input: &[f32], output: &mut [f32]) {
         let n = input.len();
         debug_assert!(n <= self.max_block_frames && output.len() == n);
-        let taps = self.round_trip_taps.len();
+        let taps = 2 * self.round_trip_taps.len() + 1;
         let history = taps - 1 + self.round_trip_skip;
         let window = &mut self.round_trip_history[channel];
         window[history..history + n].copy_from_slice(input);
-        host_fir_kernel(
+        round_trip_kernel(
             self.simd,
             &self.round_trip_taps,
+            self.round_trip_centre,
             &window[..taps - 1 + n],
             output,
         );
