@@ -11,6 +11,7 @@ pub mod meter;
 pub mod processor;
 pub mod simd;
 pub mod smoothing;
+pub mod subnormal;
 pub mod targets;
 pub mod units;
 

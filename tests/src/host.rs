@@ -6,7 +6,7 @@
 //! nice-plug plugins: tasks they schedule from `process()` are then executed inline, on the audio
 //! path.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::ffi::CString;
 use std::io::Cursor;
@@ -65,9 +65,65 @@ impl HostParamsImplShared for HostShared {
     }
 }
 
-/// Main-thread host side: counts the plugin's notifications.
+/// Where the plugin stood in its lifecycle when it called the host.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivationState {
+    /// Not active (before the first activation or after a deactivation).
+    #[default]
+    Inactive,
+    /// Inside `clap_plugin.activate`.
+    Activating,
+    /// Between a successful `activate` and the next `deactivate`.
+    Active,
+    /// Inside `clap_plugin.deactivate`.
+    Deactivating,
+}
+
+/// A main-thread host callback, see [`HostCallbackRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostCallback {
+    /// `clap_host_latency.changed`.
+    LatencyChanged,
+    /// `clap_host_params.rescan`.
+    ParamsRescan,
+    /// `clap_host_params.clear`.
+    ParamsClear,
+    /// `clap_host_state.mark_dirty`.
+    StateMarkDirty,
+    /// `clap_host_audio_ports.rescan`.
+    AudioPortsRescan,
+}
+
+/// One main-thread host callback and the plugin's activation state when it came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostCallbackRecord {
+    /// The callback.
+    pub callback: HostCallback,
+    /// The plugin's state at that moment.
+    pub state: ActivationState,
+}
+
+impl HostCallbackRecord {
+    /// Why this call breaks the CLAP specification, if it does: `clap_host_latency.changed` may
+    /// only be called inside `clap_plugin.activate`.
+    pub fn violation(&self) -> Option<String> {
+        (self.callback == HostCallback::LatencyChanged && self.state != ActivationState::Activating)
+            .then(|| {
+                format!(
+                    "clap_host_latency.changed() called while {:?}; CLAP allows it only within \
+                     clap_plugin.activate",
+                    self.state
+                )
+            })
+    }
+}
+
+/// Main-thread host side: counts the plugin's notifications and records every callback with the
+/// plugin's activation state.
 #[derive(Default)]
 pub struct HostMainThread {
+    state: Cell<ActivationState>,
+    log: RefCell<Vec<HostCallbackRecord>>,
     latency_changed: Cell<u32>,
     params_rescanned: Cell<u32>,
     state_marked_dirty: Cell<u32>,
@@ -76,22 +132,36 @@ pub struct HostMainThread {
 
 impl MainThreadHandler<'_> for HostMainThread {}
 
+impl HostMainThread {
+    fn record(&self, callback: HostCallback) {
+        self.log.borrow_mut().push(HostCallbackRecord {
+            callback,
+            state: self.state.get(),
+        });
+    }
+}
+
 impl HostLatencyImpl for HostMainThread {
     fn changed(&self) {
+        self.record(HostCallback::LatencyChanged);
         self.latency_changed.set(self.latency_changed.get() + 1);
     }
 }
 
 impl HostParamsImplMainThread for HostMainThread {
     fn rescan(&self, _flags: ParamRescanFlags) {
+        self.record(HostCallback::ParamsRescan);
         self.params_rescanned.set(self.params_rescanned.get() + 1);
     }
 
-    fn clear(&self, _param_id: ClapId, _flags: ParamClearFlags) {}
+    fn clear(&self, _param_id: ClapId, _flags: ParamClearFlags) {
+        self.record(HostCallback::ParamsClear);
+    }
 }
 
 impl HostStateImpl for HostMainThread {
     fn mark_dirty(&self) {
+        self.record(HostCallback::StateMarkDirty);
         self.state_marked_dirty
             .set(self.state_marked_dirty.get() + 1);
     }
@@ -103,6 +173,7 @@ impl HostAudioPortsImpl for HostMainThread {
     }
 
     fn rescan(&self, _flags: AudioPortRescanFlags) {
+        self.record(HostCallback::AudioPortsRescan);
         self.audio_ports_rescanned
             .set(self.audio_ports_rescanned.get() + 1);
     }
@@ -329,6 +400,8 @@ pub struct PluginHost {
     instance: PluginInstance<TestHost>,
     ext: Extensions,
     active: Option<Active>,
+    /// Whether [`run_audio`](Self::run_audio) serves main-thread callbacks when it returns.
+    pump_after_audio: bool,
 }
 
 impl PluginHost {
@@ -387,6 +460,7 @@ impl PluginHost {
             instance,
             ext,
             active: None,
+            pump_after_audio: true,
         };
         host.pump_main_thread();
         Ok(host)
@@ -699,6 +773,7 @@ impl PluginHost {
             self.deactivate()?;
         }
         let layout = self.port_layout()?;
+        self.set_state(ActivationState::Activating);
         let processor = self
             .instance
             .activate(
@@ -712,7 +787,17 @@ impl PluginHost {
             .context(format_args!(
                 "activate({} Hz, {}..={} frames)",
                 config.sample_rate_hz, config.min_frames, config.max_frames
-            ))?;
+            ));
+        let processor = match processor {
+            Ok(processor) => {
+                self.set_state(ActivationState::Active);
+                processor
+            }
+            Err(err) => {
+                self.set_state(ActivationState::Inactive);
+                return Err(err);
+            }
+        };
         self.active = Some(Active {
             processor: Some(processor),
             buffers: ProcessBuffers::new(&layout, config.max_frames as usize),
@@ -728,15 +813,50 @@ impl PluginHost {
         let Some(mut active) = self.active.take() else {
             return Ok(());
         };
-        match active.processor.take() {
-            Some(processor) => self.instance.deactivate(processor),
+        self.set_state(ActivationState::Deactivating);
+        let result = match active.processor.take() {
+            Some(processor) => {
+                self.instance.deactivate(processor);
+                Ok(())
+            }
             None => self
                 .instance
                 .try_deactivate()
-                .context("deactivate after a lost audio processor")?,
-        }
+                .context("deactivate after a lost audio processor"),
+        };
+        self.set_state(ActivationState::Inactive);
+        result?;
         self.pump_main_thread();
-        Ok(())
+        self.check_protocol()
+    }
+
+    fn set_state(&mut self, state: ActivationState) {
+        self.instance.access_handler(|m| m.state.set(state));
+    }
+
+    /// Every main-thread callback the plugin made since instantiation, with its activation state.
+    pub fn callback_log(&mut self) -> Vec<HostCallbackRecord> {
+        self.instance.access_handler(|m| m.log.borrow().clone())
+    }
+
+    /// Fails if the plugin broke the CLAP specification in a host callback so far (for now:
+    /// `clap_host_latency.changed` outside `clap_plugin.activate`). Called by every
+    /// [`deactivate`](Self::deactivate) and when the host is dropped.
+    pub fn check_protocol(&mut self) -> Result<()> {
+        let violations: Vec<String> = self
+            .callback_log()
+            .iter()
+            .filter_map(HostCallbackRecord::violation)
+            .collect();
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(HarnessError::new(format!(
+                "{}: {}",
+                self.label,
+                violations.join("; ")
+            )))
+        }
     }
 
     /// Serves a pending `request_restart` as a DAW does: deactivates and re-activates with the
@@ -805,8 +925,17 @@ impl PluginHost {
         if let Some(active) = self.active.as_mut() {
             active.processor = Some(processor);
         }
-        self.pump_main_thread();
+        if self.pump_after_audio {
+            self.pump_main_thread();
+        }
         result
+    }
+
+    /// Whether main-thread callbacks the plugin asked for during audio are served as soon as
+    /// audio stops (the default), or only at the next operation, e.g. after a deactivation (as
+    /// clap-validator's parameter tests do).
+    pub fn set_pump_after_audio(&mut self, pump: bool) {
+        self.pump_after_audio = pump;
     }
 
     /// Convenience: processes a whole multichannel signal on the audio thread, cut into blocks of
@@ -823,8 +952,15 @@ impl PluginHost {
 }
 
 impl Drop for PluginHost {
+    /// Deactivates, then fails the test (unless it is already failing) if the plugin broke the
+    /// CLAP specification in a host callback, so no test can miss such a call.
     fn drop(&mut self) {
         let _ = self.deactivate();
+        if !std::thread::panicking() {
+            if let Err(err) = self.check_protocol() {
+                panic!("{err}");
+            }
+        }
     }
 }
 

@@ -38,6 +38,6 @@ pub use audio::{AudioSession, UNWRITTEN};
 pub use cases::{LatencyExpectation, PluginCase, PLUGIN_CASES};
 pub use error::{HarnessError, Result};
 pub use host::{
-    AudioConfig, HostNotifications, ParamChange, ParamDescriptor, PluginHost, PortConfig,
-    PortLayout, TimedParamChange,
+    ActivationState, AudioConfig, HostCallback, HostCallbackRecord, HostNotifications, ParamChange,
+    ParamDescriptor, PluginHost, PortConfig, PortLayout, TimedParamChange,
 };

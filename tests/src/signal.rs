@@ -123,6 +123,39 @@ pub fn random_param_state(params: &[ParamDescriptor], seed: u64) -> Vec<TimedPar
         .collect()
 }
 
+/// Whether `x` is subnormal: nonzero and below the smallest normal magnitude.
+pub fn is_subnormal(x: f32) -> bool {
+    x != 0.0 && x.abs() < f32::MIN_POSITIVE
+}
+
+/// `signal` with every subnormal sample replaced by +0.0 (what a plugin's output must be for a
+/// pass-through of `signal`).
+pub fn without_subnormals(signal: &[Vec<f32>]) -> Signal {
+    signal
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|&x| if is_subnormal(x) { 0.0 } else { x })
+                .collect()
+        })
+        .collect()
+}
+
+/// The first subnormal sample as ((channel, frame, value), how many there are), if any.
+pub fn first_subnormal(signal: &[Vec<f32>]) -> Option<((usize, usize, f32), usize)> {
+    let mut first = None;
+    let mut count = 0;
+    for (c, channel) in signal.iter().enumerate() {
+        for (i, &x) in channel.iter().enumerate() {
+            if is_subnormal(x) {
+                count += 1;
+                first.get_or_insert((c, i, x));
+            }
+        }
+    }
+    first.map(|f| (f, count))
+}
+
 /// A difference between two signals, for messages.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mismatch {

@@ -295,6 +295,37 @@ impl LookaheadLimiter {
         timing(settings, sample_rate_hz).latency as u32
     }
 
+    /// `wanted`, except for the settings that would change the latency away from `running`'s:
+    /// those (lookahead and oversampling, and the style where it moves the latency of a short
+    /// lookahead) keep `running`'s values, so the result has exactly `running`'s latency.
+    ///
+    /// For hosts that accept a new latency only at the next activation (CLAP): everything else
+    /// the user changed applies at once.
+    pub fn settings_keeping_latency(
+        wanted: &LimiterSettings,
+        running: &LimiterSettings,
+        sample_rate_hz: f64,
+    ) -> LimiterSettings {
+        let latency = |s: &LimiterSettings| timing(s, sample_rate_hz).latency;
+        let target = latency(running);
+        if latency(wanted) == target {
+            return *wanted;
+        }
+        let timing_kept = LimiterSettings {
+            lookahead_ms: running.lookahead_ms,
+            oversampling: running.oversampling,
+            ..*wanted
+        };
+        if latency(&timing_kept) == target {
+            return timing_kept;
+        }
+        // The latency is a function of lookahead, oversampling, style and rate only.
+        LimiterSettings {
+            style: running.style,
+            ..timing_kept
+        }
+    }
+
     /// Recomputes everything that depends on the settings (top of a block only).
     fn apply_settings(&mut self) {
         let s = self.settings;
@@ -707,7 +738,12 @@ impl Processor for LookaheadLimiter {
         self.reset();
     }
 
+    /// Settings handed over since the last block apply at once (no ramp from the old values), then
+    /// every state is cleared, so the output depends only on the settings and the input to come.
     fn reset(&mut self) {
+        if self.max_block_frames > 0 {
+            self.apply_settings();
+        }
         let s = self.settings;
         self.input_gain
             .reset(db_to_gain((s.input_gain_db as f64).clamp(0.0, 24.0)));

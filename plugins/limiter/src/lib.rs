@@ -10,8 +10,15 @@
 //!   mapped onto [`LimiterSettings`] once per call and handed to the limiter when they changed;
 //!   the limiter ramps Input Gain and Ceiling itself, so no nice-plug smoothers are involved and
 //!   the output does not depend on how the host cuts its buffers.
-//! * Latency: reported in `activate()` and, whenever a setting changes it (Lookahead,
-//!   Oversampling), again from `process()` (nice-plug then asks the host for a restart).
+//! * Latency ([`ui_kit::LatencyReporter`]): reported in `activate()`. A setting that changes it
+//!   (Lookahead, Oversampling, or Style at the shortest lookaheads) while active applies at once
+//!   in VST3 and the standalone, re-reported from `process()`. CLAP allows a latency change only
+//!   inside `activate()`: the limiter keeps running at the reported latency (every other setting
+//!   applies at once), asks the host for a restart, and the new latency takes effect in the next
+//!   activation. The audio is always delayed by exactly the latency last reported.
+//! * First sample: values that arrive before the first sample after activation or `reset()`
+//!   apply at once, with no ramp, so the first render of a project equals the second.
+//! * Output: subnormal samples are flushed to zero ([`dsp_core::subnormal::flush_subnormals`]).
 //! * Bypass: the Bypass parameter is the host's bypass switch and maps to the limiter's own
 //!   latency-compensated crossfaded bypass, so bypassing neither shifts the audio nor clicks.
 //! * Meters are measured in sub-blocks of at most [`SUB_BLOCK_FRAMES`] frames and published every
@@ -21,10 +28,11 @@ use std::sync::Arc;
 
 use dsp_core::dynamics::{LimiterSettings, LookaheadLimiter};
 use dsp_core::meter::{LoudnessMeter, TruePeakDetector};
+use dsp_core::subnormal::flush_subnormals;
 use dsp_core::units::gain_to_db;
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
-use ui_kit::{CommandFlag, FrameClock, HistoryRing, MeterBus};
+use ui_kit::{CommandFlag, FrameClock, HistoryRing, LatencyReporter, MeterBus};
 
 pub mod editor;
 pub mod params;
@@ -130,8 +138,10 @@ pub struct VernisLimiter {
     limiter: LookaheadLimiter,
     /// Settings last handed to the limiter.
     applied: Option<LimiterSettings>,
-    /// Latency last reported to the host, samples.
-    reported_latency: u32,
+    /// Latency reported to the host, and whether a restart is pending (CLAP).
+    latency: LatencyReporter,
+    /// No sample has been processed since the last activation or reset: settings apply at once.
+    awaiting_first_sample: bool,
     loudness: LoudnessMeter,
     input_peaks: TruePeakDetector,
     output_peaks: TruePeakDetector,
@@ -163,7 +173,8 @@ impl Default for VernisLimiter {
             shared: Arc::new(LimiterShared::new()),
             limiter: LookaheadLimiter::new(),
             applied: None,
-            reported_latency: 0,
+            latency: LatencyReporter::new(),
+            awaiting_first_sample: true,
             loudness: LoudnessMeter::new(),
             input_peaks: TruePeakDetector::new(),
             output_peaks: TruePeakDetector::new(),
@@ -198,10 +209,10 @@ impl VernisLimiter {
         self.applied = Some(settings);
         self.limiter.prepare(&spec);
         self.limiter.reset();
-        self.reported_latency = self.limiter.latency_samples();
+        self.awaiting_first_sample = true;
 
         let bus = &self.shared.bus;
-        bus.set(slot::LATENCY_SAMPLES, self.reported_latency as f32);
+        bus.set(slot::LATENCY_SAMPLES, self.limiter.latency_samples() as f32);
         bus.set_f64(slot::SAMPLE_RATE_HZ, sample_rate_hz);
         bus.set(slot::CHANNELS, channels as f32);
 
@@ -240,20 +251,33 @@ impl VernisLimiter {
         self.publish_loudness();
     }
 
-    /// Hands changed settings to the limiter; returns the new latency when it differs from the
-    /// one last reported (the caller reports it to the host). Real-time safe.
-    fn apply_settings(&mut self, settings: &LimiterSettings) -> Option<u32> {
-        if self.applied.as_ref() != Some(settings) {
-            self.limiter.set_settings(settings);
-            self.applied = Some(*settings);
+    /// Hands changed settings to the limiter and says what the host must be told. With
+    /// `latency_may_change` false (CLAP while active), settings that would change the latency
+    /// keep their running values and a restart is asked for instead. Real-time safe.
+    fn apply_settings(
+        &mut self,
+        wanted: &LimiterSettings,
+        latency_may_change: bool,
+    ) -> LatencyRequest {
+        let settings = match self.applied {
+            Some(running) if !latency_may_change => {
+                LookaheadLimiter::settings_keeping_latency(wanted, &running, self.sample_rate_hz)
+            }
+            _ => *wanted,
+        };
+        if self.applied != Some(settings) {
+            self.limiter.set_settings(&settings);
+            self.applied = Some(settings);
         }
         let latency = self.limiter.latency_samples();
-        if latency == self.reported_latency {
-            return None;
-        }
-        self.reported_latency = latency;
         self.shared.bus.set(slot::LATENCY_SAMPLES, latency as f32);
-        Some(latency)
+        if settings != *wanted {
+            LatencyRequest::Restart
+        } else if latency != self.latency.reported_samples() {
+            LatencyRequest::Report(latency)
+        } else {
+            LatencyRequest::None
+        }
     }
 
     fn publish_loudness(&self) {
@@ -346,6 +370,17 @@ impl VernisLimiter {
     }
 }
 
+/// What the host must be told after [`VernisLimiter::apply_settings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LatencyRequest {
+    /// Nothing: the latency is the one reported.
+    None,
+    /// The latency changed to this many samples (formats that allow it while active).
+    Report(u32),
+    /// A setting wants another latency; it waits for the next activation (CLAP).
+    Restart,
+}
+
 /// `gain_to_db` for meter values (`-inf` for silence).
 fn gain_to_db_f32(gain: f32) -> f32 {
     gain_to_db(f64::from(gain)) as f32
@@ -431,16 +466,19 @@ impl Plugin for VernisLimiter {
             .main_input_channels
             .map_or(2, |n| n.get() as usize);
         self.prepare(f64::from(buffer_config.sample_rate), channels);
-        context.set_latency_samples(self.reported_latency);
+        self.latency
+            .report_at_activation(self.limiter.latency_samples(), context);
         #[cfg(feature = "standalone")]
         self.start_demo();
         true
     }
 
     /// Clears the limiter's delay lines and envelopes (hosts call this on seeks and transport
-    /// stops). The loudness measurement and the maxima are kept; the editor's Reset clears them.
+    /// stops); values that arrive before the next sample apply at once. The loudness measurement
+    /// and the maxima are kept; the editor's Reset clears them.
     fn reset(&mut self) {
         self.limiter.reset();
+        self.awaiting_first_sample = true;
     }
 
     fn process(
@@ -454,14 +492,26 @@ impl Plugin for VernisLimiter {
         }
         // Constant within this call: the wrapper splits the buffer at parameter events.
         let settings = self.params.settings();
-        if let Some(latency) = self.apply_settings(&settings) {
-            context.set_latency_samples(latency);
+        let latency_may_change = LatencyReporter::changes_apply_while_active(context.plugin_api());
+        match self.apply_settings(&settings, latency_may_change) {
+            LatencyRequest::None => {}
+            LatencyRequest::Report(latency) => self.latency.report_now(latency, context),
+            LatencyRequest::Restart => self.latency.defer_change(context),
+        }
+        if self.awaiting_first_sample && buffer.samples() > 0 {
+            // Nothing has played since activation or reset: the values set meanwhile apply at
+            // once instead of ramping from the old ones.
+            self.limiter.reset();
+            self.awaiting_first_sample = false;
         }
 
         #[cfg(feature = "standalone")]
         self.run_demo(buffer);
 
         self.run(buffer.as_slice());
+        for channel in buffer.as_slice().iter_mut() {
+            flush_subnormals(channel);
+        }
         // Keep being called on silence: the lookahead still holds audio, and the meters fall.
         ProcessStatus::KeepAlive
     }
@@ -556,26 +606,42 @@ mod tests {
         let mut plugin = VernisLimiter::default();
         plugin.prepare(fs, 2);
         let defaults = LimiterSettings::default();
+        let default_latency = LookaheadLimiter::latency_samples_for(&defaults, fs);
+        assert_eq!(plugin.limiter.latency_samples(), default_latency);
+        // As activate() would report it.
+        plugin.latency = LatencyReporter::new();
         assert_eq!(
-            plugin.reported_latency,
-            LookaheadLimiter::latency_samples_for(&defaults, fs)
+            plugin.apply_settings(&defaults, true),
+            LatencyRequest::Report(default_latency)
         );
-        assert_eq!(plugin.apply_settings(&defaults), None);
         let longer = LimiterSettings {
             lookahead_ms: 10.0,
             oversampling: dsp_core::dynamics::Oversampling::X16,
+            input_gain_db: 6.0,
             ..defaults
         };
         let expected = LookaheadLimiter::latency_samples_for(&longer, fs);
-        let changed = plugin.apply_settings(&longer);
-        if expected == plugin.limiter.latency_samples() && expected != 0 {
-            assert_eq!(changed, Some(expected));
-        }
-        assert_eq!(plugin.apply_settings(&longer), None);
+        assert_ne!(expected, default_latency);
+
+        // CLAP while active: the latency stays, Input Gain applies, a restart is asked for.
         assert_eq!(
-            plugin.shared.bus.get(slot::LATENCY_SAMPLES),
-            plugin.reported_latency as f32
+            plugin.apply_settings(&longer, false),
+            LatencyRequest::Restart
         );
+        assert_eq!(plugin.limiter.latency_samples(), default_latency);
+        assert_eq!(plugin.limiter.settings().input_gain_db, 6.0);
+        assert_eq!(
+            plugin.limiter.settings().lookahead_ms,
+            defaults.lookahead_ms
+        );
+        // VST3: applies at once and is reported.
+        let mut vst3 = VernisLimiter::default();
+        vst3.prepare(fs, 2);
+        assert_eq!(
+            vst3.apply_settings(&longer, true),
+            LatencyRequest::Report(expected)
+        );
+        assert_eq!(vst3.shared.bus.get(slot::LATENCY_SAMPLES), expected as f32);
     }
 
     #[test]

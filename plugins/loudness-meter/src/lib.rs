@@ -2,11 +2,13 @@
 //!
 //! This crate is glue: parameters ([`params`]), the editor ([`editor`]) and the audio-thread side
 //! below, which feeds [`dsp_core::meter::LoudnessMeter`] and publishes its readings to the editor
-//! through [`MeterShared`]. Audio passes through untouched (bit-exact, zero latency).
+//! through [`MeterShared`]. Audio passes through untouched (bit-exact, zero latency), except that subnormal samples
+//! are flushed to zero.
 
 use std::sync::Arc;
 
 use dsp_core::meter::{LoudnessMeter, LoudnessReading};
+use dsp_core::subnormal::flush_subnormals;
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
 use ui_kit::{CommandFlag, FrameClock, HistoryRing, MeterBus};
@@ -318,6 +320,10 @@ impl Plugin for VernisLoudness {
 
         if !self.params.pause.value() {
             self.measure(buffer.as_slice_immutable());
+        }
+        // The pass-through stays bit-exact except for subnormals, which never leave a plugin.
+        for channel in buffer.as_slice().iter_mut() {
+            flush_subnormals(channel);
         }
         // Keep being called on silent input so the momentary reading falls and the time runs on.
         ProcessStatus::KeepAlive

@@ -10,11 +10,14 @@
 //!   [`EditorShell`]: theme, size restore, resizable window, repaint interval).
 //! * [`demo`]: the demo programme fed to the standalone builds for screenshots.
 //!
-//! Only [`param`] and [`shell`] know about nice-plug; everything else takes plain values, so a
+//! * [`latency`]: reporting latency changes the way CLAP and VST3 each allow.
+//!
+//! Only [`param`], [`shell`] and [`latency`] know about nice-plug; everything else takes plain values, so a
 //! plugin maps its own parameters and meter slots onto the widgets.
 
 pub mod bus;
 pub mod demo;
+pub mod latency;
 pub mod param;
 pub mod shell;
 pub mod theme;
@@ -22,5 +25,6 @@ pub mod widgets;
 pub mod window;
 
 pub use bus::{CommandFlag, FrameClock, HistoryRing, MeterBus};
+pub use latency::LatencyReporter;
 pub use shell::{create_editor, EditorContents, EditorShell};
 pub use window::EditorSize;

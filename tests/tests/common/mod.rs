@@ -11,6 +11,7 @@ use host_tests::{PluginCase, PLUGIN_CASES};
 pub type CaseResult = Result<(), Box<dyn Error>>;
 
 /// Returns early from a case with a formatted failure.
+#[allow(unused_macros)]
 macro_rules! ensure {
     ($cond:expr, $($fmt:tt)+) => {
         if !$cond {
@@ -38,11 +39,19 @@ pub fn for_each_case(f: impl Fn(&PluginCase) -> CaseResult) {
 }
 
 /// Checks one processed block of signal against the case's expectations:
-/// pass-through plugins must return the input bit for bit; all others must output only finite
-/// samples (for finite input).
+/// no plugin may output a subnormal sample; pass-through plugins must return the input bit for
+/// bit (subnormals flushed to +0.0); all others must output only finite samples (for finite
+/// input).
 pub fn check_output(case: &PluginCase, input: &Signal, output: &Signal, what: &str) -> CaseResult {
+    if let Some(((c, i, x), n)) = signal::first_subnormal(output) {
+        return Err(format!(
+            "{what}: {n} subnormal output samples; first at channel {c} frame {i}: {x:e}"
+        )
+        .into());
+    }
     if case.passthrough {
-        if let Some(m) = signal::bit_mismatch(input, output) {
+        let expected = signal::without_subnormals(input);
+        if let Some(m) = signal::bit_mismatch(&expected, output) {
             return Err(format!("{what}: output is not the input bit for bit: {m}").into());
         }
     } else if let Some(((c, i, x), n)) = signal::first_non_finite(output) {

@@ -1,0 +1,73 @@
+//! Reporting a plugin's latency the way each plugin format allows.
+//!
+//! * CLAP allows `clap_host_latency.changed()` only while the plugin is being activated. So a
+//!   setting that changes the latency and arrives while active must not change it: the plugin
+//!   keeps running at the reported latency, asks the host once for a restart, and the new latency
+//!   takes effect (and is reported) in the next activation. A host that never restarts still gets
+//!   the new setting at its next activation, and the audio is always delayed by exactly what was
+//!   last reported.
+//! * VST3 (`restartComponent(kLatencyChanged)`) and the standalone accept a new latency during
+//!   processing: it applies at once and is reported from `process()`.
+//!
+//! [`LatencyReporter`] holds that decision so every plugin of the suite takes it the same way.
+
+use nice_plug::prelude::*;
+
+/// The latency reported to the host and whether a restart is already requested.
+#[derive(Debug, Clone, Default)]
+pub struct LatencyReporter {
+    reported_samples: u32,
+    restart_requested: bool,
+}
+
+impl LatencyReporter {
+    /// A reporter that has reported nothing yet (0 samples).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether `api` accepts a latency change while the plugin is active (VST3, standalone), or
+    /// only through a restart and the next activation (CLAP).
+    pub fn changes_apply_while_active(api: PluginApi) -> bool {
+        !matches!(api, PluginApi::Clap)
+    }
+
+    /// Latency last reported to the host, samples: the delay the audio must have.
+    pub fn reported_samples(&self) -> u32 {
+        self.reported_samples
+    }
+
+    /// Reports the latency of a new activation (from `activate()`); clears a pending restart.
+    pub fn report_at_activation<P: Plugin>(
+        &mut self,
+        samples: u32,
+        context: &mut impl ActivateContext<P>,
+    ) {
+        self.reported_samples = samples;
+        self.restart_requested = false;
+        context.set_latency_samples(samples);
+    }
+
+    /// From `process()` in a format that allows it: reports a new latency at once (no-op when
+    /// unchanged). Real-time safe.
+    pub fn report_now<P: Plugin>(&mut self, samples: u32, context: &mut impl ProcessContext<P>) {
+        if samples != self.reported_samples {
+            self.reported_samples = samples;
+            context.set_latency_samples(samples);
+        }
+    }
+
+    /// From `process()` in CLAP: a setting wants another latency than the reported one; asks the
+    /// host for a restart, once per activation. Real-time safe (the host's call is thread-safe).
+    pub fn defer_change<P: Plugin>(&mut self, context: &mut impl ProcessContext<P>) {
+        if !self.restart_requested {
+            self.restart_requested = true;
+            context.request_restart();
+        }
+    }
+
+    /// Whether a restart was requested during this activation.
+    pub fn restart_requested(&self) -> bool {
+        self.restart_requested
+    }
+}
