@@ -28,7 +28,7 @@ use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 
 use crate::analyze::{analyze_file, progress_bar};
-use crate::audio_io::{AudioSource, OutputFormat, WavSink};
+use crate::audio_io::{AudioSink, AudioSource, OutputContainer, OutputFormat};
 use crate::master::{MasterError, MasterOptions, Target};
 use crate::plot::{plot_path_for, write_loudness_plot, write_master_plot};
 use crate::render::{Chain, InputAudio, PassOptions, RenderError, TempOutput};
@@ -432,14 +432,29 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let format = args.format.unwrap_or_else(|| OutputFormat::matching(&info));
+    let container = OutputContainer::for_path(&args.output);
+    let format = args
+        .format
+        .unwrap_or_else(|| container.default_format(&info));
+    if let Err(reason) = container.check(format) {
+        report_error("--format", &reason);
+        return ExitCode::from(2);
+    }
     let chain = Chain {
         pre_gain_db: args.pre_gain_db,
         limiter: settings,
     };
     let progress = io::stdout().is_terminal();
 
-    let result = guarded(|| Ok(render_file(args, &info, format, chain, progress)));
+    let result = guarded(|| {
+        Ok(render_file(
+            args,
+            &info,
+            (container, format),
+            chain,
+            progress,
+        ))
+    });
     let out = match result {
         Ok(Ok(out)) => out,
         Ok(Err((is_input, reason))) => {
@@ -462,7 +477,7 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
     let _ = writeln!(
         text,
         "Format      {}, {} Hz, {}, {:.3} s ({} frames)",
-        format.describe(),
+        format.describe(container),
         info.sample_rate_hz,
         info.layout_name(),
         duration_s,
@@ -507,13 +522,19 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
 fn render_file(
     args: &RenderArgs,
     info: &audio_io::AudioInfo,
-    format: OutputFormat,
+    (container, format): (OutputContainer, OutputFormat),
     chain: Chain,
     progress: bool,
 ) -> Result<render::PassOutput, (bool, String)> {
     let temp = TempOutput::new(&args.output).map_err(|e| (false, e.to_string()))?;
-    let mut sink = WavSink::create(temp.path(), format, info.channels, info.sample_rate_hz)
-        .map_err(|e| (false, format!("cannot write: {e}")))?;
+    let mut sink = AudioSink::create(
+        temp.path(),
+        container,
+        format,
+        info.channels,
+        info.sample_rate_hz,
+    )
+    .map_err(|e| (false, format!("cannot write: {e}")))?;
     let bar = progress_bar(info, &args.input.display().to_string(), progress);
     let out = render::run_pass(
         &InputAudio::File(args.input.clone()),
@@ -574,6 +595,12 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         .rev()
         .find(|(k, _)| k == "dither")
         .and_then(|(_, v)| Dither::parse(v));
+    if let Some(format) = args.format {
+        if let Err(reason) = OutputContainer::for_path(&args.output).check(format) {
+            report_error("--format", &reason);
+            return ExitCode::from(2);
+        }
+    }
     let opts = MasterOptions {
         target,
         limiter,
