@@ -131,6 +131,17 @@ fn channel_mask(channels: &Channels) -> Option<u32> {
     }
 }
 
+/// The bit depth in an ALAC magic cookie (ALACSpecificConfig, possibly behind `frma` and
+/// `alac` atom headers): byte 5 of the config.
+fn alac_bit_depth(mut cookie: &[u8]) -> Option<u16> {
+    for atom in [b"frma", b"alac"] {
+        if cookie.get(4..8) == Some(atom) {
+            cookie = cookie.get(12..)?;
+        }
+    }
+    cookie.get(5).map(|&b| u16::from(b)).filter(|&b| b > 0)
+}
+
 impl SymphoniaDecoder {
     /// Probes and opens `path`; `magic` is the file's first bytes.
     pub(super) fn open(path: &Path, magic: &[u8]) -> Result<(AudioInfo, Self), AudioError> {
@@ -159,6 +170,7 @@ impl SymphoniaDecoder {
                 SymError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
                     AudioError::Malformed("the header is incomplete".into())
                 }
+                SymError::DecodeError(what) => AudioError::Malformed(what.to_string()),
                 other => read_error(other, 0, None),
             })?;
         let container = container_of(reader.format_info().short_name, magic);
@@ -176,6 +188,8 @@ impl SymphoniaDecoder {
         let codec = codec_of(params.codec)?;
         let track_id = track.id;
         let track_frames = track.num_frames;
+        // A LAME tag (it gives the delay) comes with a Xing/Info frame count: exact.
+        let track_delay = track.delay;
         let decoder = symphonia::default::get_codecs()
             .make_audio_decoder(&params, &AudioDecoderOptions::default().gapless(true))
             .map_err(|e| match e {
@@ -185,9 +199,10 @@ impl SymphoniaDecoder {
                 other => read_error(other, 0, None),
             })?;
 
-        // MPEG audio without a Xing/LAME count has a length estimated from the bit rate: no
+        // MPEG audio without a LAME/Xing header has a length estimated from the bit rate: no
         // truncation check there. Every other container states an exact length.
         let expected_frames = match container {
+            Container::Mp3 if track_delay.is_some() => track_frames,
             Container::Mp3 | Container::Adts | Container::Other => None,
             Container::Mp4 => gapless.programme_frames.or(track_frames),
             _ => track_frames,
@@ -204,7 +219,12 @@ impl SymphoniaDecoder {
                             | symphonia::core::audio::sample::SampleFormat::F64
                     )
                 );
-                let bits = params.bits_per_sample.map(|b| b as u16);
+                // ALAC's magic cookie has the depth MP4 and CAF leave out.
+                let bits = params.bits_per_sample.map(|b| b as u16).or_else(|| {
+                    (codec == Codec::Alac)
+                        .then(|| params.extra_data.as_deref().and_then(alac_bit_depth))
+                        .flatten()
+                });
                 (
                     bits,
                     if float {
@@ -275,10 +295,15 @@ impl SymphoniaDecoder {
             if packet.track_id != self.track_id {
                 continue;
             }
-            let buf = self
-                .decoder
-                .decode(&packet)
-                .map_err(|e| read_error(e, self.delivered_frames, self.expected_frames))?;
+            let at_frame = self.delivered_frames;
+            let buf = self.decoder.decode(&packet).map_err(|e| match e {
+                // The decoder read past the end of the packet: the packet is damaged.
+                SymError::IoError(e) => AudioError::Corrupt {
+                    at_frame,
+                    what: e.to_string(),
+                },
+                other => read_error(other, at_frame, self.expected_frames),
+            })?;
             let spec = buf.spec();
             let rate = spec.rate();
             let channels = spec.channels().count();

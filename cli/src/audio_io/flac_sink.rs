@@ -132,6 +132,11 @@ impl FlacSink {
         let total = self.fill.1.total_samples();
         self.stream_info.set_total_samples(total);
         self.stream_info.set_md5_digest(&self.fill.1.md5_digest());
+        // The minimum block size excludes the last block (RFC 9639 §8.2); counting it, as
+        // `update_frame_info` does, marks the stream variable-blocksize to decoders.
+        self.stream_info
+            .set_block_sizes(BLOCK_FRAMES, BLOCK_FRAMES)
+            .map_err(encode_error)?;
         let header = header_bytes(&self.stream_info)?;
         if header.len() != self.header_len {
             return Err(encode_error("the FLAC header changed size"));

@@ -16,7 +16,7 @@ use super::{read_up_to, AudioError, AudioInfo, Codec, Container, SampleKind};
 const CHUNK_FRAMES: usize = 16_384;
 
 /// The sub-format GUID of WAVE_FORMAT_EXTENSIBLE after its first two bytes (the format tag).
-const KSDATAFORMAT_TAIL: [u8; 14] = [
+pub(super) const KSDATAFORMAT_TAIL: [u8; 14] = [
     0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
 ];
 
@@ -184,11 +184,9 @@ pub(super) fn open(file: File) -> Result<Option<(AudioInfo, WavDecoder)>, AudioE
     let fmt = fmt.ok_or_else(|| AudioError::Malformed("WAV data before its fmt chunk".into()))?;
 
     let channels = usize::from(fmt.channels);
-    let container_bytes = if channels > 0 {
-        usize::from(fmt.block_align) / channels
-    } else {
-        0
-    };
+    let container_bytes = usize::from(fmt.block_align)
+        .checked_div(channels)
+        .unwrap_or(0);
     let encoding = match (fmt.tag, container_bytes, fmt.bits, fmt.valid_bits) {
         (1, 1, 8, _) => Encoding::U8,
         (1, 2, 16, _) => Encoding::I16,
