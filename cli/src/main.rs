@@ -1,7 +1,7 @@
 //! `vernis`: the command-line side of the Vernis mastering suite.
 //!
-//! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of WAV and FLAC
-//! files and compares them with streaming and broadcast targets; `vernis render` runs a file
+//! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of audio files
+//! (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis) and compares them with streaming and broadcast targets; `vernis render` runs a file
 //! through the limiter with explicit settings; `vernis master` finds the limiter drive that meets a
 //! loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
 //! analyses it and masters it.
@@ -39,10 +39,12 @@ Measures each FILE: integrated loudness (I), loudness range (LRA), maximum momen
 short-term (S) loudness, true peak, sample peak and PLR, and compares them with the targets of \
 eight streaming platforms and broadcast standards.
 
-Reads WAV (8/16/24/32-bit integer, 32-bit float; PCM or WAVE_FORMAT_EXTENSIBLE) and FLAC, mono \
-to 5.1 (1 to 6 channels; 5 channels are L R C Ls Rs, 6 are L R C LFE Ls Rs, the LFE is not \
-counted), at 8 to 384 kHz. Files are recognised by their content, not their extension. Files \
-are streamed, so their length is not limited by memory.
+Reads WAV (PCM, float or WAVE_FORMAT_EXTENSIBLE), RF64/BW64, AIFF/AIFF-C, CAF, FLAC, ALAC and \
+AAC in MP4/M4A, MP3 and Ogg Vorbis, mono to 5.1 (1 to 6 channels; 5 channels are L R C Ls Rs, 6 \
+are L R C LFE Ls Rs, the LFE is not counted), at 8 to 384 kHz. Lossy files are measured without \
+the encoder delay and padding their container records (MP3 LAME/Xing header, Ogg, MP4 edit list \
+or iTunSMPB). Files are recognised by their content, not their extension. Files are streamed, so \
+their length is not limited by memory.
 
 Output: a text report per file by default. With --json, one JSON object when one FILE is given, \
 or a JSON array of objects (one per file read successfully, in order) when several are given. \
@@ -53,7 +55,8 @@ other files are still analysed; the exit status is then 1 (0 when every file was
 usage errors).";
 
 const RENDER_LONG_ABOUT: &str = "\
-Renders IN through the Vernis limiter with explicit settings and writes OUT as WAV.
+Renders IN through the Vernis limiter with explicit settings and writes OUT as WAV, or as FLAC \
+when OUT ends in .flac (16- or 24-bit).
 
 Chain: pre-gain (--pre-gain, 0 dB by default) -> limiter (--set limiter.<key>=<value>; every key \
 not given keeps its default). The limiter's latency is compensated: OUT has exactly IN's length \
@@ -141,11 +144,11 @@ fn settings_help() -> String {
 
 #[derive(Debug, Args)]
 struct RenderArgs {
-    /// WAV or FLAC file to render.
+    /// Audio file to render (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis).
     #[arg(value_name = "IN")]
     input: PathBuf,
 
-    /// WAV file to write.
+    /// File to write: FLAC when it ends in .flac, else WAV.
     #[arg(value_name = "OUT")]
     output: PathBuf,
 
@@ -164,11 +167,11 @@ struct RenderArgs {
 
 #[derive(Debug, Args)]
 struct MasterArgs {
-    /// WAV or FLAC file to master.
+    /// Audio file to master (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis).
     #[arg(value_name = "IN")]
     input: PathBuf,
 
-    /// WAV file to write.
+    /// File to write: FLAC when it ends in .flac, else WAV.
     #[arg(value_name = "OUT")]
     output: PathBuf,
 
@@ -207,7 +210,7 @@ struct MasterArgs {
 
 #[derive(Debug, Args)]
 struct AnalyzeArgs {
-    /// WAV or FLAC files to analyse.
+    /// Audio files to analyse.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
