@@ -1,7 +1,7 @@
 //! `vernis`: the command-line side of the Vernis mastering suite.
 //!
-//! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of WAV and FLAC
-//! files and compares them with streaming and broadcast targets; `vernis render` runs a file
+//! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of audio files
+//! (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis) and compares them with streaming and broadcast targets; `vernis render` runs a file
 //! through the limiter with explicit settings; `vernis master` finds the limiter drive that meets a
 //! loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
 //! analyses it and masters it.
@@ -28,7 +28,7 @@ use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 
 use crate::analyze::{analyze_file, progress_bar};
-use crate::audio_io::{AudioSource, OutputFormat, WavSink};
+use crate::audio_io::{AudioSink, AudioSource, OutputContainer, OutputFormat};
 use crate::master::{MasterError, MasterOptions, Target};
 use crate::plot::{plot_path_for, write_loudness_plot, write_master_plot};
 use crate::render::{Chain, InputAudio, PassOptions, RenderError, TempOutput};
@@ -39,10 +39,12 @@ Measures each FILE: integrated loudness (I), loudness range (LRA), maximum momen
 short-term (S) loudness, true peak, sample peak and PLR, and compares them with the targets of \
 eight streaming platforms and broadcast standards.
 
-Reads WAV (8/16/24/32-bit integer, 32-bit float; PCM or WAVE_FORMAT_EXTENSIBLE) and FLAC, mono \
-to 5.1 (1 to 6 channels; 5 channels are L R C Ls Rs, 6 are L R C LFE Ls Rs, the LFE is not \
-counted), at 8 to 384 kHz. Files are recognised by their content, not their extension. Files \
-are streamed, so their length is not limited by memory.
+Reads WAV (PCM, float or WAVE_FORMAT_EXTENSIBLE), RF64/BW64, AIFF/AIFF-C, CAF, FLAC, ALAC and \
+AAC in MP4/M4A, MP3 and Ogg Vorbis, mono to 5.1 (1 to 6 channels; 5 channels are L R C Ls Rs, 6 \
+are L R C LFE Ls Rs, the LFE is not counted), at 8 to 384 kHz. Lossy files are measured without \
+the encoder delay and padding their container records (MP3 LAME/Xing header, Ogg, MP4 edit list \
+or iTunSMPB). Files are recognised by their content, not their extension. Files are streamed, so \
+their length is not limited by memory.
 
 Output: a text report per file by default. With --json, one JSON object when one FILE is given, \
 or a JSON array of objects (one per file read successfully, in order) when several are given. \
@@ -53,7 +55,8 @@ other files are still analysed; the exit status is then 1 (0 when every file was
 usage errors).";
 
 const RENDER_LONG_ABOUT: &str = "\
-Renders IN through the Vernis limiter with explicit settings and writes OUT as WAV.
+Renders IN through the Vernis limiter with explicit settings and writes OUT as WAV, or as FLAC \
+when OUT ends in .flac (16- or 24-bit).
 
 Chain: pre-gain (--pre-gain, 0 dB by default) -> limiter (--set limiter.<key>=<value>; every key \
 not given keeps its default). The limiter's latency is compensated: OUT has exactly IN's length \
@@ -141,11 +144,11 @@ fn settings_help() -> String {
 
 #[derive(Debug, Args)]
 struct RenderArgs {
-    /// WAV or FLAC file to render.
+    /// Audio file to render (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis).
     #[arg(value_name = "IN")]
     input: PathBuf,
 
-    /// WAV file to write.
+    /// File to write: FLAC when it ends in .flac, else WAV.
     #[arg(value_name = "OUT")]
     output: PathBuf,
 
@@ -164,11 +167,11 @@ struct RenderArgs {
 
 #[derive(Debug, Args)]
 struct MasterArgs {
-    /// WAV or FLAC file to master.
+    /// Audio file to master (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis).
     #[arg(value_name = "IN")]
     input: PathBuf,
 
-    /// WAV file to write.
+    /// File to write: FLAC when it ends in .flac, else WAV.
     #[arg(value_name = "OUT")]
     output: PathBuf,
 
@@ -207,7 +210,7 @@ struct MasterArgs {
 
 #[derive(Debug, Args)]
 struct AnalyzeArgs {
-    /// WAV or FLAC files to analyse.
+    /// Audio files to analyse.
     #[arg(value_name = "FILE", required = true)]
     files: Vec<PathBuf>,
 
@@ -432,14 +435,29 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let format = args.format.unwrap_or_else(|| OutputFormat::matching(&info));
+    let container = OutputContainer::for_path(&args.output);
+    let format = args
+        .format
+        .unwrap_or_else(|| container.default_format(&info));
+    if let Err(reason) = container.check(format) {
+        report_error("--format", &reason);
+        return ExitCode::from(2);
+    }
     let chain = Chain {
         pre_gain_db: args.pre_gain_db,
         limiter: settings,
     };
     let progress = io::stdout().is_terminal();
 
-    let result = guarded(|| Ok(render_file(args, &info, format, chain, progress)));
+    let result = guarded(|| {
+        Ok(render_file(
+            args,
+            &info,
+            (container, format),
+            chain,
+            progress,
+        ))
+    });
     let out = match result {
         Ok(Ok(out)) => out,
         Ok(Err((is_input, reason))) => {
@@ -462,7 +480,7 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
     let _ = writeln!(
         text,
         "Format      {}, {} Hz, {}, {:.3} s ({} frames)",
-        format.describe(),
+        format.describe(container),
         info.sample_rate_hz,
         info.layout_name(),
         duration_s,
@@ -507,13 +525,19 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
 fn render_file(
     args: &RenderArgs,
     info: &audio_io::AudioInfo,
-    format: OutputFormat,
+    (container, format): (OutputContainer, OutputFormat),
     chain: Chain,
     progress: bool,
 ) -> Result<render::PassOutput, (bool, String)> {
     let temp = TempOutput::new(&args.output).map_err(|e| (false, e.to_string()))?;
-    let mut sink = WavSink::create(temp.path(), format, info.channels, info.sample_rate_hz)
-        .map_err(|e| (false, format!("cannot write: {e}")))?;
+    let mut sink = AudioSink::create(
+        temp.path(),
+        container,
+        format,
+        info.channels,
+        info.sample_rate_hz,
+    )
+    .map_err(|e| (false, format!("cannot write: {e}")))?;
     let bar = progress_bar(info, &args.input.display().to_string(), progress);
     let out = render::run_pass(
         &InputAudio::File(args.input.clone()),
@@ -574,6 +598,12 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         .rev()
         .find(|(k, _)| k == "dither")
         .and_then(|(_, v)| Dither::parse(v));
+    if let Some(format) = args.format {
+        if let Err(reason) = OutputContainer::for_path(&args.output).check(format) {
+            report_error("--format", &reason);
+            return ExitCode::from(2);
+        }
+    }
     let opts = MasterOptions {
         target,
         limiter,

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::analyze::{analyze_file_with, progress_bar, Analysis};
-use crate::audio_io::{AudioInfo, OutputFormat, WavSink};
+use crate::audio_io::{AudioInfo, AudioSink, OutputContainer, OutputFormat};
 use crate::render::{
     dither_warnings, run_pass, setting_json, Chain, GainReduction, InputAudio, PassOptions,
     PassOutput, RenderError, TempOutput, GR_THRESHOLDS_DB, PRE_GAIN_MIN_DB,
@@ -117,7 +117,7 @@ pub struct MasterOptions {
     pub limiter: LimiterSettings,
     /// Dither chosen by the user; `None`: 16-bit shaped for wav16, 24-bit for wav24, off for wav32f.
     pub dither: Option<Dither>,
-    /// Output format; `None`: the input's resolution (see [`OutputFormat::matching`]).
+    /// Output format; `None`: the input's resolution (see [`OutputContainer::default_format`]).
     pub format: Option<OutputFormat>,
 }
 
@@ -144,6 +144,8 @@ pub struct MasterOutcome {
     pub target: Target,
     /// The output format.
     pub format: OutputFormat,
+    /// The output file type (from the output's extension).
+    pub container: OutputContainer,
     /// Gain reduction of the output.
     pub gain_reduction: GainReduction,
     /// The search's renders, in order.
@@ -242,7 +244,11 @@ pub fn master_file(
     let (input_analysis, audio) = analyse_input(input, input_name, progress)?;
     let info = input_analysis.info.clone();
     let (fs, channels) = (info.sample_rate_hz, info.channels);
-    let format = opts.format.unwrap_or_else(|| OutputFormat::matching(&info));
+    let container = OutputContainer::for_path(output);
+    let format = opts
+        .format
+        .unwrap_or_else(|| container.default_format(&info));
+    container.check(format).map_err(MasterError::Output)?;
     let quantise_bits = format.int_bits();
 
     let mut base = opts.limiter;
@@ -266,7 +272,8 @@ pub fn master_file(
     // render that lands on the target is the output (no extra render to write it).
     let render_at = |drive: f32, what: &str| -> Result<PassOutput, MasterError> {
         let output_error = |e: std::io::Error| MasterError::Output(format!("cannot write: {e}"));
-        let mut sink = WavSink::create(temp.path(), format, channels, fs).map_err(output_error)?;
+        let mut sink = AudioSink::create(temp.path(), container, format, channels, fs)
+            .map_err(output_error)?;
         let bar = pass_bar(&info, input_name, progress, what);
         let out = run_pass(
             &audio,
@@ -447,7 +454,7 @@ pub fn master_file(
     });
     let output_analysis = Analysis {
         file: output_name.to_string(),
-        info: format.info(fs, channels, out.frames),
+        info: format.info(container, fs, channels, out.frames),
         reading: out.reading,
         history: out.history,
     };
@@ -487,6 +494,7 @@ pub fn master_file(
         chain,
         target: opts.target.clone(),
         format,
+        container,
         gain_reduction,
         steps,
         within_tolerance: loudness_ok && peak_ok,
@@ -640,7 +648,7 @@ pub fn master_summary(m: &MasterOutcome) -> String {
     let _ = writeln!(
         s,
         "Format      {}, {} Hz, {}, dither {}",
-        m.format.describe(),
+        m.format.describe(m.container),
         m.output.info.sample_rate_hz,
         m.output.info.layout_name(),
         m.chain.limiter.dither.name()

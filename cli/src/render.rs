@@ -18,7 +18,7 @@ use indicatif::ProgressBar;
 use serde_json::Value;
 
 use crate::analyze::{Analyzer, HistoryPoint, HISTORY_RATE_HZ};
-use crate::audio_io::{quantise_to_grid, AudioError, AudioSource, WavSink, MAX_CHANNELS};
+use crate::audio_io::{quantise_to_grid, AudioError, AudioSink, AudioSource, MAX_CHANNELS};
 
 /// Frames per limiter call while searching (large blocks: fast).
 pub const BLOCK_FRAMES: usize = 8192;
@@ -285,7 +285,7 @@ pub struct PassOptions<'a> {
     /// Collect gain-reduction statistics (runs the limiter in [`GR_BLOCK_FRAMES`] blocks).
     pub gain_reduction: bool,
     /// Write the output here.
-    pub sink: Option<&'a mut WavSink>,
+    pub sink: Option<&'a mut AudioSink>,
     /// Advance this bar by the input frames processed.
     pub progress: Option<&'a ProgressBar>,
 }
@@ -313,7 +313,7 @@ struct PassState<'a> {
     /// Frames the limiter has output so far.
     out_frames: u64,
     quantise_bits: Option<u32>,
-    sink: Option<&'a mut WavSink>,
+    sink: Option<&'a mut AudioSink>,
     channels: usize,
 }
 

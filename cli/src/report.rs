@@ -188,7 +188,7 @@ pub fn text_report(a: &Analysis, target: &Platform) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio_io::{AudioInfo, Container, SampleKind};
+    use crate::audio_io::{AudioInfo, Codec, Container, SampleKind};
     use dsp_core::meter::LoudnessReading;
 
     fn analysis(integrated_lufs: f64, true_peak_dbtp: f64) -> Analysis {
@@ -196,9 +196,11 @@ mod tests {
             file: "x.wav".into(),
             info: AudioInfo {
                 container: Container::Wav,
+                codec: Codec::Pcm,
                 sample_rate_hz: 48_000,
                 channels: 2,
-                bits_per_sample: 24,
+                channel_mask: None,
+                bits_per_sample: Some(24),
                 sample_kind: SampleKind::Int,
                 total_frames: Some(480_000),
             },

@@ -269,6 +269,26 @@ pub fn bad_inputs(dir: &TempDir) -> Vec<(PathBuf, &'static str)> {
     let s = sine(48_000, 1000.0, -20.0, 1.0);
     write_wav(&seven, &vec![s; 7], 48_000, Encoding::Int16);
 
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mp3 = std::fs::read(fixtures.join("sine-lame.mp3")).unwrap();
+    let truncated_mp3 = dir.path("truncated.mp3");
+    std::fs::write(&truncated_mp3, &mp3[..mp3.len() / 2 + 5]).unwrap();
+
+    // The AAC sample entry renamed to an encrypted one, as in protected files.
+    let mut m4a = std::fs::read(fixtures.join("sine-aac.m4a")).unwrap();
+    let at = m4a.windows(4).position(|w| w == b"mp4a").unwrap();
+    m4a[at..at + 4].copy_from_slice(b"enca");
+    let drm = dir.path("protected.m4a");
+    std::fs::write(&drm, &m4a).unwrap();
+
+    // ALAC packets with garbled bytes in the middle of the audio.
+    let mut alac = std::fs::read(fixtures.join("sine-alac.m4a")).unwrap();
+    for b in &mut alac[3000..3400] {
+        *b ^= 0x5A;
+    }
+    let corrupt = dir.path("corrupt-alac.m4a");
+    std::fs::write(&corrupt, &alac).unwrap();
+
     let aiff = dir.path("song.aiff");
     std::fs::write(&aiff, b"FORM\x00\x00\x00\x04AIFF").unwrap();
 
@@ -288,11 +308,14 @@ pub fn bad_inputs(dir: &TempDir) -> Vec<(PathBuf, &'static str)> {
 
     vec![
         (missing, "cannot read"),
-        (not_audio, "not a wav or flac"),
+        (not_audio, "not an audio file"),
         (truncated, "truncated"),
         (truncated_flac, "truncated"),
         (seven, "unsupported"),
-        (aiff, "unsupported"),
+        (aiff, "invalid file"),
+        (truncated_mp3, "truncated"),
+        (drm, "drm-protected"),
+        (corrupt, "corrupt audio frame"),
         (zero_frames, "zero frames"),
         (zero_bytes, "empty"),
         (directory, "directory"),
