@@ -62,7 +62,8 @@ fn demo() -> Result<()> {
     Ok(())
 }
 
-/// Everything CI checks: formatting, clippy, debug bundles with the allocation check, all tests.
+/// Everything CI checks: formatting, clippy, debug bundles with the allocation check, all tests,
+/// and the VST3 bundles in a second host (pedalboard).
 fn test() -> Result<()> {
     nice_plug_xtask::chdir_workspace_root()?;
     run("cargo", &["fmt", "--all", "--", "--check"])?;
@@ -80,5 +81,35 @@ fn test() -> Result<()> {
     // Debug-assertion bundles: nice-plug's `assert_process_allocs` aborts on any allocation in process().
     bundle_all(&[])?;
     run("cargo", &["test", "--workspace", "--no-fail-fast"])?;
-    Ok(())
+    vst3_host_check()
+}
+
+/// The second host: every `.vst3` bundle in pedalboard (JUCE's VST3 hosting), see
+/// `tests/vst3/pedalboard_host.py`. Uses `VERNIS_VST3_HOST_PYTHON` when set (`.ci/run` sets it),
+/// else creates the venv itself with `tests/vst3/venv.sh`.
+fn vst3_host_check() -> Result<()> {
+    let python = match std::env::var("VERNIS_VST3_HOST_PYTHON") {
+        Ok(python) if !python.is_empty() => python,
+        _ => {
+            eprintln!("==> tests/vst3/venv.sh");
+            let out = Command::new("bash")
+                .arg("tests/vst3/venv.sh")
+                .output()
+                .context("could not start tests/vst3/venv.sh")?;
+            if !out.status.success() {
+                bail!(
+                    "tests/vst3/venv.sh failed ({}): {}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            String::from_utf8(out.stdout)
+                .context("venv path is not UTF-8")?
+                .trim()
+                .to_string()
+        }
+    };
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_string());
+    let bundled = format!("{target}/bundled");
+    run(&python, &["tests/vst3/pedalboard_host.py", &bundled])
 }

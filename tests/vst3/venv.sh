@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Creates (once) the Python venv of the pedalboard VST3 host check and prints its python's path.
+# Usage: tests/vst3/venv.sh [VENV_DIR]   (default: target/pedalboard-venv)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+venv="${1:-$here/../../target/pedalboard-venv}"
+stamp="$venv/.requirements"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$stamp"; then
+  python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
+  cp "$here/requirements.txt" "$stamp"
+fi
+echo "$venv/bin/python"
