@@ -9,6 +9,7 @@
 mod analyze;
 mod audio_io;
 mod demo;
+mod layout;
 mod master;
 mod plot;
 mod render;
@@ -27,7 +28,7 @@ use clap::{Args, Parser, Subcommand};
 use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 
-use crate::analyze::{analyze_file, progress_bar};
+use crate::analyze::{analyze_file_in_layout, progress_bar};
 use crate::audio_io::{AudioSource, OutputFormat, WavSink};
 use crate::master::{MasterError, MasterOptions, Target};
 use crate::plot::{plot_path_for, write_loudness_plot, write_master_plot};
@@ -223,6 +224,11 @@ struct AnalyzeArgs {
     /// Platform whose target is drawn on the plot and marked in the report.
     #[arg(long, value_name = "PLATFORM_ID", default_value = "spotify", value_parser = platform_ids())]
     target: String,
+
+    /// Loudspeaker layout of the channels (mono, stereo, 3.0, quad, 5.0, 5.1, 7.1, 5.1.2, 5.1.4,
+    /// 7.1.2, 7.1.4), overriding the file's channel mask or the layout assumed from the count.
+    #[arg(long, value_name = "LAYOUT", value_parser = layout::parse_layout)]
+    layout: Option<dsp_core::layout::ChannelLayout>,
 }
 
 #[derive(Debug, Args)]
@@ -345,15 +351,17 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
 
     for path in &args.files {
         let name = path.display().to_string();
-        let analysis =
-            match guarded(|| analyze_file(path, &name, progress).map_err(|e| e.to_string())) {
-                Ok(a) => a,
-                Err(reason) => {
-                    report_error(&name, &reason);
-                    failed = true;
-                    continue;
-                }
-            };
+        let analysis = match guarded(|| {
+            analyze_file_in_layout(path, &name, progress, args.layout, |_, _| {})
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(a) => a,
+            Err(reason) => {
+                report_error(&name, &reason);
+                failed = true;
+                continue;
+            }
+        };
 
         let mut plot_written = None;
         if let Some(out) = &args.plot {

@@ -41,6 +41,8 @@ pub struct LoudnessReading {
     pub sample_peak_dbfs: f64,
     /// Highest true peak over all channels since reset, dBTP.
     pub true_peak_dbtp: f64,
+    /// Highest true peak of each channel since reset, dBTP (`-inf` beyond the prepared channels).
+    pub channel_true_peak_dbtp: [f64; super::MAX_CHANNELS],
     /// Peak-to-loudness ratio: true peak minus integrated loudness, dB.
     pub plr_db: f64,
     /// Frames measured since reset.
@@ -234,6 +236,7 @@ impl LoudnessMeter {
             short_term_max_lufs: self.power_lufs(self.short_term_max_sum, self.short_term_frames),
             sample_peak_dbfs,
             true_peak_dbtp,
+            channel_true_peak_dbtp: std::array::from_fn(|ch| self.channel_true_peak_dbtp(ch)),
             plr_db,
             frames: self.frames,
         }
