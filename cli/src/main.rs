@@ -40,9 +40,11 @@ Measures each FILE: integrated loudness (I), loudness range (LRA), maximum momen
 short-term (S) loudness, true peak, sample peak and PLR, and compares them with the targets of \
 eight streaming platforms and broadcast standards.
 
-Reads WAV (8/16/24/32-bit integer, 32-bit float; PCM or WAVE_FORMAT_EXTENSIBLE) and FLAC, mono \
-to 5.1 (1 to 6 channels; 5 channels are L R C Ls Rs, 6 are L R C LFE Ls Rs, the LFE is not \
-counted), at 8 to 384 kHz. Files are recognised by their content, not their extension. Files \
+Reads WAV (8/16/24/32-bit integer, 32-bit float; PCM or WAVE_FORMAT_EXTENSIBLE) and FLAC, 1 to \
+16 channels, at 8 to 384 kHz. Channels are weighed by loudspeaker position (ITU-R BS.1770-4: \
+sides 1.41, LFE not counted): the layout comes from --layout, else the WAV channel mask, else \
+it is assumed from the count in WAV order (5 = L R C Ls Rs, 6 = 5.1, 8 = 7.1 FL FR FC LFE BL BR \
+SL SR, 12 = 7.1.4 with TFL TFR TBL TBR) and the report says so. Files are recognised by their content, not their extension. Files \
 are streamed, so their length is not limited by memory.
 
 Output: a text report per file by default. With --json, one JSON object when one FILE is given, \
