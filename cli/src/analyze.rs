@@ -3,11 +3,13 @@
 
 use std::path::Path;
 
+use dsp_core::layout::ChannelLayout;
 use dsp_core::meter::{LoudnessMeter, LoudnessReading};
 use dsp_core::{ProcessSpec, Processor};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::audio_io::{AudioError, AudioInfo, AudioSource, MAX_CHANNELS};
+use crate::layout::{resolve_layout, ResolvedLayout};
 
 /// Files at least this long (in seconds of audio) get a progress bar when one is wanted.
 pub const PROGRESS_MIN_DURATION_S: f64 = 60.0;
@@ -33,6 +35,8 @@ pub struct Analysis {
     pub file: String,
     /// Format of the file.
     pub info: AudioInfo,
+    /// Loudspeaker layout the channels were weighed as, and where it came from.
+    pub layout: ResolvedLayout,
     /// The meter's readings at the end of the file.
     pub reading: LoudnessReading,
     /// Momentary and short-term loudness every 100 ms of audio.
@@ -62,9 +66,13 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// A meter prepared for `channels` (1..=6) channels at `sample_rate_hz`.
+    /// A meter prepared for `channels` (1..=16) channels at `sample_rate_hz`, weighed as the
+    /// layout assumed from the count until [`Analyzer::set_layout`].
     pub fn new(sample_rate_hz: u32, channels: usize) -> Self {
-        assert!((1..=MAX_CHANNELS).contains(&channels), "1 to 6 channels");
+        assert!(
+            (1..=MAX_CHANNELS).contains(&channels),
+            "1 to {MAX_CHANNELS} channels"
+        );
         let fs = f64::from(sample_rate_hz);
         let hop_frames = ((fs / HISTORY_RATE_HZ).round() as usize).max(1);
         let mut meter = LoudnessMeter::new();
@@ -77,6 +85,11 @@ impl Analyzer {
             frames: 0,
             history: Vec::new(),
         }
+    }
+
+    /// Weighs the channels as `layout` places them (BS.1770-4 position weights).
+    pub fn set_layout(&mut self, layout: &ChannelLayout) {
+        self.meter.set_channel_layout(layout);
     }
 
     /// Measures `channels` (one slice per channel, all the same length).
@@ -137,11 +150,26 @@ pub fn analyze_file_with(
     path: &Path,
     display_name: &str,
     progress: bool,
+    on_chunk: impl FnMut(&AudioInfo, &[&[f32]]),
+) -> Result<Analysis, AudioError> {
+    analyze_file_in_layout(path, display_name, progress, None, on_chunk)
+}
+
+/// Like [`analyze_file_with`], measuring the channels as `layout` (from `--layout`) when given,
+/// else as the file's channel mask or channel count says (see [`resolve_layout`]).
+pub fn analyze_file_in_layout(
+    path: &Path,
+    display_name: &str,
+    progress: bool,
+    layout: Option<ChannelLayout>,
     mut on_chunk: impl FnMut(&AudioInfo, &[&[f32]]),
 ) -> Result<Analysis, AudioError> {
     let mut source = AudioSource::open(path)?;
     let info = source.info().clone();
+    let layout =
+        resolve_layout(&info, info.channel_mask, layout).map_err(AudioError::Unsupported)?;
     let mut analyzer = Analyzer::new(info.sample_rate_hz, info.channels);
+    analyzer.set_layout(&layout.layout);
     let bar = progress_bar(&info, display_name, progress);
     let mut chunk = vec![Vec::new(); info.channels];
     loop {
@@ -177,6 +205,7 @@ pub fn analyze_file_with(
     Ok(Analysis {
         file: display_name.to_string(),
         info,
+        layout,
         reading,
         history,
     })

@@ -9,6 +9,7 @@
 mod analyze;
 mod audio_io;
 mod demo;
+mod layout;
 mod master;
 mod plot;
 mod render;
@@ -27,7 +28,7 @@ use clap::{Args, Parser, Subcommand};
 use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 
-use crate::analyze::{analyze_file, progress_bar};
+use crate::analyze::{analyze_file_in_layout, progress_bar};
 use crate::audio_io::{AudioSink, AudioSource, OutputContainer, OutputFormat};
 use crate::master::{MasterError, MasterOptions, Target};
 use crate::plot::{plot_path_for, write_loudness_plot, write_master_plot};
@@ -40,11 +41,13 @@ short-term (S) loudness, true peak, sample peak and PLR, and compares them with 
 eight streaming platforms and broadcast standards.
 
 Reads WAV (PCM, float or WAVE_FORMAT_EXTENSIBLE), RF64/BW64, AIFF/AIFF-C, CAF, FLAC, ALAC and \
-AAC in MP4/M4A, MP3 and Ogg Vorbis, mono to 5.1 (1 to 6 channels; 5 channels are L R C Ls Rs, 6 \
-are L R C LFE Ls Rs, the LFE is not counted), at 8 to 384 kHz. Lossy files are measured without \
-the encoder delay and padding their container records (MP3 LAME/Xing header, Ogg, MP4 edit list \
-or iTunSMPB). Files are recognised by their content, not their extension. Files are streamed, so \
-their length is not limited by memory.
+AAC in MP4/M4A, MP3 and Ogg Vorbis, 1 to 16 channels, at 8 to 384 kHz. Channels are weighed by \
+loudspeaker position (ITU-R BS.1770-4: sides 1.41, LFE not counted): the layout comes from \
+--layout, else the file's channel mask, else it is assumed from the count in WAV order (5 = L R C \
+Ls Rs, 6 = 5.1, 8 = 7.1 FL FR FC LFE BL BR SL SR, 12 = 7.1.4 with TFL TFR TBL TBR) and the report \
+says so. Lossy files are measured without the encoder delay and padding their container records \
+(MP3 LAME/Xing header, Ogg, MP4 edit list or iTunSMPB). Files are recognised by their content, \
+not their extension. Files are streamed, so their length is not limited by memory.
 
 Output: a text report per file by default. With --json, one JSON object when one FILE is given, \
 or a JSON array of objects (one per file read successfully, in order) when several are given. \
@@ -226,6 +229,11 @@ struct AnalyzeArgs {
     /// Platform whose target is drawn on the plot and marked in the report.
     #[arg(long, value_name = "PLATFORM_ID", default_value = "spotify", value_parser = platform_ids())]
     target: String,
+
+    /// Loudspeaker layout of the channels (mono, stereo, 3.0, quad, 5.0, 5.1, 7.1, 5.1.2, 5.1.4,
+    /// 7.1.2, 7.1.4), overriding the file's channel mask or the layout assumed from the count.
+    #[arg(long, value_name = "LAYOUT", value_parser = layout::parse_layout)]
+    layout: Option<dsp_core::layout::ChannelLayout>,
 }
 
 #[derive(Debug, Args)]
@@ -348,15 +356,17 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
 
     for path in &args.files {
         let name = path.display().to_string();
-        let analysis =
-            match guarded(|| analyze_file(path, &name, progress).map_err(|e| e.to_string())) {
-                Ok(a) => a,
-                Err(reason) => {
-                    report_error(&name, &reason);
-                    failed = true;
-                    continue;
-                }
-            };
+        let analysis = match guarded(|| {
+            analyze_file_in_layout(path, &name, progress, args.layout, |_, _| {})
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(a) => a,
+            Err(reason) => {
+                report_error(&name, &reason);
+                failed = true;
+                continue;
+            }
+        };
 
         let mut plot_written = None;
         if let Some(out) = &args.plot {

@@ -19,7 +19,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::analyze::{analyze_file_with, progress_bar, Analysis};
-use crate::audio_io::{AudioInfo, AudioSink, OutputContainer, OutputFormat};
+use crate::audio_io::{channel_mask, AudioInfo, AudioSink, OutputContainer, OutputFormat};
+use crate::layout::resolve_layout;
 use crate::render::{
     dither_warnings, run_pass, setting_json, Chain, GainReduction, InputAudio, PassOptions,
     PassOutput, RenderError, TempOutput, GR_THRESHOLDS_DB, PRE_GAIN_MIN_DB,
@@ -452,9 +453,14 @@ pub fn master_file(
         block_frames: 0,
         history_db: Vec::new(),
     });
+    let output_info = format.info(container, fs, channels, out.frames);
+    // The layout `vernis analyze` finds in the written file (vernis writes a standard mask).
+    let output_layout = resolve_layout(&output_info, Some(channel_mask(channels)), None)
+        .map_err(MasterError::Output)?;
     let output_analysis = Analysis {
         file: output_name.to_string(),
-        info: format.info(container, fs, channels, out.frames),
+        info: output_info,
+        layout: output_layout,
         reading: out.reading,
         history: out.history,
     };

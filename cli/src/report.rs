@@ -6,6 +6,18 @@ use dsp_core::targets::{Platform, PLATFORMS};
 use serde::Serialize;
 
 use crate::analyze::Analysis;
+use crate::layout::channel_label;
+
+/// One channel in the JSON report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct JsonChannel {
+    /// Speaker of the channel in the layout used (`FL`, `SL`, `TBR` ...; `ch<N>` when unplaced).
+    pub channel: String,
+    /// BS.1770-4 weight the channel got (1.41 at the sides, 0 for the LFE).
+    pub weight: f64,
+    /// Highest true peak of the channel, dBTP.
+    pub true_peak_dbtp: Option<f64>,
+}
 
 /// One platform in the JSON report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -31,6 +43,12 @@ pub struct JsonReport {
     pub sample_rate_hz: u32,
     /// Channel count.
     pub channels: usize,
+    /// Layout the channels were weighed as (`7.1.4`, `5.1`, or the channel labels).
+    pub layout: String,
+    /// Whether that layout was assumed from the channel count (no `--layout`, no usable channel mask).
+    pub layout_assumed: bool,
+    /// Each channel's speaker, weight and true peak, in file order.
+    pub channel_true_peaks: Vec<JsonChannel>,
     /// Length of the audio, seconds.
     pub duration_s: f64,
     /// Integrated (programme) loudness, LUFS.
@@ -82,6 +100,18 @@ pub fn json_report(a: &Analysis) -> JsonReport {
         file: a.file.clone(),
         sample_rate_hz: a.info.sample_rate_hz,
         channels: a.info.channels,
+        layout: a.layout.name(),
+        layout_assumed: a.layout.assumed(),
+        channel_true_peaks: (0..a.info.channels)
+            .map(|ch| JsonChannel {
+                channel: channel_label(&a.layout.layout, ch),
+                weight: a.layout.layout.weights().get(ch).copied().unwrap_or(1.0),
+                true_peak_dbtp: r
+                    .channel_true_peak_dbtp
+                    .get(ch)
+                    .and_then(|&tp| finite(tp, 3)),
+            })
+            .collect(),
         duration_s: finite(a.duration_s(), 6).unwrap_or(0.0),
         integrated_lufs: finite(r.integrated_lufs, 3),
         loudness_range_lu: finite(r.loudness_range_lu, 3),
@@ -93,6 +123,9 @@ pub fn json_report(a: &Analysis) -> JsonReport {
         platforms,
     }
 }
+
+/// Channels per line of the text report's true-peak table.
+const CHANNELS_PER_ROW: usize = 4;
 
 /// Formats a number, or `-inf`/`n/a` when undefined.
 fn number(x: f64, decimals: usize) -> String {
@@ -135,6 +168,7 @@ pub fn text_report(a: &Analysis, target: &Platform) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "File        {}", a.file);
     let _ = writeln!(s, "Format      {}", a.info.describe());
+    let _ = writeln!(s, "Layout      {}", a.layout.describe());
     let _ = writeln!(
         s,
         "Duration    {} ({:.3} s, {} frames)",
@@ -154,6 +188,22 @@ pub fn text_report(a: &Analysis, target: &Platform) -> String {
     ];
     for (label, num, unit) in rows {
         let _ = writeln!(s, "{label:<20} {num:>8} {unit}");
+    }
+    let _ = writeln!(s, "True peak per channel (dBTP)");
+    let channels: Vec<usize> = (0..a.info.channels).collect();
+    for row in channels.chunks(CHANNELS_PER_ROW) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|&ch| {
+                let tp = r.channel_true_peak_dbtp.get(ch).copied();
+                format!(
+                    "{:<4} {:>7}",
+                    channel_label(&a.layout.layout, ch),
+                    number(tp.unwrap_or(f64::NAN), 2)
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "  {}", cells.join("   "));
     }
     let _ = writeln!(s);
     let _ = writeln!(
@@ -189,6 +239,8 @@ pub fn text_report(a: &Analysis, target: &Platform) -> String {
 mod tests {
     use super::*;
     use crate::audio_io::{AudioInfo, Codec, Container, SampleKind};
+    use crate::layout::{LayoutSource, ResolvedLayout};
+    use dsp_core::layout::ChannelLayout;
     use dsp_core::meter::LoudnessReading;
 
     fn analysis(integrated_lufs: f64, true_peak_dbtp: f64) -> Analysis {
@@ -204,6 +256,10 @@ mod tests {
                 sample_kind: SampleKind::Int,
                 total_frames: Some(480_000),
             },
+            layout: ResolvedLayout {
+                layout: ChannelLayout::from_name("stereo").unwrap(),
+                source: LayoutSource::FormatOrder,
+            },
             reading: LoudnessReading {
                 momentary_lufs: -20.0,
                 short_term_lufs: -20.0,
@@ -213,6 +269,7 @@ mod tests {
                 short_term_max_lufs: integrated_lufs + 1.0,
                 sample_peak_dbfs: true_peak_dbtp - 0.3,
                 true_peak_dbtp,
+                channel_true_peak_dbtp: [true_peak_dbtp; 16],
                 plr_db: true_peak_dbtp - integrated_lufs,
                 frames: 480_000,
             },

@@ -8,10 +8,13 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 15] = [
     "file",
     "sample_rate_hz",
     "channels",
+    "layout",
+    "layout_assumed",
+    "channel_true_peaks",
     "duration_s",
     "integrated_lufs",
     "loudness_range_lu",

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod dither;
 pub mod dynamics;
 pub mod filter;
+pub mod layout;
 pub mod meter;
 pub mod processor;
 pub mod simd;

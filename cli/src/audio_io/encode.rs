@@ -230,15 +230,17 @@ pub fn quantise_to_grid(samples: &mut [f32], bits: u32) {
 /// Largest RIFF payload a WAV file can describe (its sizes are 32-bit).
 const WAV_MAX_DATA_BYTES: u64 = u32::MAX as u64 - 1024;
 
-/// Channel mask of WAVE_FORMAT_EXTENSIBLE for the layouts vernis reads.
-fn channel_mask(channels: usize) -> u32 {
+/// Channel mask of WAVE_FORMAT_EXTENSIBLE that vernis writes for `channels` channels.
+pub fn channel_mask(channels: usize) -> u32 {
     match channels {
-        1 => 0x4,  // FC
-        2 => 0x3,  // FL FR
-        3 => 0x7,  // FL FR FC
-        4 => 0x33, // FL FR BL BR
-        5 => 0x37, // FL FR FC BL BR
-        6 => 0x3F, // FL FR FC LFE BL BR
+        1 => 0x4,      // FC
+        2 => 0x3,      // FL FR
+        3 => 0x7,      // FL FR FC
+        4 => 0x33,     // FL FR BL BR
+        5 => 0x37,     // FL FR FC BL BR
+        6 => 0x3F,     // FL FR FC LFE BL BR
+        8 => 0x63F,    // 7.1: FL FR FC LFE BL BR SL SR
+        12 => 0x2D63F, // 7.1.4: 7.1 TFL TFR TBL TBR
         _ => 0,
     }
 }

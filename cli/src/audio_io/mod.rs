@@ -19,10 +19,12 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-pub use encode::{quantise_to_grid, write_wav_f32, AudioSink, OutputContainer, OutputFormat};
+pub use encode::{
+    channel_mask, quantise_to_grid, write_wav_f32, AudioSink, OutputContainer, OutputFormat,
+};
 
-/// Channel counts vernis reads: mono to 5.1.
-pub const MAX_CHANNELS: usize = 6;
+/// Channel counts vernis reads: mono to 7.1.4 (12) and beyond.
+pub const MAX_CHANNELS: usize = 16;
 
 /// Lowest sample rate vernis reads, in Hz.
 pub const MIN_SAMPLE_RATE_HZ: u32 = 8_000;

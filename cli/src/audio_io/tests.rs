@@ -190,7 +190,7 @@ fn rejects_non_audio_and_empty() {
     write_int(&zero, 16, 2, &[]);
     assert!(matches!(read_all(&zero), Err(AudioError::NoAudio)));
     let seven = dir.path("seven.wav");
-    write_int(&seven, 16, 7, &vec![vec![0; 7]; 10]);
+    write_int(&seven, 16, 17, &vec![vec![0; 17]; 10]);
     assert!(matches!(read_all(&seven), Err(AudioError::Unsupported(_))));
     let missing = dir.path("does-not-exist.wav");
     assert!(matches!(read_all(&missing), Err(AudioError::Io(_))));

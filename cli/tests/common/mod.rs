@@ -265,9 +265,10 @@ pub fn bad_inputs(dir: &TempDir) -> Vec<(PathBuf, &'static str)> {
     let bytes = std::fs::read(&truncated_flac).unwrap();
     std::fs::write(&truncated_flac, &bytes[..bytes.len() / 2 + 7]).unwrap();
 
-    let seven = dir.path("seven-channels.wav");
+    // More channels than vernis reads (16).
+    let seven = dir.path("seventeen-channels.wav");
     let s = sine(48_000, 1000.0, -20.0, 1.0);
-    write_wav(&seven, &vec![s; 7], 48_000, Encoding::Int16);
+    write_wav(&seven, &vec![s; 17], 48_000, Encoding::Int16);
 
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mp3 = std::fs::read(fixtures.join("sine-lame.mp3")).unwrap();

@@ -62,8 +62,8 @@ const SUSTAIN_TIME_MS: f64 = 400.0;
 const CHUNK: usize = 256;
 /// Largest input magnitude accepted (+120 dBFS); anything beyond is clamped.
 const MAX_INPUT: f32 = 1e6;
-/// Most channels the limiter handles.
-const MAX_CHANNELS: usize = 8;
+/// Most channels the limiter handles (7.1.4 = 12, plus headroom); all are linked as one group.
+pub const MAX_CHANNELS: usize = 16;
 
 /// Margin below the ceiling that covers the sidechain interpolator's under-read, dB: 0.09 dB on
 /// single peaks with content up to 0.475·fs, 0.21 dB up to 0.49·fs, and up to 0.25 dB measured on
@@ -481,7 +481,8 @@ impl LookaheadLimiter {
             );
         }
 
-        // Required gain per channel, moved towards the most-limited channel by the stereo link.
+        // Required gain per channel, moved towards the most-limited channel by the stereo link
+        // (for any channel count: the minimum is over all channels, see `stereo_link_percent`).
         let link = (s.stereo_link_percent / 100.0).clamp(0.0, 1.0);
         for (gains, peaks) in self.gains.iter_mut().zip(&self.peaks).take(channels) {
             for ((g, &p), &c) in gains[..n]

@@ -169,7 +169,9 @@ pub struct LimiterSettings {
     pub release_ms: f32,
     /// Programme-dependent release: slower after sustained limiting, faster after isolated peaks.
     pub auto_release: bool,
-    /// Stereo link, % (0 = channels limited independently, 100 = same gain on all channels).
+    /// Stereo link, % (0 = channels limited independently, 100 = same gain on all channels). With
+    /// any number of channels, each channel's required gain g_i moves `link` of the way towards the
+    /// lowest over all channels: g_i + link·(min_j g_j − g_i), so 100 % gives every channel one gain.
     pub stereo_link_percent: f32,
     /// Envelope character.
     pub style: LimiterStyle,

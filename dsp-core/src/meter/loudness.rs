@@ -10,6 +10,7 @@
 use super::histogram::LoudnessHistogram;
 use super::true_peak::{peak_abs, TruePeakDetector};
 use crate::filter::KWeighting;
+pub use crate::layout::ChannelLayout;
 use crate::processor::{ProcessSpec, Processor};
 use crate::units::{gain_to_db, power_to_lufs};
 
@@ -19,50 +20,6 @@ pub const INTEGRATED_RELATIVE_GATE_LU: f64 = -10.0;
 pub const LRA_RELATIVE_GATE_LU: f64 = -20.0;
 /// Longest sub-block used to track momentary and short-term maxima, seconds.
 const MAX_HOP_SECONDS: f64 = 0.001;
-
-/// Channel layouts with BS.1770 channel weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChannelLayout {
-    /// One channel.
-    Mono,
-    /// Left, right.
-    Stereo,
-    /// L, R, C.
-    ThreeZero,
-    /// L, R, Ls, Rs (quadraphonic).
-    Quad,
-    /// L, R, C, Ls, Rs (5.0, as in EBU Tech 3341 case 6).
-    FiveZero,
-    /// L, R, C, LFE, Ls, Rs (WAVE order); the LFE is excluded.
-    Surround51,
-}
-
-impl ChannelLayout {
-    /// The layout Vernis assumes for `channels` channels (WAVE channel order), if it knows one.
-    pub fn from_channel_count(channels: usize) -> Option<Self> {
-        Some(match channels {
-            1 => Self::Mono,
-            2 => Self::Stereo,
-            3 => Self::ThreeZero,
-            4 => Self::Quad,
-            5 => Self::FiveZero,
-            6 => Self::Surround51,
-            _ => return None,
-        })
-    }
-
-    /// BS.1770 weight G_i of each channel: 1.0 for front channels, 1.41 for surrounds, 0 for LFE.
-    pub fn weights(self) -> &'static [f64] {
-        match self {
-            Self::Mono => &[1.0],
-            Self::Stereo => &[1.0, 1.0],
-            Self::ThreeZero => &[1.0, 1.0, 1.0],
-            Self::Quad => &[1.0, 1.0, 1.41, 1.41],
-            Self::FiveZero => &[1.0, 1.0, 1.0, 1.41, 1.41],
-            Self::Surround51 => &[1.0, 1.0, 1.0, 0.0, 1.41, 1.41],
-        }
-    }
-}
 
 /// Every reading of the meter at one moment. LUFS and dB values are `-inf` when undefined (silence);
 /// `plr_db` is NaN when undefined.
@@ -84,6 +41,8 @@ pub struct LoudnessReading {
     pub sample_peak_dbfs: f64,
     /// Highest true peak over all channels since reset, dBTP.
     pub true_peak_dbtp: f64,
+    /// Highest true peak of each channel since reset, dBTP (`-inf` beyond the prepared channels).
+    pub channel_true_peak_dbtp: [f64; super::MAX_CHANNELS],
     /// Peak-to-loudness ratio: true peak minus integrated loudness, dB.
     pub plr_db: f64,
     /// Frames measured since reset.
@@ -140,6 +99,16 @@ impl LoudnessMeter {
         for (w, &g) in self.weights.iter_mut().zip(weights) {
             *w = g;
         }
+    }
+
+    /// Weighs the channels as `layout` places them (BS.1770-4 position weights); call after prepare.
+    pub fn set_channel_layout(&mut self, layout: &ChannelLayout) {
+        self.set_channel_weights(layout.weights());
+    }
+
+    /// BS.1770 weight of each prepared channel.
+    pub fn channel_weights(&self) -> &[f64] {
+        &self.weights
     }
 
     /// Measures one block: one slice per channel (extra channels are ignored), any length, allocation-free.
@@ -267,6 +236,7 @@ impl LoudnessMeter {
             short_term_max_lufs: self.power_lufs(self.short_term_max_sum, self.short_term_frames),
             sample_peak_dbfs,
             true_peak_dbtp,
+            channel_true_peak_dbtp: std::array::from_fn(|ch| self.channel_true_peak_dbtp(ch)),
             plr_db,
             frames: self.frames,
         }
@@ -316,11 +286,10 @@ impl LoudnessMeter {
 impl Processor for LoudnessMeter {
     fn prepare(&mut self, spec: &ProcessSpec) {
         let channels = spec.channels.max(1);
-        let layout_weights =
-            ChannelLayout::from_channel_count(channels).map(ChannelLayout::weights);
+        let layout = ChannelLayout::from_channel_count(channels);
         self.weights = (0..channels)
-            .map(|ch| match layout_weights {
-                Some(w) => w[ch],
+            .map(|ch| match &layout {
+                Some(l) => l.weights()[ch],
                 // Unknown layouts: LFE (WAVE position 4) excluded, everything else at unity.
                 None if ch == 3 => 0.0,
                 None => 1.0,

@@ -1,6 +1,6 @@
 //! Meters: loudness (BS.1770 / EBU R128), true peak and sample peak.
 
-/// Most channels a meter handles (up to 7.1 plus headroom).
+/// Most channels a meter handles (7.1.4 = 12, plus headroom).
 pub const MAX_CHANNELS: usize = 16;
 
 pub mod histogram;

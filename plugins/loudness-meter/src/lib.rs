@@ -2,8 +2,14 @@
 //!
 //! This crate is glue: parameters ([`params`]), the editor ([`editor`]) and the audio-thread side
 //! below, which feeds [`dsp_core::meter::LoudnessMeter`] and publishes its readings to the editor
-//! through [`MeterShared`]. Audio passes through untouched (bit-exact, zero latency), except that subnormal samples
-//! are flushed to zero.
+//! through [`MeterShared`]. Audio passes through untouched (bit-exact, zero latency), except that subnormal
+//! samples are flushed to zero.
+//!
+//! Layouts: mono, stereo, 5.1, 7.1 (8 channels) and 7.1.4 (12), weighed as dsp-core's
+//! `ChannelLayout::from_channel_count` places them in WAV/VST3 order (L R C LFE, then the 5.1
+//! surrounds or the 7.1 backs and sides, then the tops). Neither wrapper tells the plugin more than
+//! the channel count: CLAP ports above two channels are untyped, and the VST3 wrapper accepts any
+//! arrangement with the right count (it reports 8 channels as 7.1 Cine and 12 as a made-up mask).
 
 use std::sync::Arc;
 
@@ -18,8 +24,8 @@ pub mod params;
 
 pub use params::{LoudnessParams, Target};
 
-/// Most channels the plugin is ever configured with (5.1).
-pub const MAX_CHANNELS: usize = 6;
+/// Most channels the plugin is ever configured with (7.1.4).
+pub const MAX_CHANNELS: usize = 12;
 
 /// History points per second (one (M, S) point every 100 ms).
 pub const HISTORY_RATE_HZ: f64 = 10.0;
@@ -258,6 +264,16 @@ impl Plugin for VernisLoudness {
         AudioIOLayout {
             main_input_channels: NonZeroU32::new(6),
             main_output_channels: NonZeroU32::new(6),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(8),
+            main_output_channels: NonZeroU32::new(8),
+            ..AudioIOLayout::const_default()
+        },
+        AudioIOLayout {
+            main_input_channels: NonZeroU32::new(12),
+            main_output_channels: NonZeroU32::new(12),
             ..AudioIOLayout::const_default()
         },
     ];

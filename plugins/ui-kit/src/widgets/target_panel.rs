@@ -103,6 +103,11 @@ pub fn channel_names(channels: usize) -> &'static [&'static str] {
     match channels {
         1 => &["M"],
         2 => &["L", "R"],
+        // 7.1 and 7.1.4 in WAV order: rear surrounds (BL BR), side surrounds (SL SR), tops.
+        8 => &["L", "R", "C", "LFE", "Lrs", "Rrs", "Lss", "Rss"],
+        12 => &[
+            "L", "R", "C", "LFE", "Lrs", "Rrs", "Lss", "Rss", "Ltf", "Rtf", "Ltr", "Rtr",
+        ],
         _ => &["L", "R", "C", "LFE", "Ls", "Rs"],
     }
 }
