@@ -39,8 +39,9 @@ pub mod params;
 
 pub use params::LimiterParams;
 
-/// Most channels the plugin is configured with (stereo).
-pub const MAX_CHANNELS: usize = 2;
+/// Most channels the plugin is configured with (7.1.4); all are limited with one linked gain at
+/// 100 % Stereo Link.
+pub const MAX_CHANNELS: usize = ui_kit::layouts::MAX_LAYOUT_CHANNELS;
 
 /// Longest piece of audio the limiter and the meters get at once, frames.
 pub const SUB_BLOCK_FRAMES: usize = 64;
@@ -429,18 +430,7 @@ impl Plugin for VernisLimiter {
     const EMAIL: &'static str = "info@vernis.audio";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
-    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(2),
-            main_output_channels: NonZeroU32::new(2),
-            ..AudioIOLayout::const_default()
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(1),
-            main_output_channels: NonZeroU32::new(1),
-            ..AudioIOLayout::const_default()
-        },
-    ];
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = ui_kit::layouts::MASTERING_LAYOUTS;
 
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
@@ -529,6 +519,7 @@ impl ClapPlugin for VernisLimiter {
         ClapFeature::Mastering,
         ClapFeature::Stereo,
         ClapFeature::Mono,
+        ClapFeature::Surround,
     ];
 }
 
@@ -642,6 +633,46 @@ mod tests {
             LatencyRequest::Report(expected)
         );
         assert_eq!(vst3.shared.bus.get(slot::LATENCY_SAMPLES), expected as f32);
+    }
+
+    #[test]
+    fn twelve_channels_share_one_gain_and_stay_under_the_ceiling() {
+        let fs = 48_000.0;
+        let mut plugin = VernisLimiter::default();
+        plugin.prepare(fs, 12);
+        let loud = sine(9_600, fs, 0.99);
+        let quiet = sine(9_600, fs, 0.01);
+        let mut channels: Vec<Vec<f32>> = (0..12)
+            .map(|c| if c == 0 { loud.clone() } else { quiet.clone() })
+            .collect();
+        let settings = LimiterSettings {
+            input_gain_db: 12.0,
+            ..LimiterSettings::default()
+        };
+        plugin.apply_settings(&settings, true);
+        let mut slices: Vec<&mut [f32]> = channels.iter_mut().map(|c| &mut c[..]).collect();
+        plugin.run(&mut slices);
+        let latency = plugin.limiter.latency_samples() as usize;
+        let ceiling = dsp_core::units::db_to_gain(-1.0) as f32;
+        // Past the attack, the quiet channel is turned down by what the loud one needs: the
+        // ratio of the two outputs stays the input ratio (0.01 / 0.99) on every channel.
+        let steady = (latency + 2_400)..9_600;
+        for (c, channel) in channels.iter().enumerate().skip(1) {
+            let pairs = channels[0][steady.clone()]
+                .iter()
+                .zip(&channel[steady.clone()]);
+            for (n, (&l, &q)) in pairs.enumerate() {
+                assert!(l.abs() <= ceiling, "channel 0 frame {n}: {l}");
+                if l.abs() > 0.1 {
+                    let ratio = q / l;
+                    assert!(
+                        (ratio - 0.01 / 0.99).abs() < 1e-4,
+                        "channel {c} frame {n}: {ratio}"
+                    );
+                }
+            }
+        }
+        assert_eq!(plugin.shared.bus.get(slot::CHANNELS), 12.0);
     }
 
     #[test]

@@ -5,11 +5,9 @@
 //! through [`MeterShared`]. Audio passes through untouched (bit-exact, zero latency), except that subnormal
 //! samples are flushed to zero.
 //!
-//! Layouts: mono, stereo, 5.1, 7.1 (8 channels) and 7.1.4 (12), weighed as dsp-core's
-//! `ChannelLayout::from_channel_count` places them in WAV/VST3 order (L R C LFE, then the 5.1
-//! surrounds or the 7.1 backs and sides, then the tops). Neither wrapper tells the plugin more than
-//! the channel count: CLAP ports above two channels are untyped, and the VST3 wrapper accepts any
-//! arrangement with the right count (it reports 8 channels as 7.1 Cine and 12 as a made-up mask).
+//! Layouts ([`ui_kit::layouts`]): mono, stereo, 5.1, 7.1 (8 channels) and 7.1.4 (12), weighed as
+//! dsp-core's `ChannelLayout::from_channel_count` places them in WAV/VST3 order; neither wrapper
+//! tells the plugin more than the channel count.
 
 use std::sync::Arc;
 
@@ -25,7 +23,7 @@ pub mod params;
 pub use params::{LoudnessParams, Target};
 
 /// Most channels the plugin is ever configured with (7.1.4).
-pub const MAX_CHANNELS: usize = 12;
+pub const MAX_CHANNELS: usize = ui_kit::layouts::MAX_LAYOUT_CHANNELS;
 
 /// History points per second (one (M, S) point every 100 ms).
 pub const HISTORY_RATE_HZ: f64 = 10.0;
@@ -250,33 +248,7 @@ impl Plugin for VernisLoudness {
     const EMAIL: &'static str = "info@vernis.audio";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
 
-    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = &[
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(2),
-            main_output_channels: NonZeroU32::new(2),
-            ..AudioIOLayout::const_default()
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(1),
-            main_output_channels: NonZeroU32::new(1),
-            ..AudioIOLayout::const_default()
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(6),
-            main_output_channels: NonZeroU32::new(6),
-            ..AudioIOLayout::const_default()
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(8),
-            main_output_channels: NonZeroU32::new(8),
-            ..AudioIOLayout::const_default()
-        },
-        AudioIOLayout {
-            main_input_channels: NonZeroU32::new(12),
-            main_output_channels: NonZeroU32::new(12),
-            ..AudioIOLayout::const_default()
-        },
-    ];
+    const AUDIO_IO_LAYOUTS: &'static [AudioIOLayout] = ui_kit::layouts::MASTERING_LAYOUTS;
 
     type SysExMessage = ();
     type BackgroundTask = ();

@@ -11,13 +11,15 @@
 //! * [`demo`]: the demo programme fed to the standalone builds for screenshots.
 //!
 //! * [`latency`]: reporting latency changes the way CLAP and VST3 each allow.
+//! * [`layouts`]: the audio layouts every plugin offers (stereo, mono, 5.1, 7.1, 7.1.4).
 //!
-//! Only [`param`], [`shell`] and [`latency`] know about nice-plug; everything else takes plain values, so a
+//! Only [`param`], [`shell`], [`latency`] and [`layouts`] know about nice-plug; everything else takes plain values, so a
 //! plugin maps its own parameters and meter slots onto the widgets.
 
 pub mod bus;
 pub mod demo;
 pub mod latency;
+pub mod layouts;
 pub mod param;
 pub mod shell;
 pub mod theme;

@@ -1,0 +1,29 @@
+//! The audio layouts every Vernis plugin offers: stereo first, then mono, 5.1, 7.1 and 7.1.4.
+//!
+//! nice-plug 0.4.2's wrappers tell a plugin only the channel count: CLAP ports above two channels
+//! are untyped, and the VST3 wrapper accepts any speaker arrangement with the right count (it
+//! reports 8 channels as 7.1 Cine and 12 as an arrangement of its own). So the plugins place
+//! channels in WAV/VST3 order (L R C LFE, then the 5.1 surrounds or the 7.1 backs and sides, then
+//! the tops), as `dsp_core::layout::ChannelLayout::from_channel_count` does.
+
+use nice_plug::prelude::*;
+
+const fn same_in_out(channels: u32) -> AudioIOLayout {
+    AudioIOLayout {
+        main_input_channels: NonZeroU32::new(channels),
+        main_output_channels: NonZeroU32::new(channels),
+        ..AudioIOLayout::const_default()
+    }
+}
+
+/// Stereo, mono, 5.1, 7.1 and 7.1.4 (2, 1, 6, 8 and 12 channels), main input = main output.
+pub const MASTERING_LAYOUTS: &[AudioIOLayout] = &[
+    same_in_out(2),
+    same_in_out(1),
+    same_in_out(6),
+    same_in_out(8),
+    same_in_out(12),
+];
+
+/// Most channels any layout of [`MASTERING_LAYOUTS`] has (7.1.4).
+pub const MAX_LAYOUT_CHANNELS: usize = 12;
