@@ -93,18 +93,11 @@ fn impulse_delay(host: &mut PluginHost, expected: usize) -> Result<usize, String
 #[test]
 fn the_audio_is_delayed_by_the_reported_latency_until_the_next_activation() {
     for_each_case(|case| {
-        let Some((name, text)) = case.latency_changing_param else {
+        let mut host = PluginHost::for_case(case)?;
+        let Some((name, text, param_id, value)) = common::latency_changing_value(&mut host, case)?
+        else {
             return Ok(());
         };
-        let mut host = PluginHost::for_case(case)?;
-        let param = host
-            .params()?
-            .into_iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| format!("no parameter named {name}"))?;
-        let value = host
-            .text_to_value(param.id, text)
-            .ok_or_else(|| format!("{name} does not parse {text:?}"))?;
         let config = AudioConfig::new(48_000.0, 512);
         host.activate(config)?;
         let before = host.latency() as usize;
@@ -112,7 +105,7 @@ fn the_audio_is_delayed_by_the_reported_latency_until_the_next_activation() {
         let noise = signal::noise(channels, 4800, 0.1, 5);
         let change = TimedParamChange {
             frame: 100,
-            param_id: param.id,
+            param_id,
             value,
         };
         host.process_signal(&noise, &[512], &[change])?;

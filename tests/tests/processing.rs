@@ -60,25 +60,18 @@ fn latency_matches_impulse_measurement() {
 #[test]
 fn latency_change_is_re_reported_and_matches_an_impulse() {
     for_each_case(|case| {
-        let Some((name, text)) = case.latency_changing_param else {
+        let mut host = PluginHost::for_case(case)?;
+        let Some((name, text, param_id, value)) = common::latency_changing_value(&mut host, case)?
+        else {
             return Ok(());
         };
-        let mut host = PluginHost::for_case(case)?;
-        let param = host
-            .params()?
-            .into_iter()
-            .find(|p| p.name == name)
-            .ok_or_else(|| format!("no parameter named {name}"))?;
-        let value = host
-            .text_to_value(param.id, text)
-            .ok_or_else(|| format!("{name} does not parse {text:?}"))?;
         host.activate(AudioConfig::new(48_000.0, 512))?;
         let before = host.latency() as usize;
         let channels = host.port_layout()?.main_input_channels();
         let noise = signal::noise(channels, 4800, 0.1, 5);
         let change = TimedParamChange {
             frame: 100,
-            param_id: param.id,
+            param_id,
             value,
         };
         host.process_signal(&noise, &signal::random_block_sizes(4800, 512, 3), &[change])?;

@@ -86,3 +86,27 @@ pub fn reads_back_as(
     let sent_text = host.value_to_text(param.id, sent);
     sent_text.is_some() && sent_text == host.value_to_text(param.id, got)
 }
+
+/// A latency-changing setting resolved on a host: (display name, display text, CLAP parameter id,
+/// CLAP value).
+pub type LatencyChange = (&'static str, &'static str, u32, f64);
+
+/// The case's latency-changing setting resolved on `host`, or `None` for a plugin whose latency
+/// never changes.
+pub fn latency_changing_value(
+    host: &mut host_tests::PluginHost,
+    case: &PluginCase,
+) -> Result<Option<LatencyChange>, Box<dyn Error>> {
+    let Some((name, text)) = case.latency_changing_param else {
+        return Ok(None);
+    };
+    let param = host
+        .params()?
+        .into_iter()
+        .find(|p| p.name == name)
+        .ok_or_else(|| format!("no parameter named {name}"))?;
+    let value = host
+        .text_to_value(param.id, text)
+        .ok_or_else(|| format!("{name} does not parse {text:?}"))?;
+    Ok(Some((name, text, param.id, value)))
+}
