@@ -687,8 +687,10 @@ fn encode_interleaved(
                 for (i, &x) in ints.iter_mut().zip(input) {
                     *i = (x * scale).round().clamp(-scale, scale - 1.0) as i32;
                 }
-                for (o, &v) in frames_out.zip(ints.iter()) {
-                    o[..bytes].copy_from_slice(&v.to_le_bytes()[..bytes]);
+                if format == OutputFormat::Wav16 {
+                    pack::<2>(frames_out, ints);
+                } else {
+                    pack::<3>(frames_out, ints);
                 }
             }
             OutputFormat::Wav32f => {
@@ -698,6 +700,16 @@ fn encode_interleaved(
                 }
             }
         }
+    }
+}
+
+/// Stores the low `B` bytes of each value, little endian, at the start of each frame slot (`B` a
+/// constant, so each store is a couple of moves rather than a call to `memcpy`).
+#[inline(always)]
+fn pack<'a, const B: usize>(slots: impl Iterator<Item = &'a mut [u8]>, values: &[i32]) {
+    for (slot, &v) in slots.zip(values) {
+        let bytes = v.to_le_bytes();
+        slot[..B].copy_from_slice(&bytes[..B]);
     }
 }
 
