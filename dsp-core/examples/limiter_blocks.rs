@@ -1,7 +1,8 @@
 //! The limiter (48 kHz stereo, 4×, driven into limiting) over 5 s of the demo programme in blocks
 //! of each size given on the command line (default 32 64 128 512 1024), the sizes taking turns
 //! so that a noisy machine slows them alike; prints min and median x-real-time per size.
-//! `VERNIS_REPS` sets the passes per size (default 15). For instruction counts, one size and one
+//! `VERNIS_REPS` sets the passes per size (default 15); `VERNIS_SIMD_CAP=avx2` or `baseline` runs
+//! the narrower kernel builds. For instruction counts, one size and one
 //! pass: `VERNIS_REPS=1 valgrind --tool=callgrind target/release/examples/limiter_blocks 64`.
 
 use std::time::Instant;
@@ -21,6 +22,11 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
+    dsp_core::simd::set_level_cap(match std::env::var("VERNIS_SIMD_CAP").as_deref() {
+        Ok("baseline") => Some(dsp_core::simd::SimdLevel::Baseline),
+        Ok("avx2") => Some(dsp_core::simd::SimdLevel::Avx2),
+        _ => None,
+    });
     let fs = 48_000.0;
     let mut x = dsp_core::demo::demo_programme(fs);
     for ch in &mut x {
