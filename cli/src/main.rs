@@ -11,6 +11,7 @@ mod audio_io;
 mod demo;
 mod layout;
 mod master;
+mod pass;
 mod plot;
 mod render;
 mod report;
@@ -166,6 +167,14 @@ struct RenderArgs {
     /// Gain before the limiter, dB (-80..0).
     #[arg(long = "pre-gain", value_name = "DB", default_value = "0", allow_negative_numbers = true, value_parser = parse_pre_gain)]
     pre_gain_db: f32,
+
+    /// Print where the time went (wall-clock seconds per stage) to stderr.
+    #[arg(long, short)]
+    verbose: bool,
+
+    /// Run every stage on one thread (the output is the same bytes either way).
+    #[arg(long = "single-thread")]
+    single_thread: bool,
 }
 
 #[derive(Debug, Args)]
@@ -429,6 +438,7 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
 }
 
 fn cmd_render(args: &RenderArgs) -> ExitCode {
+    let started = std::time::Instant::now();
     let in_name = args.input.display().to_string();
     let out_name = args.output.display().to_string();
     let settings = match render::apply_settings(LimiterSettings::default(), &args.sets) {
@@ -524,11 +534,14 @@ fn cmd_render(args: &RenderArgs) -> ExitCode {
             g.max_db, g.mean_db, g.percent_above_db[0], g.percent_above_db[1], g.percent_above_db[2]
         );
     }
-    if emit(&text) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    if !emit(&text) {
+        return ExitCode::FAILURE;
     }
+    if args.verbose {
+        let stages = render::describe_stages(&out.stages, started.elapsed());
+        let _ = io::stderr().lock().write_all(stages.as_bytes());
+    }
+    ExitCode::SUCCESS
 }
 
 /// Renders IN to OUT through a temporary file; the error says whether the input is at fault.
@@ -559,6 +572,8 @@ fn render_file(
             gain_reduction: true,
             sink: Some(&mut sink),
             progress: bar.as_ref(),
+            parallel: !args.single_thread,
+            detailed_timing: args.verbose,
         },
     );
     if let Some(bar) = bar {

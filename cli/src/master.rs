@@ -286,6 +286,8 @@ pub fn master_file(
                 gain_reduction: true,
                 sink: Some(&mut sink),
                 progress: bar.as_ref(),
+                parallel: true,
+                detailed_timing: false,
             },
         );
         if let Some(bar) = bar {

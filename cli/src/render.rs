@@ -1,6 +1,6 @@
-//! Offline rendering through the limiter, in one streaming pass per render:
-//! pre-gain → [`LookaheadLimiter`] (latency compensated) → rounding to the output word length →
-//! loudness measurement → WAV writing.
+//! Offline rendering through the limiter, in one streaming pass per render ([`crate::pass`]):
+//! pre-gain → [`dsp_core::dynamics::LookaheadLimiter`] (latency compensated) → rounding to the
+//! output word length → loudness measurement → WAV writing.
 //!
 //! Latency compensation: the limiter delays its output by `latency_samples()`. A pass feeds that
 //! many frames of silence after the input and drops the first that many output frames, so the
@@ -10,20 +10,17 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use dsp_core::dynamics::{Dither, LimiterSettings, LookaheadLimiter, SettingKind};
-use dsp_core::meter::LoudnessReading;
+use dsp_core::dynamics::{Dither, LimiterSettings, SettingKind};
 use dsp_core::units::db_to_gain;
-use dsp_core::{ProcessSpec, Processor};
-use indicatif::ProgressBar;
 use serde_json::Value;
 
-use crate::analyze::{Analyzer, HistoryPoint, HISTORY_RATE_HZ};
-use crate::audio_io::{quantise_to_grid, AudioError, AudioSink, AudioSource, MAX_CHANNELS};
+use crate::audio_io::AudioError;
+pub use crate::pass::{run_pass, PassOptions, PassOutput, StageTimes};
 
 /// Frames per limiter call while searching (large blocks: fast).
 pub const BLOCK_FRAMES: usize = 8192;
 
-/// Frames per limiter call when gain reduction is collected: the resolution of its statistics.
+/// Frames per span of the gain-reduction statistics (their resolution).
 pub const GR_BLOCK_FRAMES: usize = 64;
 
 /// Gain-reduction depths whose share of the programme is reported, dB.
@@ -48,7 +45,7 @@ pub struct Chain {
 }
 
 impl Chain {
-    fn pre_gain(&self) -> f32 {
+    pub(crate) fn pre_gain(&self) -> f32 {
         if self.pre_gain_db == 0.0 {
             1.0
         } else {
@@ -177,29 +174,6 @@ pub enum InputAudio {
     Memory(Vec<Vec<f32>>),
 }
 
-enum Reader<'a> {
-    File(AudioSource),
-    Memory { data: &'a [Vec<f32>], pos: usize },
-}
-
-impl Reader<'_> {
-    fn read(&mut self, chunk: &mut [Vec<f32>]) -> Result<usize, AudioError> {
-        match self {
-            Reader::File(source) => source.read_chunk(chunk),
-            Reader::Memory { data, pos } => {
-                let len = data.first().map_or(0, Vec::len);
-                let n = (len - *pos).min(BLOCK_FRAMES);
-                for (dst, src) in chunk.iter_mut().zip(data.iter()) {
-                    dst.clear();
-                    dst.extend_from_slice(&src[*pos..*pos + n]);
-                }
-                *pos += n;
-                Ok(n)
-            }
-        }
-    }
-}
-
 /// Gain-reduction statistics of a render, over the programme (latency removed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GainReduction {
@@ -215,7 +189,7 @@ pub struct GainReduction {
     pub history_db: Vec<f32>,
 }
 
-struct GrCollector {
+pub(crate) struct GrCollector {
     hop_frames: u64,
     max_db: f32,
     weighted_sum: f64,
@@ -225,7 +199,7 @@ struct GrCollector {
 }
 
 impl GrCollector {
-    fn new(hop_frames: u64) -> Self {
+    pub(crate) fn new(hop_frames: u64) -> Self {
         Self {
             hop_frames,
             max_db: 0.0,
@@ -237,7 +211,7 @@ impl GrCollector {
     }
 
     /// Records `len` programme frames starting at `start` limited by up to `gr_db`.
-    fn add(&mut self, start: u64, len: u64, gr_db: f32) {
+    pub(crate) fn add(&mut self, start: u64, len: u64, gr_db: f32) {
         if len == 0 {
             return;
         }
@@ -264,7 +238,7 @@ impl GrCollector {
         }
     }
 
-    fn finish(self) -> GainReduction {
+    pub(crate) fn finish(self) -> GainReduction {
         let frames = self.frames.max(1) as f64;
         GainReduction {
             max_db: f64::from(self.max_db),
@@ -276,174 +250,44 @@ impl GrCollector {
     }
 }
 
-/// What one pass does besides measuring the output's loudness.
-pub struct PassOptions<'a> {
-    /// The chain to render.
-    pub chain: Chain,
-    /// Round the output to this integer word length (before measuring and writing).
-    pub quantise_bits: Option<u32>,
-    /// Collect gain-reduction statistics (runs the limiter in [`GR_BLOCK_FRAMES`] blocks).
-    pub gain_reduction: bool,
-    /// Write the output here.
-    pub sink: Option<&'a mut AudioSink>,
-    /// Advance this bar by the input frames processed.
-    pub progress: Option<&'a ProgressBar>,
-}
-
-/// What a pass measured on its output.
-pub struct PassOutput {
-    /// Loudness and peaks of the output, exactly as written.
-    pub reading: LoudnessReading,
-    /// Momentary and short-term loudness of the output every 100 ms.
-    pub history: Vec<HistoryPoint>,
-    /// Gain-reduction statistics, when asked for.
-    pub gain_reduction: Option<GainReduction>,
-    /// Output frames (the input's length).
-    pub frames: u64,
-    /// The limiter's latency, compensated, samples.
-    pub latency_samples: u32,
-}
-
-struct PassState<'a> {
-    limiter: LookaheadLimiter,
-    analyzer: Analyzer,
-    gr: Option<GrCollector>,
-    sub_block: usize,
-    latency: u64,
-    /// Frames the limiter has output so far.
-    out_frames: u64,
-    quantise_bits: Option<u32>,
-    sink: Option<&'a mut AudioSink>,
-    channels: usize,
-}
-
-impl PassState<'_> {
-    /// Limits the first `n` frames of `chunk` in place, then measures and writes those past the latency.
-    fn process(&mut self, chunk: &mut [Vec<f32>], n: usize) -> Result<(), RenderError> {
-        let mut start = 0;
-        while start < n {
-            let len = self.sub_block.min(n - start);
-            {
-                let mut views: [&mut [f32]; MAX_CHANNELS] = Default::default();
-                for (view, ch) in views.iter_mut().zip(chunk.iter_mut()) {
-                    *view = &mut ch[start..start + len];
-                }
-                self.limiter.process(&mut views[..self.channels]);
-            }
-            if let Some(gr) = &mut self.gr {
-                let from = self.out_frames + start as u64;
-                let to = from + len as u64;
-                let kept_from = from.max(self.latency);
-                if to > kept_from {
-                    gr.add(
-                        kept_from - self.latency,
-                        to - kept_from,
-                        self.limiter.block_gain_reduction_db(),
-                    );
-                }
-            }
-            start += len;
-        }
-
-        let skip = self.latency.saturating_sub(self.out_frames).min(n as u64) as usize;
-        self.out_frames += n as u64;
-        if skip == n {
-            return Ok(());
-        }
-        if let Some(bits) = self.quantise_bits {
-            for ch in chunk.iter_mut() {
-                quantise_to_grid(&mut ch[skip..n], bits);
-            }
-        }
-        let mut views: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
-        for (view, ch) in views.iter_mut().zip(chunk.iter()) {
-            *view = &ch[skip..n];
-        }
-        self.analyzer.feed(&views[..self.channels]);
-        if let Some(sink) = &mut self.sink {
-            sink.write(&views[..self.channels])
-                .map_err(RenderError::Output)?;
-        }
-        Ok(())
-    }
-}
-
-/// Renders the programme once through `opts.chain` and measures the result.
-pub fn run_pass(
-    input: &InputAudio,
-    sample_rate_hz: u32,
-    channels: usize,
-    opts: PassOptions<'_>,
-) -> Result<PassOutput, RenderError> {
-    let fs = f64::from(sample_rate_hz);
-    let mut limiter = LookaheadLimiter::new();
-    limiter.set_settings(&opts.chain.limiter);
-    limiter.prepare(&ProcessSpec::new(fs, BLOCK_FRAMES, channels));
-    limiter.reset();
-    let latency = limiter.latency_samples();
-    let hop = ((fs / HISTORY_RATE_HZ).round() as u64).max(1);
-
-    let mut reader = match input {
-        InputAudio::File(path) => {
-            Reader::File(AudioSource::open(path).map_err(RenderError::Input)?)
-        }
-        InputAudio::Memory(data) => Reader::Memory { data, pos: 0 },
+/// The `--verbose` stage breakdown: wall-clock seconds each stage worked, the pass and the
+/// whole command (`process`, from argument parsing to the report), one line each.
+pub fn describe_stages(t: &StageTimes, process: std::time::Duration) -> String {
+    let layout = if t.parallel {
+        "decode and output stages on their own threads beside the DSP"
+    } else {
+        "one thread"
     };
-    let mut state = PassState {
-        limiter,
-        analyzer: Analyzer::new(sample_rate_hz, channels),
-        gr: opts.gain_reduction.then(|| GrCollector::new(hop)),
-        sub_block: if opts.gain_reduction {
-            GR_BLOCK_FRAMES
-        } else {
-            BLOCK_FRAMES
-        },
-        latency: u64::from(latency),
-        out_frames: 0,
-        quantise_bits: opts.quantise_bits,
-        sink: opts.sink,
-        channels,
-    };
-    let pre_gain = opts.chain.pre_gain();
-    let mut chunk = vec![Vec::with_capacity(BLOCK_FRAMES); channels];
-    loop {
-        let n = reader.read(&mut chunk).map_err(RenderError::Input)?;
-        if n == 0 {
-            break;
-        }
-        if pre_gain != 1.0 {
-            for ch in chunk.iter_mut() {
-                for x in &mut ch[..n] {
-                    *x *= pre_gain;
-                }
-            }
-        }
-        state.process(&mut chunk, n)?;
-        if let Some(bar) = opts.progress {
-            bar.inc(n as u64);
-        }
+    let rows = [
+        (
+            "decode",
+            t.decode,
+            "read and decode the input, pre-gain, latency padding",
+        ),
+        ("limiter", t.limiter, "the limiter, dither included"),
+        (
+            "statistics",
+            t.statistics,
+            "gain reduction per 64-frame span",
+        ),
+        ("quantise", t.quantise, "rounding to the output word length"),
+        (
+            "metering",
+            t.metering,
+            "loudness and true peak of the output",
+        ),
+        ("encode", t.encode, "WAV conversion and writing"),
+        ("pass", t.wall, "the pass, start to end (wall)"),
+        ("process", process, "the whole command (wall)"),
+    ];
+    let mut text = format!("Stages (wall-clock seconds; {layout}):\n");
+    for (name, time, what) in rows {
+        text.push_str(&format!(
+            "  {name:<11}{:>7.3} s  {what}\n",
+            time.as_secs_f64()
+        ));
     }
-    let mut tail = u64::from(latency);
-    while tail > 0 {
-        let n = tail.min(BLOCK_FRAMES as u64) as usize;
-        for ch in chunk.iter_mut() {
-            ch.clear();
-            ch.resize(n, 0.0);
-        }
-        state.process(&mut chunk, n)?;
-        tail -= n as u64;
-    }
-
-    let frames = state.analyzer.frames();
-    let gain_reduction = state.gr.map(GrCollector::finish);
-    let (reading, history) = state.analyzer.finish();
-    Ok(PassOutput {
-        reading,
-        history,
-        gain_reduction,
-        frames,
-        latency_samples: latency,
-    })
+    text
 }
 
 /// Warnings about the word length: integer output without dither, or dither for a longer word.

@@ -9,7 +9,13 @@ pub struct DelayLine {
     write_pos: usize,
     delay_samples: usize,
     max_delay_samples: usize,
+    /// The ring's outputs of one piece, saved before the piece overwrites them ([`PIECE`] samples,
+    /// allocated in `prepare`: a stack array would be cleared on every call).
+    saved: Vec<f32>,
 }
+
+/// Longest piece of a block [`DelayLine::process_channel`] moves at once, samples.
+const PIECE: usize = 256;
 
 impl DelayLine {
     /// A delay line able to delay by up to `max_delay_samples` once prepared.
@@ -52,8 +58,7 @@ impl DelayLine {
         let mut write = self.write_pos;
         // Pieces of at most `PIECE` samples: the first `delay` outputs of a piece come from the
         // ring (saved before the piece is written over them), the rest are the piece's own inputs.
-        const PIECE: usize = 256;
-        let mut saved = [0.0f32; PIECE];
+        let saved = &mut self.saved[..PIECE];
         for piece in io.chunks_mut(PIECE) {
             let n = piece.len();
             let from_ring = delay.min(n);
@@ -97,6 +102,7 @@ impl Processor for DelayLine {
     fn prepare(&mut self, spec: &ProcessSpec) {
         // One extra slot so that a delay of `max_delay_samples` reads what was written that long ago.
         self.buffers = vec![vec![0.0; self.max_delay_samples + 1]; spec.channels];
+        self.saved = vec![0.0; PIECE];
         self.write_pos = 0;
     }
 

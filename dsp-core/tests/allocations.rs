@@ -120,3 +120,23 @@ fn limiter_is_allocation_free_after_prepare_even_when_settings_change() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn limiter_segment_gains_are_allocation_free() {
+    use dsp_core::dynamics::{LimiterSettings, LookaheadLimiter};
+    let mut limiter = LookaheadLimiter::new();
+    limiter.set_settings(&LimiterSettings {
+        input_gain_db: 12.0,
+        ..LimiterSettings::default()
+    });
+    limiter.prepare(&ProcessSpec::new(48_000.0, 4096, 2));
+    let mut a: Vec<f32> = (0..4096).map(|i| (i as f32 * 0.05).sin()).collect();
+    let mut b = a.clone();
+    let mut gains = [0.0f32; 64];
+    let n = count_allocations(|| {
+        for segment in [64usize, 100, 4096] {
+            limiter.process_with_segment_gains(&mut [&mut a, &mut b], segment, &mut gains);
+        }
+    });
+    assert_eq!(n, 0);
+}

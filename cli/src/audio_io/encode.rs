@@ -5,6 +5,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::flac_sink::FlacSink;
+use super::wav_pack::{encode_interleaved, with_wide_vectors};
 use super::{AudioInfo, Codec, Container, SampleKind};
 
 /// Sample formats `vernis render` and `vernis master` write.
@@ -59,7 +60,7 @@ impl OutputFormat {
         }
     }
 
-    fn bytes(self) -> usize {
+    pub(super) fn bytes(self) -> usize {
         usize::from(self.bits_per_sample()) / 8
     }
 
@@ -218,6 +219,11 @@ impl AudioSink {
 /// to the integer range), so that the values are exactly those a WAV file of that width holds.
 /// Non-finite samples become 0.
 pub fn quantise_to_grid(samples: &mut [f32], bits: u32) {
+    with_wide_vectors(|| quantise_body(samples, bits));
+}
+
+#[inline(always)]
+fn quantise_body(samples: &mut [f32], bits: u32) {
     // Scaling by a power of two is exact in f32, and so is rounding: every grid value is exact.
     let scale = (1u32 << (bits - 1)) as f32;
     let inv = 1.0 / scale;
@@ -262,6 +268,8 @@ pub struct WavSink {
     /// Offset of the `data` chunk's size field.
     data_size_offset: u64,
     scratch: Vec<u8>,
+    /// One channel's integer samples before packing.
+    ints: Vec<i32>,
 }
 
 impl WavSink {
@@ -332,6 +340,7 @@ impl WavSink {
             fact_offset,
             data_size_offset,
             scratch: Vec::new(),
+            ints: Vec::new(),
         })
     }
 
@@ -347,31 +356,28 @@ impl WavSink {
             ));
         }
         self.scratch.resize(len, 0);
-        let stride = bytes * self.channels;
-        for (ch, input) in channels.iter().enumerate() {
-            let offset = ch * bytes;
-            let frames_out = self.scratch[offset..].chunks_mut(stride);
-            match self.format {
-                OutputFormat::Wav16 => {
-                    for (out, &x) in frames_out.zip(&input[..frames]) {
-                        let v = (x * 32_768.0).round().clamp(-32_768.0, 32_767.0) as i16;
-                        out[..2].copy_from_slice(&v.to_le_bytes());
-                    }
-                }
-                OutputFormat::Wav24 => {
-                    for (out, &x) in frames_out.zip(&input[..frames]) {
-                        let v = (x * 8_388_608.0).round().clamp(-8_388_608.0, 8_388_607.0) as i32;
-                        out[..3].copy_from_slice(&v.to_le_bytes()[..3]);
-                    }
-                }
-                OutputFormat::Wav32f => {
-                    for (out, &x) in frames_out.zip(&input[..frames]) {
-                        let v = if x.is_finite() { x } else { 0.0 };
-                        out[..4].copy_from_slice(&v.to_le_bytes());
-                    }
-                }
+        let (format, scratch, ints) = (self.format, &mut self.scratch, &mut self.ints);
+        #[cfg(target_arch = "x86_64")]
+        {
+            #[target_feature(enable = "avx2")]
+            fn wide(
+                format: OutputFormat,
+                channels: &[&[f32]],
+                frames: usize,
+                out: &mut [u8],
+                ints: &mut Vec<i32>,
+            ) {
+                encode_interleaved(format, channels, frames, out, ints);
+            }
+            if is_x86_feature_detected!("avx2") {
+                // SAFETY: the feature was just detected.
+                unsafe { wide(format, channels, frames, scratch, ints) };
+                self.writer.write_all(&self.scratch)?;
+                self.data_bytes += len as u64;
+                return Ok(());
             }
         }
+        encode_interleaved(format, channels, frames, scratch, ints);
         self.writer.write_all(&self.scratch)?;
         self.data_bytes += len as u64;
         Ok(())

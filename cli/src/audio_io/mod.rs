@@ -13,6 +13,7 @@ mod encode;
 mod flac_sink;
 mod mp4;
 mod wav_fast;
+mod wav_pack;
 
 use std::fmt;
 use std::fs::File;

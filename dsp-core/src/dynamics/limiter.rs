@@ -15,6 +15,8 @@
 //! of the band), so the sidechain watches that round trip rather than the input, and the
 //! audio waits 20 samples longer (before it is upsampled) for its gain.
 
+use std::num::NonZeroUsize;
+
 use super::envelope::{BoxAverage, SlidingMinimum};
 use super::gain_computer::limit_gain;
 use super::settings::{Dither, LimiterSettings, LimiterStyle};
@@ -264,7 +266,16 @@ pub struct LookaheadLimiter {
     ceiling: Vec<f32>,
     unity: Vec<f32>,
     bypass: Vec<f32>,
+    /// Lowest required gain over the channels (stereo link).
+    linked: Vec<f32>,
     block_min_gain: f32,
+    /// Frames per gain segment of [`process_with_segment_gains`](Self::process_with_segment_gains)
+    /// (0 while a plain `process` runs).
+    segment_frames: usize,
+    /// Offset of the current chunk in the current call, frames.
+    chunk_offset: usize,
+    /// Lowest gain of each segment the current chunk touches, from its first.
+    chunk_segment_gains: Vec<f32>,
     /// Vector instructions the chunk processing may use (detected in prepare).
     simd: SimdLevel,
 }
@@ -287,7 +298,67 @@ impl LookaheadLimiter {
 
     /// Deepest gain reduction applied during the last processed block, dB (≥ 0).
     pub fn block_gain_reduction_db(&self) -> f32 {
-        (-gain_to_db(self.block_min_gain as f64)).max(0.0) as f32
+        Self::gain_reduction_db(self.block_min_gain)
+    }
+
+    /// A gain as gain reduction in dB (≥ 0), as [`block_gain_reduction_db`](Self::block_gain_reduction_db)
+    /// reports it; for the values of [`process_with_segment_gains`](Self::process_with_segment_gains).
+    pub fn gain_reduction_db(gain: f32) -> f32 {
+        (-gain_to_db(gain as f64)).max(0.0) as f32
+    }
+
+    /// [`process`](Processor::process), and the lowest gain applied in each `segment_frames`-frame
+    /// span of the block, counted from its start (the last span may be shorter), written to
+    /// `segment_gains[k]` for span `k`. Each value is bit for bit the lowest gain that
+    /// [`block_gain_reduction_db`](Self::block_gain_reduction_db) would see had the block been
+    /// processed in calls of `segment_frames`, and the audio is the same either way: metering
+    /// at a fine resolution no longer costs a call per span. Spans beyond `segment_gains` are not
+    /// reported. Allocation-free.
+    pub fn process_with_segment_gains(
+        &mut self,
+        channels: &mut [&mut [f32]],
+        segment_frames: usize,
+        segment_gains: &mut [f32],
+    ) {
+        let segment_frames = segment_frames.max(1);
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let spans = frames.div_ceil(segment_frames).min(segment_gains.len());
+        segment_gains[..spans].fill(1.0);
+        self.segment_frames = segment_frames;
+        self.process_blocks(channels, |limiter, offset, n| {
+            let first = offset / segment_frames;
+            let last = ((offset + n - 1) / segment_frames).min(spans.max(1) - 1);
+            for (k, &g) in (first..=last).zip(&limiter.chunk_segment_gains) {
+                if k < spans {
+                    segment_gains[k] = segment_gains[k].min(g);
+                }
+            }
+        });
+        self.segment_frames = 0;
+    }
+
+    /// Runs the block in chunks, calling `after_chunk(self, offset, frames)` after each.
+    fn process_blocks(
+        &mut self,
+        channels: &mut [&mut [f32]],
+        mut after_chunk: impl FnMut(&Self, usize, usize),
+    ) {
+        self.apply_settings();
+        self.block_min_gain = 1.0;
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut start = 0;
+        while start < frames {
+            let n = (frames - start).min(CHUNK);
+            let mut views: [&mut [f32]; MAX_CHANNELS] = Default::default();
+            let count = channels.len().min(MAX_CHANNELS);
+            for (v, c) in views.iter_mut().zip(channels.iter_mut()) {
+                *v = &mut c[start..start + n];
+            }
+            self.chunk_offset = start;
+            self.process_chunk(&mut views[..count], n);
+            after_chunk(self, start, n);
+            start += n;
+        }
     }
 
     /// Latency the given settings have at `sample_rate_hz`, in samples.
@@ -494,14 +565,16 @@ impl LookaheadLimiter {
             }
         }
         if channels > 1 {
-            let mut linked = [1.0f32; CHUNK];
+            // A scratch buffer, not a stack array: clearing the whole array cost as much per call.
+            let linked = &mut self.linked[..n];
+            linked.fill(1.0);
             for gains in self.gains.iter().take(channels) {
                 for (l, &g) in linked[..n].iter_mut().zip(&gains[..n]) {
                     *l = l.min(g);
                 }
             }
             for gains in self.gains.iter_mut().take(channels) {
-                for (g, &l) in gains[..n].iter_mut().zip(&linked[..n]) {
+                for (g, &l) in gains[..n].iter_mut().zip(linked.iter()) {
                     *g += link * (l - *g);
                 }
             }
@@ -523,6 +596,13 @@ impl LookaheadLimiter {
         }
         self.envelopes_shared = shared;
         let envelope_channels = if shared { 1 } else { channels };
+        let segment_frames = NonZeroUsize::new(self.segment_frames);
+        if let Some(segment_frames) = segment_frames {
+            let touched = (self.chunk_offset + n - 1) / segment_frames
+                - self.chunk_offset / segment_frames
+                + 1;
+            self.chunk_segment_gains[..touched].fill(1.0);
+        }
         for ch in 0..envelope_channels {
             let env = &mut self.envelopes[ch];
             let gains = &mut self.gains[ch][..n];
@@ -553,6 +633,21 @@ impl LookaheadLimiter {
                     .iter()
                     .fold(block_min.to_bits(), |m, &g| m.min(g.to_bits())),
             );
+            if let Some(segment_frames) = segment_frames {
+                let (offset, first) = (self.chunk_offset, self.chunk_offset / segment_frames);
+                let mut pos = 0;
+                while pos < n {
+                    let k = (offset + pos) / segment_frames;
+                    let end = ((k + 1) * segment_frames.get() - offset).min(n);
+                    let low = &mut self.chunk_segment_gains[k - first];
+                    *low = f32::from_bits(
+                        gains[pos..end]
+                            .iter()
+                            .fold(low.to_bits(), |m, &g| m.min(g.to_bits())),
+                    );
+                    pos = end;
+                }
+            }
         }
         if shared {
             let (first, rest) = self.gains.split_at_mut(1);
@@ -731,6 +826,8 @@ impl Processor for LookaheadLimiter {
         self.ceiling = vec![0.0; CHUNK];
         self.unity = vec![0.0; CHUNK];
         self.bypass = vec![0.0; CHUNK];
+        self.linked = vec![0.0; CHUNK];
+        self.chunk_segment_gains = vec![1.0; CHUNK];
         self.upsampled_audio = vec![vec![0.0; CHUNK * 16]; channels];
         self.round_trip = vec![vec![0.0; CHUNK]; channels];
         self.applied = None;
@@ -793,19 +890,6 @@ impl Processor for LookaheadLimiter {
     }
 
     fn process(&mut self, channels: &mut [&mut [f32]]) {
-        self.apply_settings();
-        self.block_min_gain = 1.0;
-        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
-        let mut start = 0;
-        while start < frames {
-            let n = (frames - start).min(CHUNK);
-            let mut views: [&mut [f32]; MAX_CHANNELS] = Default::default();
-            let count = channels.len().min(MAX_CHANNELS);
-            for (v, c) in views.iter_mut().zip(channels.iter_mut()) {
-                *v = &mut c[start..start + n];
-            }
-            self.process_chunk(&mut views[..count], n);
-            start += n;
-        }
+        self.process_blocks(channels, |_, _, _| {});
     }
 }

@@ -146,7 +146,8 @@ fn upsample_lanes<const L: usize, const F: usize, const G: usize, const MIDDLE: 
     }
 }
 
-/// One pass ([`upsample_lanes`]) over all `n` inputs, `L` at a time, then one at a time.
+/// One pass ([`upsample_lanes`]) over all `n` inputs, `L` at a time, then 8, then one at a time
+/// (each input's arithmetic is the same whatever the lanes).
 #[inline(always)]
 fn upsample_pass<const L: usize, const F: usize, const G: usize, const MIDDLE: bool>(
     coefficients: &[f32],
@@ -159,6 +160,11 @@ fn upsample_pass<const L: usize, const F: usize, const G: usize, const MIDDLE: b
     while start + L <= n {
         upsample_lanes::<L, F, G, MIDDLE>(coefficients, window, start, first_phase, phase_outputs);
         start += L;
+    }
+    // A remainder of 8 or more still goes 8 lanes at a time (one at a time is latency-bound).
+    while L > 8 && start + 8 <= n {
+        upsample_lanes::<8, F, G, MIDDLE>(coefficients, window, start, first_phase, phase_outputs);
+        start += 8;
     }
     while start < n {
         upsample_lanes::<1, F, G, MIDDLE>(coefficients, window, start, first_phase, phase_outputs);
@@ -288,7 +294,8 @@ fn mirrored_stream_lanes<const L: usize>(
     acc
 }
 
-/// Adds (or, if `first`, writes) [`mirrored_stream_lanes`] to every output, `BLOCK`, 8, then 1 at a time.
+/// Adds (or, if `first`, writes) [`mirrored_stream_lanes`] to every output, `BLOCK`, 32, 16, 8,
+/// then 1 at a time (each output's arithmetic is the same whatever the lanes).
 #[inline(always)]
 fn mirrored_stream_run<const BLOCK: usize>(
     taps: &[f32],
@@ -309,6 +316,18 @@ fn mirrored_stream_run<const BLOCK: usize>(
         let values = mirrored_stream_lanes::<BLOCK>(taps, older, newer, span, start);
         store(values, &mut output[start..start + BLOCK], first);
         start += BLOCK;
+    }
+    // Remainders (short host blocks) keep several accumulators in flight: 8 lanes alone wait on
+    // one dependent add per tap.
+    while BLOCK > 32 && start + 32 <= n {
+        let values = mirrored_stream_lanes::<32>(taps, older, newer, span, start);
+        store(values, &mut output[start..start + 32], first);
+        start += 32;
+    }
+    while BLOCK > 16 && start + 16 <= n {
+        let values = mirrored_stream_lanes::<16>(taps, older, newer, span, start);
+        store(values, &mut output[start..start + 16], first);
+        start += 16;
     }
     while start + 8 <= n {
         let values = mirrored_stream_lanes::<8>(taps, older, newer, span, start);

@@ -167,7 +167,7 @@ fn mirrored_max_abs_lanes<const L: usize, const PAIRS: usize>(
 }
 
 /// Raises each of `out` to the largest absolute interpolated value of `PAIRS` mirrored phase
-/// pairs for the inputs at the end of `window`, `L` inputs at a time.
+/// pairs for the inputs at the end of `window`, `L` inputs at a time, then 8, then one.
 #[inline(always)]
 fn mirrored_max_abs_run<const L: usize, const PAIRS: usize>(
     coefficients: &[f32],
@@ -183,6 +183,14 @@ fn mirrored_max_abs_run<const L: usize, const PAIRS: usize>(
             *o = if v > *o { v } else { *o };
         }
         start += L;
+    }
+    // A remainder of 8 or more still goes 8 lanes at a time (one at a time is latency-bound).
+    while L > 8 && start + 8 <= n {
+        let values = mirrored_max_abs_lanes::<8, PAIRS>(coefficients, taps, window, start);
+        for (o, &v) in out[start..start + 8].iter_mut().zip(&values) {
+            *o = if v > *o { v } else { *o };
+        }
+        start += 8;
     }
     while start < n {
         let v = mirrored_max_abs_lanes::<1, PAIRS>(coefficients, taps, window, start)[0];
