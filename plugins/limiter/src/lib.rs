@@ -43,8 +43,10 @@ pub use params::LimiterParams;
 /// 100 % Stereo Link.
 pub const MAX_CHANNELS: usize = ui_kit::layouts::MAX_LAYOUT_CHANNELS;
 
-/// Longest piece of audio the limiter and the meters get at once, frames.
-pub const SUB_BLOCK_FRAMES: usize = 64;
+/// Longest piece of audio the limiter and the meters get at once, frames: host blocks up to this
+/// size reach the limiter whole (cut only at publish boundaries), so the plugin's cost per call is
+/// the bench's at the host's block size. Output and readings do not depend on it.
+pub const SUB_BLOCK_FRAMES: usize = 1024;
 
 /// Rate at which readings are published and history points recorded, hertz.
 pub const PUBLISH_RATE_HZ: f64 = 30.0;
