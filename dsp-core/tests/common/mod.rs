@@ -1,4 +1,5 @@
-//! Test-signal synthesis shared by the dsp-core integration tests (generated in code, nothing committed).
+//! Test-signal synthesis and limiter rendering shared by the dsp-core integration tests (generated
+//! in code, nothing committed).
 
 #![allow(dead_code)]
 
@@ -108,4 +109,36 @@ pub fn measure(
         start = end;
     }
     meter.reading()
+}
+
+/// Runs a limiter with `settings` over `input` (any channel count) followed by 50 ms of silence,
+/// in blocks of `block` frames, so the whole limited signal comes out of the latency. Returns the
+/// output and the limiter's latency in samples.
+pub fn render_limiter_with_tail(
+    settings: &dsp_core::dynamics::LimiterSettings,
+    fs: f64,
+    input: &[Vec<f32>],
+    block: usize,
+) -> (Vec<Vec<f32>>, usize) {
+    use dsp_core::Processor;
+    let mut limiter = dsp_core::dynamics::LookaheadLimiter::new();
+    limiter.set_settings(settings);
+    limiter.prepare(&dsp_core::ProcessSpec::new(fs, block, input.len()));
+    let tail = (0.05 * fs) as usize;
+    let mut out: Vec<Vec<f32>> = input
+        .iter()
+        .map(|c| {
+            c.iter()
+                .copied()
+                .chain(std::iter::repeat_n(0.0, tail))
+                .collect()
+        })
+        .collect();
+    let frames = out[0].len();
+    for start in (0..frames).step_by(block) {
+        let end = (start + block).min(frames);
+        let mut views: Vec<&mut [f32]> = out.iter_mut().map(|c| &mut c[start..end]).collect();
+        limiter.process(&mut views);
+    }
+    (out, limiter.latency_samples() as usize)
 }
