@@ -4,10 +4,12 @@ pub mod band_settings;
 pub mod envelope;
 pub mod gain_computer;
 pub mod limiter;
+pub mod multiband;
 pub mod multiband_settings;
 pub mod settings;
 
 pub use band_settings::{BandChannel, BandDetector, BandDirection, BandSettings, BandSidechain};
 pub use limiter::LookaheadLimiter;
+pub use multiband::{BandMeter, MultibandCompressor};
 pub use multiband_settings::MultibandSettings;
 pub use settings::{Dither, LimiterSettings, LimiterStyle, Oversampling, SettingKind, SettingSpec};
