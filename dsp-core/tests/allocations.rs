@@ -140,3 +140,46 @@ fn limiter_segment_gains_are_allocation_free() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn multiband_is_allocation_free_after_prepare_even_when_settings_change() {
+    use dsp_core::dynamics::{BandChannel, BandSidechain, MultibandCompressor, MultibandSettings};
+    use dsp_core::filter::{CrossoverMode, CrossoverSlope};
+    let mut mb = MultibandCompressor::new();
+    mb.prepare(&ProcessSpec::new(48_000.0, 1024, 2));
+    let mut a: Vec<f32> = (0..1024).map(|i| (i as f32 * 0.05).sin() * 3.0).collect();
+    let mut b = a.clone();
+    let sc = a.clone();
+    let n = count_allocations(|| {
+        for k in 0..12 {
+            let mut s = MultibandSettings {
+                bands: 1 + k % 6,
+                mode: CrossoverMode::ALL[k % 3],
+                slope: CrossoverSlope::ALL[k % 2],
+                lookahead_ms: (k % 4) as f32 * 5.0,
+                mix_percent: 30.0 + k as f32 * 5.0,
+                auto_makeup: k % 2 == 0,
+                bypass: k == 5,
+                ..MultibandSettings::default()
+            };
+            s.crossovers_hz[0] = 100.0 + 50.0 * k as f32;
+            for band in &mut s.band {
+                band.ratio = 4.0;
+                band.threshold_db = -30.0;
+                band.transient_db = 4.0;
+                band.channel = BandChannel::ALL[k % 5];
+                band.sidechain = BandSidechain::ALL[k % 2];
+                band.solo = k == 7;
+            }
+            mb.set_settings(s);
+            for block in [1usize, 37, 1024] {
+                mb.process_with_sidechain(
+                    &mut [&mut a[..block], &mut b[..block]],
+                    Some(&[&sc[..block], &sc[..block]]),
+                );
+            }
+        }
+        mb.reset();
+    });
+    assert_eq!(n, 0);
+}

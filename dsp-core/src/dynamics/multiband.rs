@@ -1,11 +1,52 @@
-//! The multiband compressor/expander (work in progress: the API is final, the DSP is being filled in).
+//! The multiband compressor/expander with per-band transient shaping.
 //!
-//! Signal flow: band splitter → per band (dynamics, transient shaping, makeup, solo/mute/bypass)
-//! → sum → mix with the latency-compensated dry signal → output gain.
+//! Signal flow, per chunk of at most [`CHUNK`] frames:
+//! sanitised input → [`BandSplitter`] (and a second splitter for the external sidechain) →
+//! per band: detector signal (linked stereo, mid, side, left or right; internal or external) →
+//! [`BandDynamics`] (level detector → static curve → transient shaper → makeup: one linear gain
+//! per sample) → the bands are delayed by the lookahead → each gain is applied to the band's
+//! routed component (stereo, M, S, L, R) and weighted by solo/mute → the bands are summed →
+//! mixed with the dry input delayed by the whole latency → output gain → bypass crossfade.
+//!
+//! Why the guarantees hold:
+//! - **Minimum / Linear Phase**: the wet output is Σ w_b·band'_b; at unity it is the splitter's
+//!   sum (an all-pass, or the input delayed by the FIR latency).
+//! - **Dynamic Phase**: the wet output is x + Σ (w_b·band'_b − band_b), computed only for bands
+//!   that act. The splitter's bands sum exactly to x, so equal gains g give g·x, and while every
+//!   gain is exactly 1 nothing is added: the output is the input, bit for bit.
+//! - **Mix**: wet and dry are aligned to the sample (the dry path is delayed by the splitter's
+//!   latency plus the lookahead; in Minimum Phase the dry signal of the mix is the bands' unity
+//!   sum, the same all-pass the wet signal has), so a partial mix never combs. Bypass crossfades
+//!   to the plain delayed input.
+//! - **Automation**: band parameters are smoothed inside [`BandDynamics`]; mix, output gain,
+//!   solo/mute weights and bypass ramp per sample; crossovers glide inside the splitter. A change
+//!   of band count, mode, slope or lookahead crossfades the wet signal to the (aligned) dry
+//!   signal over [`SWITCH_MS`], switches, and fades back.
+//! - **Determinism**: all state advances per sample and chunks are cut at [`CHUNK`] frames from
+//!   the start of each call, and every stage is itself partition-invariant, so any block
+//!   partition gives the same output; settings handed over before `reset()` apply at once.
 
-use super::multiband_settings::MultibandSettings;
-use crate::filter::crossover_settings::MAX_BANDS;
+use super::band_curve::auto_makeup_db;
+use super::band_dynamics::BandDynamics;
+use super::band_settings::{BandChannel, BandSettings, BandSidechain};
+use super::multiband_settings::{MultibandSettings, MAX_LOOKAHEAD_MS};
+use crate::delay::DelayLine;
+use crate::filter::crossover::BandSplitter;
+use crate::filter::crossover_settings::{
+    CrossoverMode, CrossoverSlope, CROSSOVER_MIN_HZ, MAX_BANDS,
+};
 use crate::processor::{ProcessSpec, Processor};
+use crate::smoothing::LinearSmoother;
+use crate::units::db_to_gain;
+
+/// Frames processed at once inside a call (bounds the scratch buffers).
+pub const CHUNK: usize = 256;
+/// Ramp of mix, output gain, solo/mute weights and bypass, ms.
+const RAMP_MS: f64 = 10.0;
+/// Half of the wet → dry → wet crossfade around a structural change, ms.
+pub const SWITCH_MS: f64 = 5.0;
+/// Largest input magnitude passed on (+120 dBFS); beyond it, values are clamped.
+const MAX_INPUT: f32 = 1e6;
 
 /// What one band is doing right now, for meters and the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -18,12 +59,55 @@ pub struct BandMeter {
     pub transient_db: f32,
 }
 
+/// The parts of the settings whose change rebuilds the signal path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Structure {
+    bands: usize,
+    mode: CrossoverMode,
+    slope: CrossoverSlope,
+    lookahead_samples: usize,
+}
+
 /// A phase-coherent multiband compressor/expander with transient shaping (see the module docs).
 #[derive(Debug, Default)]
 pub struct MultibandCompressor {
+    /// Settings handed over last.
     settings: MultibandSettings,
-    spec: Option<ProcessSpec>,
+    /// Structure the signal path is built for.
+    running: Option<Structure>,
+    sample_rate_hz: f64,
+    channels: usize,
+    splitter: BandSplitter,
+    sidechain_splitter: BandSplitter,
+    dynamics: Vec<BandDynamics>,
+    /// Band signals delayed by the lookahead (channel index `band * channels + ch`).
+    lookahead: DelayLine,
+    /// Dry input delayed by the whole latency.
+    dry_delay: DelayLine,
+    mix: LinearSmoother,
+    output_gain: LinearSmoother,
+    bypass: LinearSmoother,
+    weights: [LinearSmoother; MAX_BANDS],
+    /// Samples left in the fade-out before a structural switch (0: none pending).
+    switch_out_left: usize,
+    /// Samples left in the fade-in after a switch.
+    switch_in_left: usize,
+    switch_samples: usize,
     meters: [BandMeter; MAX_BANDS],
+    // Scratch, CHUNK frames each.
+    input: Vec<Vec<f32>>,
+    dry: Vec<Vec<f32>>,
+    wet: Vec<Vec<f32>>,
+    /// Unity sum of the bands (Minimum Phase: the dry signal of the mix).
+    unity: Vec<Vec<f32>>,
+    gains: Vec<Vec<f32>>,
+    weight_ramps: Vec<Vec<f32>>,
+    detector: Vec<f32>,
+    magnitude: Vec<f32>,
+    mix_ramp: Vec<f32>,
+    switch_ramp: Vec<f32>,
+    output_ramp: Vec<f32>,
+    bypass_ramp: Vec<f32>,
 }
 
 impl MultibandCompressor {
@@ -42,10 +126,20 @@ impl MultibandCompressor {
         self.settings
     }
 
-    /// The latency `settings` would have at `sample_rate_hz`, samples.
+    /// Lookahead in samples at `sample_rate_hz` (rounded, clamped to 0..20 ms).
+    pub fn lookahead_samples_for(lookahead_ms: f32, sample_rate_hz: f64) -> usize {
+        let ms = if lookahead_ms.is_finite() {
+            lookahead_ms.clamp(0.0, MAX_LOOKAHEAD_MS) as f64
+        } else {
+            0.0
+        };
+        (ms * 0.001 * sample_rate_hz).round() as usize
+    }
+
+    /// The latency `settings` would have at `sample_rate_hz`, samples: the splitter's plus the lookahead.
     pub fn latency_samples_for(settings: &MultibandSettings, sample_rate_hz: f64) -> u32 {
-        let _ = (settings, sample_rate_hz);
-        0
+        BandSplitter::latency_samples_for(settings.mode, sample_rate_hz)
+            + Self::lookahead_samples_for(settings.lookahead_ms, sample_rate_hz) as u32
     }
 
     /// `wanted` with every latency-changing field (lookahead, mode) kept at its `running` value.
@@ -60,33 +154,441 @@ impl MultibandCompressor {
         }
     }
 
+    /// Per-band meters of the last processed chunk (the first `bands` entries are used).
+    pub fn band_meters(&self) -> [BandMeter; MAX_BANDS] {
+        self.meters
+    }
+
+    fn structure(&self) -> Structure {
+        let s = &self.settings;
+        Structure {
+            bands: s.bands.clamp(1, MAX_BANDS),
+            mode: s.mode,
+            slope: s.slope,
+            lookahead_samples: Self::lookahead_samples_for(s.lookahead_ms, self.sample_rate_hz),
+        }
+    }
+
+    /// Builds the signal path for the settings handed over (filters cleared, delays set).
+    fn apply_structure(&mut self) {
+        let structure = self.structure();
+        let crossover = self.settings.crossover();
+        self.splitter.set_settings(crossover);
+        self.sidechain_splitter.set_settings(crossover);
+        self.splitter.reset();
+        self.sidechain_splitter.reset();
+        for d in &mut self.dynamics {
+            d.reset();
+        }
+        self.lookahead.set_delay_samples(structure.lookahead_samples);
+        self.lookahead.fill(0.0);
+        let latency = BandSplitter::latency_samples_for(structure.mode, self.sample_rate_hz)
+            as usize
+            + structure.lookahead_samples;
+        self.dry_delay.set_delay_samples(latency);
+        self.running = Some(structure);
+    }
+
+    /// Hands the continuous settings to the stages (smoothed there or by the ramps here).
+    fn apply_continuous(&mut self) {
+        let s = self.settings;
+        // Until a structural change is switched in, the splitter keeps the running structure.
+        let mut crossover = s.crossover();
+        if let Some(r) = self.running {
+            crossover.bands = r.bands;
+            crossover.mode = r.mode;
+            crossover.slope = r.slope;
+        }
+        let bands = crossover.bands;
+        self.splitter.set_settings(crossover);
+        self.sidechain_splitter.set_settings(crossover);
+        let (crossovers, _) = crossover.clamped_crossovers_hz(self.sample_rate_hz);
+        let any_solo = s.band[..bands].iter().any(|b| b.solo);
+        for (b, band) in s.band[..bands].iter().enumerate() {
+            let lowest_hz = if b == 0 {
+                CROSSOVER_MIN_HZ
+            } else {
+                crossovers[b - 1]
+            };
+            self.dynamics[b].set_settings(&effective_band(band, s.auto_makeup), lowest_hz);
+            let audible = !band.mute && (!any_solo || band.solo);
+            self.weights[b].set_target(if audible { 1.0 } else { 0.0 });
+        }
+        self.mix
+            .set_target(f64::from(s.mix_percent.clamp(0.0, 100.0)) * 0.01);
+        self.output_gain
+            .set_target(db_to_gain(f64::from(s.output_gain_db.clamp(-24.0, 24.0))));
+        self.bypass.set_target(if s.bypass { 1.0 } else { 0.0 });
+    }
+
     /// Processes in place with an optional external sidechain (same channel count and length).
     pub fn process_with_sidechain(
         &mut self,
         channels: &mut [&mut [f32]],
         sidechain: Option<&[&[f32]]>,
     ) {
-        let _ = (channels, sidechain);
+        if self.running.is_none() || channels.is_empty() {
+            return;
+        }
+        let frames = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut start = 0;
+        while start < frames {
+            if self.switch_out_left == 0 && self.switch_in_left == 0 && self.structure_changed()
+            {
+                self.switch_out_left = self.switch_samples;
+            }
+            let mut n = CHUNK.min(frames - start);
+            if self.switch_out_left > 0 {
+                n = n.min(self.switch_out_left);
+            }
+            self.apply_continuous();
+            let mut refs: [&mut [f32]; 16] = Default::default();
+            let count = channels.len().min(self.channels).min(16);
+            for (r, c) in refs.iter_mut().zip(channels.iter_mut()) {
+                *r = &mut c[start..start + n];
+            }
+            let mut sc: [&[f32]; 16] = Default::default();
+            let sc_ok = sidechain.is_some_and(|s| s.len() >= count && s.iter().all(|c| c.len() >= start + n));
+            if let (true, Some(s)) = (sc_ok, sidechain) {
+                for (r, c) in sc.iter_mut().zip(s.iter()) {
+                    *r = &c[start..start + n];
+                }
+            }
+            self.process_chunk(&mut refs[..count], sc_ok.then_some(&sc[..count]), n);
+            if self.switch_out_left > 0 {
+                self.switch_out_left -= n;
+                if self.switch_out_left == 0 {
+                    self.apply_structure();
+                    self.switch_in_left = self.switch_samples;
+                }
+            } else if self.switch_in_left > 0 {
+                self.switch_in_left = self.switch_in_left.saturating_sub(n);
+            }
+            start += n;
+        }
     }
 
-    /// Per-band meters of the last processed block (the first `bands` entries are used).
-    pub fn band_meters(&self) -> [BandMeter; MAX_BANDS] {
-        self.meters
+    fn structure_changed(&self) -> bool {
+        self.running != Some(self.structure())
+    }
+
+    /// The structural crossfade of each sample of the chunk (1 outside a switch, 0 at the switch).
+    fn fill_switch_ramp(&mut self, n: usize) {
+        let total = self.switch_samples.max(1) as f32;
+        let ramp = &mut self.switch_ramp[..n];
+        if self.switch_out_left > 0 {
+            for (i, a) in ramp.iter_mut().enumerate() {
+                *a = (self.switch_out_left - i - 1) as f32 / total;
+            }
+        } else if self.switch_in_left > 0 {
+            let done = self.switch_samples - self.switch_in_left;
+            for (i, a) in ramp.iter_mut().enumerate() {
+                *a = ((done + i + 1) as f32 / total).min(1.0);
+            }
+        } else {
+            ramp.fill(1.0);
+        }
+    }
+
+    fn process_chunk(&mut self, io: &mut [&mut [f32]], sidechain: Option<&[&[f32]]>, n: usize) {
+        let channels = io.len();
+        let structure = self.running.expect("prepared");
+        let bands = structure.bands;
+        let stereo = channels == 2;
+        // Sanitised input (NaN/Inf → silence), and the dry copy delayed by the whole latency.
+        for (ch, x) in io.iter().enumerate() {
+            for (d, &v) in self.input[ch][..n].iter_mut().zip(x.iter()) {
+                *d = if v.is_finite() {
+                    v.clamp(-MAX_INPUT, MAX_INPUT)
+                } else {
+                    0.0
+                };
+            }
+            self.dry[ch][..n].copy_from_slice(&self.input[ch][..n]);
+            self.dry_delay.process_channel(ch, &mut self.dry[ch][..n]);
+        }
+        self.dry_delay.advance(n);
+        {
+            let inputs: [&[f32]; 16] =
+                std::array::from_fn(|ch| if ch < channels { &self.input[ch][..n] } else { &[] });
+            self.splitter.split(&inputs[..channels]);
+        }
+        let needs_sidechain = self.settings.band[..bands]
+            .iter()
+            .any(|b| b.sidechain == BandSidechain::External);
+        let external = match sidechain {
+            Some(sc) if needs_sidechain => {
+                let clean: [&[f32]; 16] =
+                    std::array::from_fn(|ch| if ch < channels { &sc[ch][..n] } else { &[] });
+                self.sidechain_splitter.split(&clean[..channels]);
+                true
+            }
+            _ => false,
+        };
+        // Detection on the undelayed bands, one gain per band and sample.
+        for b in 0..bands {
+            let band = self.settings.band[b];
+            let source = if external && band.sidechain == BandSidechain::External {
+                &self.sidechain_splitter
+            } else {
+                &self.splitter
+            };
+            routed_magnitude(source, b, channels, band.channel, &mut self.detector[..n]);
+            routed_magnitude(&self.splitter, b, channels, band.channel, &mut self.magnitude[..n]);
+            let values = self.dynamics[b].process(
+                &self.detector[..n],
+                &self.magnitude[..n],
+                &mut self.gains[b][..n],
+            );
+            self.meters[b] = BandMeter {
+                level_db: values.level_db,
+                gain_db: values.gain_db,
+                transient_db: values.transient_db,
+            };
+            self.weights[b].fill(&mut self.weight_ramps[b][..n]);
+        }
+        for m in &mut self.meters[bands..] {
+            *m = BandMeter::default();
+        }
+        if structure.lookahead_samples > 0 {
+            for b in 0..bands {
+                for ch in 0..channels {
+                    self.lookahead
+                        .process_channel(b * channels + ch, self.splitter.band_mut(b, ch));
+                }
+            }
+            self.lookahead.advance(n);
+        }
+        // Sum the bands. In Minimum Phase the dry signal that wet is mixed with is the bands'
+        // unity sum (the crossovers' all-pass), so a partial mix never combs.
+        let dynamic_phase = structure.mode == CrossoverMode::DynamicPhase;
+        let all_pass_dry = structure.mode == CrossoverMode::MinimumPhase;
+        for ch in 0..channels {
+            let wet = &mut self.wet[ch][..n];
+            if dynamic_phase {
+                wet.copy_from_slice(&self.dry[ch][..n]);
+            } else {
+                wet.fill(0.0);
+            }
+            if all_pass_dry {
+                let unity = &mut self.unity[ch][..n];
+                unity.copy_from_slice(&self.splitter.band(0, ch)[..n]);
+                for b in 1..bands {
+                    for (u, &x) in unity.iter_mut().zip(&self.splitter.band(b, ch)[..n]) {
+                        *u += x;
+                    }
+                }
+            }
+        }
+        for b in 0..bands {
+            let gains = &self.gains[b][..n];
+            let weights = &self.weight_ramps[b][..n];
+            let idle = gains.iter().all(|&g| g == 1.0) && weights.iter().all(|&w| w == 1.0);
+            if dynamic_phase && idle {
+                continue;
+            }
+            let channel = if stereo { self.settings.band[b].channel } else { BandChannel::Stereo };
+            let (wet_l, wet_rest) = self.wet.split_at_mut(1);
+            match channel {
+                BandChannel::Mid | BandChannel::Side if stereo => {
+                    let sign = if channel == BandChannel::Mid { 1.0 } else { -1.0 };
+                    let (l, r) = (self.splitter.band(b, 0), self.splitter.band(b, 1));
+                    let (wl, wr) = (&mut wet_l[0][..n], &mut wet_rest[0][..n]);
+                    for i in 0..n {
+                        let c = 0.5 * (l[i] + sign * r[i]) * (gains[i] - 1.0);
+                        let (yl, yr) = (l[i] + c, r[i] + sign * c);
+                        let w = weights[i];
+                        if dynamic_phase {
+                            wl[i] += w * yl - l[i];
+                            wr[i] += w * yr - r[i];
+                        } else {
+                            wl[i] += w * yl;
+                            wr[i] += w * yr;
+                        }
+                    }
+                }
+                _ => {
+                    for ch in 0..channels {
+                        let touched = match channel {
+                            BandChannel::Left => ch == 0,
+                            BandChannel::Right => ch == 1,
+                            _ => true,
+                        };
+                        let x = self.splitter.band(b, ch);
+                        let wet = if ch == 0 { &mut wet_l[0][..n] } else { &mut wet_rest[ch - 1][..n] };
+                        for i in 0..n {
+                            let y = if touched { x[i] * gains[i] } else { x[i] };
+                            let w = weights[i];
+                            if dynamic_phase {
+                                wet[i] += w * y - x[i];
+                            } else {
+                                wet[i] += w * y;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Mix, structural crossfade, output gain, bypass.
+        self.mix.fill(&mut self.mix_ramp[..n]);
+        self.fill_switch_ramp(n);
+        self.output_gain.fill(&mut self.output_ramp[..n]);
+        self.bypass.fill(&mut self.bypass_ramp[..n]);
+        for (ch, out) in io.iter_mut().enumerate() {
+            let (wet, dry) = (&self.wet[ch][..n], &self.dry[ch][..n]);
+            let mix_dry = if all_pass_dry {
+                &self.unity[ch][..n]
+            } else {
+                dry
+            };
+            for i in 0..n {
+                let a = self.mix_ramp[i];
+                let mut y = if a == 1.0 {
+                    wet[i]
+                } else {
+                    mix_dry[i] + a * (wet[i] - mix_dry[i])
+                };
+                let f = self.switch_ramp[i];
+                if f != 1.0 {
+                    y = dry[i] + f * (y - dry[i]);
+                }
+                let g = self.output_ramp[i];
+                if g != 1.0 {
+                    y *= g;
+                }
+                let p = self.bypass_ramp[i];
+                out[i] = if p == 0.0 { y } else { y + p * (dry[i] - y) };
+            }
+        }
+    }
+}
+
+/// The band's settings as its dynamics see them: makeup plus the auto makeup when it is on.
+fn effective_band(band: &BandSettings, auto_makeup: bool) -> BandSettings {
+    let mut b = *band;
+    if auto_makeup && !band.bypass {
+        b.makeup_db += auto_makeup_db(band);
+    }
+    b
+}
+
+/// Writes the magnitude of band `b`'s routed component: max |x| over channels (Stereo), |M|,
+/// |S|, |L| or |R|; with other than two channels every routing reads all channels.
+fn routed_magnitude(
+    splitter: &BandSplitter,
+    b: usize,
+    channels: usize,
+    channel: BandChannel,
+    out: &mut [f32],
+) {
+    let n = out.len();
+    match (channels, channel) {
+        (2, BandChannel::Mid | BandChannel::Side) => {
+            let sign = if channel == BandChannel::Mid { 1.0 } else { -1.0 };
+            let (l, r) = (&splitter.band(b, 0)[..n], &splitter.band(b, 1)[..n]);
+            for ((o, &a), &c) in out.iter_mut().zip(l).zip(r) {
+                *o = (0.5 * (a + sign * c)).abs();
+            }
+        }
+        (2, BandChannel::Left | BandChannel::Right) => {
+            let ch = usize::from(channel == BandChannel::Right);
+            for (o, &a) in out.iter_mut().zip(&splitter.band(b, ch)[..n]) {
+                *o = a.abs();
+            }
+        }
+        _ => {
+            for (o, &a) in out.iter_mut().zip(&splitter.band(b, 0)[..n]) {
+                *o = a.abs();
+            }
+            for ch in 1..channels {
+                for (o, &a) in out.iter_mut().zip(&splitter.band(b, ch)[..n]) {
+                    *o = o.max(a.abs());
+                }
+            }
+        }
     }
 }
 
 impl Processor for MultibandCompressor {
     fn prepare(&mut self, spec: &ProcessSpec) {
-        self.spec = Some(*spec);
+        let fs = spec.sample_rate_hz;
+        let channels = spec.channels.clamp(1, 16);
+        self.sample_rate_hz = fs;
+        self.channels = channels;
+        self.splitter.prepare(fs, CHUNK, channels);
+        self.sidechain_splitter.prepare(fs, CHUNK, channels);
+        self.dynamics = (0..MAX_BANDS)
+            .map(|_| {
+                let mut d = BandDynamics::new();
+                d.prepare(fs, CHUNK);
+                d
+            })
+            .collect();
+        let max_lookahead = Self::lookahead_samples_for(MAX_LOOKAHEAD_MS, fs);
+        self.lookahead = DelayLine::new(max_lookahead);
+        self.lookahead
+            .prepare(&ProcessSpec::new(fs, CHUNK, MAX_BANDS * channels));
+        let max_latency = CrossoverMode::ALL
+            .iter()
+            .map(|&m| BandSplitter::latency_samples_for(m, fs) as usize)
+            .max()
+            .unwrap_or(0)
+            + max_lookahead;
+        self.dry_delay = DelayLine::new(max_latency);
+        self.dry_delay.prepare(&ProcessSpec::new(fs, CHUNK, channels));
+        let buffers = |count: usize| vec![vec![0.0f32; CHUNK]; count];
+        self.input = buffers(channels);
+        self.dry = buffers(channels);
+        self.wet = buffers(channels);
+        self.unity = buffers(channels);
+        self.gains = buffers(MAX_BANDS);
+        self.weight_ramps = buffers(MAX_BANDS);
+        self.detector = vec![0.0; CHUNK];
+        self.magnitude = vec![0.0; CHUNK];
+        self.mix_ramp = vec![0.0; CHUNK];
+        self.switch_ramp = vec![1.0; CHUNK];
+        self.output_ramp = vec![0.0; CHUNK];
+        self.bypass_ramp = vec![0.0; CHUNK];
+        self.mix = LinearSmoother::new(RAMP_MS, 1.0);
+        self.output_gain = LinearSmoother::new(RAMP_MS, 1.0);
+        self.bypass = LinearSmoother::new(RAMP_MS, 0.0);
+        self.weights = [LinearSmoother::new(RAMP_MS, 1.0); MAX_BANDS];
+        for s in [&mut self.mix, &mut self.output_gain, &mut self.bypass]
+            .into_iter()
+            .chain(self.weights.iter_mut())
+        {
+            s.prepare(fs);
+        }
+        self.switch_samples = ((SWITCH_MS * 0.001 * fs).round() as usize).max(1);
+        self.reset();
     }
 
     fn reset(&mut self) {
+        if self.dynamics.is_empty() {
+            return;
+        }
+        self.apply_structure();
+        self.dry_delay.fill(0.0);
+        self.apply_continuous();
+        for d in &mut self.dynamics {
+            d.reset();
+        }
+        for s in [&mut self.mix, &mut self.output_gain, &mut self.bypass]
+            .into_iter()
+            .chain(self.weights.iter_mut())
+        {
+            let target = s.target();
+            s.reset(target);
+        }
+        self.switch_out_left = 0;
+        self.switch_in_left = 0;
         self.meters = [BandMeter::default(); MAX_BANDS];
     }
 
     fn latency_samples(&self) -> u32 {
-        self.spec.map_or(0, |s| {
-            Self::latency_samples_for(&self.settings, s.sample_rate_hz)
+        self.running.map_or(0, |s| {
+            BandSplitter::latency_samples_for(s.mode, self.sample_rate_hz)
+                + s.lookahead_samples as u32
         })
     }
 
