@@ -62,6 +62,14 @@ fn multiband_key_exists(key: &str) -> bool {
     band_ok && in_specs(&MultibandSettings::BAND_SPECS, rest)
 }
 
+/// A multiband error message with its key as given on the command line (`multiband.band2.ratio`).
+fn with_prefix(message: &str, bare: &str) -> String {
+    message
+        .replace(&format!("`{bare}`"), &format!("`{MULTIBAND_PREFIX}{bare}`"))
+        .trim_end()
+        .to_string()
+}
+
 /// Parses one `--set <stage>.<key>=<value>`, checking the key and the value; the error is one
 /// line saying what is wrong, then every key with its valid values.
 pub fn parse_setting(arg: &str) -> Result<SetArg, String> {
@@ -92,7 +100,7 @@ pub fn parse_setting(arg: &str) -> Result<SetArg, String> {
         }
         MultibandSettings::default()
             .set_by_key(bare, value)
-            .map_err(|e| format!("{key}: {e}; {}", listing()))?;
+            .map_err(|e| format!("{}; {}", with_prefix(&e.0, bare), listing()))?;
         return Ok(SetArg {
             stage: Stage::Multiband,
             key: bare.to_string(),
@@ -121,7 +129,7 @@ pub fn multiband_settings(sets: &[SetArg]) -> Result<Option<MultibandSettings>, 
     for set in sets.iter().filter(|s| s.stage == Stage::Multiband) {
         out.get_or_insert_with(MultibandSettings::default)
             .set_by_key(&set.key, &set.value)
-            .map_err(|e| format!("{MULTIBAND_PREFIX}{}: {e}", set.key))?;
+            .map_err(|e| with_prefix(&e.0, &set.key))?;
     }
     Ok(out)
 }
@@ -322,7 +330,10 @@ mod tests {
                 "unknown setting `multiband.band7.ratio`",
             ),
             ("multiband.band2.nope=2", "unknown setting"),
-            ("multiband.band2.ratio=200", "must be within 1..100"),
+            (
+                "multiband.band2.ratio=200",
+                "invalid value `200` for `multiband.band2.ratio`: must be within 1..100;",
+            ),
             ("multiband.bands=2.5", "whole number"),
             ("multiband.mode=fast", "expected one of"),
         ] {
