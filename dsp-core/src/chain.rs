@@ -229,6 +229,10 @@ impl MasteringChain {
         if let Some(l) = settings.limiter {
             self.limiter.set_settings(&l);
         }
+        if self.spec.is_none() {
+            // Not prepared yet: `prepare` and the first `reset` define the state.
+            return;
+        }
         for stage in Stage::ORDER {
             if settings.has(stage) && !before.has(stage) {
                 self.stage_mut(stage).reset();
