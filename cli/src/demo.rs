@@ -73,6 +73,7 @@ pub fn run_demo(
     let opts = MasterOptions {
         target: Target::platform(target, None),
         limiter: Default::default(),
+        multiband: None,
         dither: None,
         format: Some(DEMO_MASTER_FORMAT),
     };

@@ -2,8 +2,8 @@
 //!
 //! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of audio files
 //! (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis) and compares them with streaming and broadcast targets; `vernis render` runs a file
-//! through the limiter with explicit settings; `vernis master` finds the limiter drive that meets a
-//! loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
+//! through the mastering chain (multiband → pre-gain → limiter) with explicit settings; `vernis
+//! master` finds the limiter drive that meets a loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
 //! analyses it and masters it.
 
 mod analyze;
@@ -14,11 +14,12 @@ mod master;
 mod pass;
 mod plot;
 mod render;
+mod render_cmd;
 mod report;
+mod settings;
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -26,14 +27,14 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
+use dsp_core::chain::Stage;
 use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 
-use crate::analyze::{analyze_file_in_layout, progress_bar};
-use crate::audio_io::{AudioSink, AudioSource, OutputContainer, OutputFormat};
+use crate::analyze::analyze_file_in_layout;
+use crate::audio_io::{OutputContainer, OutputFormat};
 use crate::master::{MasterError, MasterOptions, Target};
 use crate::plot::{plot_path_for, write_loudness_plot, write_master_plot};
-use crate::render::{Chain, InputAudio, PassOptions, RenderError, TempOutput};
 use crate::report::{json_report, text_report};
 
 const ANALYZE_LONG_ABOUT: &str = "\
@@ -59,12 +60,14 @@ other files are still analysed; the exit status is then 1 (0 when every file was
 usage errors).";
 
 const RENDER_LONG_ABOUT: &str = "\
-Renders IN through the Vernis limiter with explicit settings and writes OUT as WAV, or as FLAC \
-when OUT ends in .flac (16- or 24-bit).
+Renders IN through the Vernis mastering chain with explicit settings and writes OUT as WAV, or as \
+FLAC when OUT ends in .flac (16- or 24-bit).
 
-Chain: pre-gain (--pre-gain, 0 dB by default) -> limiter (--set limiter.<key>=<value>; every key \
-not given keeps its default). The limiter's latency is compensated: OUT has exactly IN's length \
-and every event stays at its frame.
+Chain: multiband (--set multiband.<key>=<value>) -> pre-gain (--pre-gain, 0 dB by default) -> \
+limiter (--set limiter.<key>=<value>). A stage is in the chain only when at least one of its keys \
+is set (the other keys keep their defaults); with no --set at all, only the pre-gain runs. The \
+chain's latency (the sum of its stages') is compensated: OUT has exactly IN's length and every \
+event stays at its frame.
 
 Output format: --format, by default the input's resolution (16-bit for integer input of up to 16 \
 bits, 24-bit for up to 24 bits, 32-bit float for float and 32-bit integer input). Dither is the \
@@ -94,12 +97,17 @@ When the input is louder than the target, the drive is negative: a plain pre-gai
 limiter turns it down (the limiter's Input Gain only goes up) and the limiter only guards the \
 ceiling.
 
+Multiband: --set multiband.<key>=<value> puts the multiband compressor in front of the drive \
+(multiband -> pre-gain -> limiter). Its output does not depend on the drive: it is rendered once \
+on its own to measure what the drive acts on, then the search runs as above, every render \
+through the whole chain.
+
 Output: --format as for render (default: the input's resolution). Dither follows the format: \
 16-bit shaped for wav16, 24-bit for wav24, off for wav32f (override with --set limiter.dither=...). \
 The written output is measured again after rounding to its word length.
 
 --report writes a JSON report: input and output (the fields of analyze --json), settings (every \
-limiter key and pre_gain_db), render_args (arguments of vernis render that reproduce OUT \
+limiter key and pre_gain_db; with a multiband stage also multiband, its settings by key), render_args (arguments of vernis render that reproduce OUT \
 exactly), target, gain_reduction (max, mean and percent of the programme limited by more than \
 1/3/6 dB, measured per 64-frame block), iterations, search, within_tolerance and warnings. \
 Warnings (also printed on stderr as 'vernis: warning: ...'): more than 6 dB of gain reduction at \
@@ -123,11 +131,11 @@ enum Command {
     /// Measure the loudness and true peak of audio files (EBU R128 / BS.1770).
     #[command(long_about = ANALYZE_LONG_ABOUT)]
     Analyze(AnalyzeArgs),
-    /// Render a file through the limiter with explicit settings.
-    #[command(long_about = RENDER_LONG_ABOUT, after_long_help = settings_help())]
+    /// Render a file through the mastering chain (multiband, pre-gain, limiter) with explicit settings.
+    #[command(long_about = RENDER_LONG_ABOUT, after_long_help = settings::settings_help())]
     Render(RenderArgs),
     /// Master a file to a platform's loudness target under a true-peak ceiling.
-    #[command(long_about = MASTER_LONG_ABOUT)]
+    #[command(long_about = MASTER_LONG_ABOUT, after_long_help = settings::settings_help())]
     Master(MasterArgs),
     /// Render the built-in demo mix to OUT_DIR/demo.wav, analyse it and master it.
     ///
@@ -139,15 +147,8 @@ enum Command {
     Demo(DemoArgs),
 }
 
-fn settings_help() -> String {
-    format!(
-        "Settings (--set limiter.<key>=<value>):\n{}",
-        render::describe_settings()
-    )
-}
-
 #[derive(Debug, Args)]
-struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// Audio file to render (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis).
     #[arg(value_name = "IN")]
     input: PathBuf,
@@ -156,9 +157,11 @@ struct RenderArgs {
     #[arg(value_name = "OUT")]
     output: PathBuf,
 
-    /// Set a limiter setting, e.g. --set limiter.ceiling_dbtp=-1 (repeatable; see the list below).
-    #[arg(long = "set", value_name = "limiter.KEY=VALUE", value_parser = render::parse_setting)]
-    sets: Vec<(String, String)>,
+    /// Set a setting of a stage, e.g. --set limiter.ceiling_dbtp=-1 or
+    /// --set multiband.band2.threshold_db=-30 (repeatable; a stage with a key set is in the chain;
+    /// see the list below).
+    #[arg(long = "set", value_name = "STAGE.KEY=VALUE", value_parser = settings::parse_setting)]
+    sets: Vec<settings::SetArg>,
 
     /// Output sample format [default: the input's resolution].
     #[arg(long, value_enum)]
@@ -215,9 +218,11 @@ struct MasterArgs {
     #[arg(long, value_name = "OUT.png", value_parser = parse_png_path)]
     plot: Option<PathBuf>,
 
-    /// Other limiter settings, as for render (not input_gain_db, ceiling_dbtp, style, unity_gain, bypass).
-    #[arg(long = "set", value_name = "limiter.KEY=VALUE", value_parser = parse_master_setting)]
-    sets: Vec<(String, String)>,
+    /// Other limiter settings, as for render (not input_gain_db, ceiling_dbtp, style, unity_gain,
+    /// bypass), and multiband settings (multiband.KEY=VALUE: a multiband stage runs before the
+    /// drive).
+    #[arg(long = "set", value_name = "STAGE.KEY=VALUE", value_parser = parse_master_setting)]
+    sets: Vec<settings::SetArg>,
 }
 
 #[derive(Debug, Args)]
@@ -288,17 +293,23 @@ fn parse_ceiling(s: &str) -> Result<f64, String> {
     parse_number(s, -12.0, 0.0, "dBTP")
 }
 
-/// `--set` for master: as for render, minus the settings master decides or has options for.
-fn parse_master_setting(s: &str) -> Result<(String, String), String> {
-    let (key, value) = render::parse_setting(s)?;
-    let why = match key.as_str() {
+/// `--set` for master: as for render, minus the limiter settings master decides or has options for.
+fn parse_master_setting(s: &str) -> Result<settings::SetArg, String> {
+    let set = settings::parse_setting(s)?;
+    if set.stage != Stage::Limiter {
+        return Ok(set);
+    }
+    let why = match set.key.as_str() {
         "input_gain_db" => "the search sets the input gain",
         "ceiling_dbtp" => "use --ceiling",
         "style" => "use --style",
         "unity_gain" | "bypass" => "master needs the limiter's output at full level",
-        _ => return Ok((key, value)),
+        _ => return Ok(set),
     };
-    Err(format!("limiter.{key} cannot be set for master: {why}"))
+    Err(format!(
+        "limiter.{} cannot be set for master: {why}",
+        set.key
+    ))
 }
 
 fn parse_png_path(s: &str) -> Result<PathBuf, String> {
@@ -328,7 +339,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Analyze(args) => cmd_analyze(&args),
-        Command::Render(args) => cmd_render(&args),
+        Command::Render(args) => render_cmd::cmd_render(&args),
         Command::Master(args) => cmd_master(&args),
         Command::Demo(args) => cmd_demo(&args),
     }
@@ -437,155 +448,6 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
     }
 }
 
-fn cmd_render(args: &RenderArgs) -> ExitCode {
-    let started = std::time::Instant::now();
-    let in_name = args.input.display().to_string();
-    let out_name = args.output.display().to_string();
-    let settings = match render::apply_settings(LimiterSettings::default(), &args.sets) {
-        Ok(s) => s,
-        Err(reason) => {
-            report_error("--set", &reason);
-            return ExitCode::from(2);
-        }
-    };
-    let info = match guarded(|| AudioSource::open(&args.input).map_err(|e| e.to_string())) {
-        Ok(source) => source.info().clone(),
-        Err(reason) => {
-            report_error(&in_name, &reason);
-            return ExitCode::FAILURE;
-        }
-    };
-    let container = OutputContainer::for_path(&args.output);
-    let format = args
-        .format
-        .unwrap_or_else(|| container.default_format(&info));
-    if let Err(reason) = container.check(format) {
-        report_error("--format", &reason);
-        return ExitCode::from(2);
-    }
-    let chain = Chain {
-        pre_gain_db: args.pre_gain_db,
-        limiter: settings,
-    };
-    let progress = io::stdout().is_terminal();
-
-    let result = guarded(|| {
-        Ok(render_file(
-            args,
-            &info,
-            (container, format),
-            chain,
-            progress,
-        ))
-    });
-    let out = match result {
-        Ok(Ok(out)) => out,
-        Ok(Err((is_input, reason))) => {
-            report_error(if is_input { &in_name } else { &out_name }, &reason);
-            return ExitCode::FAILURE;
-        }
-        Err(reason) => {
-            report_error(&in_name, &reason);
-            return ExitCode::FAILURE;
-        }
-    };
-    for w in render::dither_warnings(settings.dither, format.int_bits()) {
-        warn(&w);
-    }
-
-    let r = &out.reading;
-    let duration_s = out.frames as f64 / f64::from(info.sample_rate_hz);
-    let mut text = String::new();
-    let _ = writeln!(text, "Rendered    {in_name} -> {out_name}");
-    let _ = writeln!(
-        text,
-        "Format      {}, {} Hz, {}, {:.3} s ({} frames)",
-        format.describe(container),
-        info.sample_rate_hz,
-        info.layout_name(),
-        duration_s,
-        out.frames
-    );
-    let _ = writeln!(
-        text,
-        "Chain       pre-gain {:+.3} dB, limiter input gain {:+.3} dB, ceiling {} dBTP, style {}, dither {}",
-        chain.pre_gain_db,
-        settings.input_gain_db,
-        settings.ceiling_dbtp,
-        settings.style.key(),
-        settings.dither.key()
-    );
-    let _ = writeln!(
-        text,
-        "Latency     {} samples (compensated)",
-        out.latency_samples
-    );
-    let _ = writeln!(
-        text,
-        "Output      {} LUFS integrated, true peak {} dBTP, LRA {} LU",
-        fmt_num(r.integrated_lufs, 1),
-        fmt_num(r.true_peak_dbtp, 2),
-        fmt_num(r.loudness_range_lu, 1)
-    );
-    if let Some(g) = &out.gain_reduction {
-        let _ = writeln!(
-            text,
-            "Gain reduction  max {:.1} dB, mean {:.2} dB; over 1/3/6 dB: {:.1} % / {:.1} % / {:.1} %",
-            g.max_db, g.mean_db, g.percent_above_db[0], g.percent_above_db[1], g.percent_above_db[2]
-        );
-    }
-    if !emit(&text) {
-        return ExitCode::FAILURE;
-    }
-    if args.verbose {
-        let stages = render::describe_stages(&out.stages, started.elapsed());
-        let _ = io::stderr().lock().write_all(stages.as_bytes());
-    }
-    ExitCode::SUCCESS
-}
-
-/// Renders IN to OUT through a temporary file; the error says whether the input is at fault.
-fn render_file(
-    args: &RenderArgs,
-    info: &audio_io::AudioInfo,
-    (container, format): (OutputContainer, OutputFormat),
-    chain: Chain,
-    progress: bool,
-) -> Result<render::PassOutput, (bool, String)> {
-    let temp = TempOutput::new(&args.output).map_err(|e| (false, e.to_string()))?;
-    let mut sink = AudioSink::create(
-        temp.path(),
-        container,
-        format,
-        info.channels,
-        info.sample_rate_hz,
-    )
-    .map_err(|e| (false, format!("cannot write: {e}")))?;
-    let bar = progress_bar(info, &args.input.display().to_string(), progress);
-    let out = render::run_pass(
-        &InputAudio::File(args.input.clone()),
-        info.sample_rate_hz,
-        info.channels,
-        PassOptions {
-            chain,
-            quantise_bits: format.int_bits(),
-            gain_reduction: true,
-            sink: Some(&mut sink),
-            progress: bar.as_ref(),
-            parallel: !args.single_thread,
-            detailed_timing: args.verbose,
-        },
-    );
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let out = out.map_err(|e| (matches!(e, RenderError::Input(_)), e.to_string()))?;
-    sink.finish()
-        .and_then(|_| temp.commit())
-        .map_err(|e| (false, format!("cannot write: {e}")))?;
-    Ok(out)
-}
-
 /// Formats a reading with `decimals` places; `-inf` for silence, `n/a` for NaN.
 pub(crate) fn fmt_num(x: f64, decimals: usize) -> String {
     if x.is_finite() {
@@ -607,13 +469,16 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
             args.ceiling,
         ),
     };
-    let mut limiter = match render::apply_settings(LimiterSettings::default(), &args.sets) {
-        Ok(s) => s,
-        Err(reason) => {
-            report_error("--set", &reason);
-            return ExitCode::from(2);
-        }
-    };
+    let (mut limiter, multiband) =
+        match settings::limiter_settings(LimiterSettings::default(), &args.sets)
+            .and_then(|l| Ok((l, settings::multiband_settings(&args.sets)?)))
+        {
+            Ok(s) => s,
+            Err(reason) => {
+                report_error("--set", &reason);
+                return ExitCode::from(2);
+            }
+        };
     if let Some(style) = args.style.as_deref().and_then(LimiterStyle::parse) {
         limiter.style = style;
     }
@@ -621,8 +486,8 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         .sets
         .iter()
         .rev()
-        .find(|(k, _)| k == "dither")
-        .and_then(|(_, v)| Dither::parse(v));
+        .find(|s| s.stage == Stage::Limiter && s.key == "dither")
+        .and_then(|s| Dither::parse(&s.value));
     if let Some(format) = args.format {
         if let Err(reason) = OutputContainer::for_path(&args.output).check(format) {
             report_error("--format", &reason);
@@ -632,6 +497,7 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
     let opts = MasterOptions {
         target,
         limiter,
+        multiband,
         dither,
         format: args.format,
     };

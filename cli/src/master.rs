@@ -8,24 +8,33 @@
 //! extrapolates with the measured slope until the target is bracketed, then narrows the bracket by
 //! secant steps (falling back to bisection). Each step is a full render of the programme, measured
 //! on the fly. Drives are rounded to 0.001 dB so that the report's values reproduce the output.
+//!
+//! With a multiband stage (`--set multiband.…`) the chain is multiband → pre-gain → limiter, and
+//! the drive acts on the multiband's output. Its output does not depend on the drive, so the search
+//! is the same as without it, measured against the multiband's output instead of the input: one
+//! render of the multiband alone (not written) measures that, and every search render runs the
+//! whole chain from a reset state, so the written output is exactly what `render` gives for the
+//! reported `render_args`.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
-use dsp_core::dynamics::{Dither, LimiterSettings};
+use dsp_core::chain::ChainSettings;
+use dsp_core::dynamics::{Dither, LimiterSettings, MultibandSettings};
 use dsp_core::targets::Platform;
 use indicatif::ProgressBar;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::analyze::{analyze_file_with, progress_bar, Analysis};
 use crate::audio_io::{channel_mask, AudioInfo, AudioSink, OutputContainer, OutputFormat};
 use crate::layout::resolve_layout;
 use crate::render::{
-    dither_warnings, run_pass, setting_json, Chain, GainReduction, InputAudio, PassOptions,
-    PassOutput, RenderError, TempOutput, GR_THRESHOLDS_DB, PRE_GAIN_MIN_DB,
+    dither_warnings, run_pass, GainReduction, InputAudio, PassOptions, PassOutput, RenderError,
+    TempOutput, PRE_GAIN_MIN_DB,
 };
-use crate::report::{json_report, JsonReport};
+
+mod report;
+
+pub use report::{master_report, master_summary};
 
 /// Most renders the search makes. Each is written; the one that lands on the target is the output.
 pub const MAX_SEARCH_RENDERS: usize = 12;
@@ -116,6 +125,8 @@ pub struct MasterOptions {
     /// Limiter settings besides Input Gain and Ceiling (style, release, …); `dither` is replaced
     /// by the format's default unless `dither` below is given.
     pub limiter: LimiterSettings,
+    /// The multiband stage in front of the drive, if any.
+    pub multiband: Option<MultibandSettings>,
     /// Dither chosen by the user; `None`: 16-bit shaped for wav16, 24-bit for wav24, off for wav32f.
     pub dither: Option<Dither>,
     /// Output format; `None`: the input's resolution (see [`OutputContainer::default_format`]).
@@ -139,8 +150,8 @@ pub struct MasterOutcome {
     pub input: Analysis,
     /// Analysis of the output as written.
     pub output: Analysis,
-    /// The chain that produced the output.
-    pub chain: Chain,
+    /// The chain that produced the output (it always has a limiter).
+    pub chain: ChainSettings,
     /// The target.
     pub target: Target,
     /// The output format.
@@ -155,8 +166,15 @@ pub struct MasterOutcome {
     pub within_tolerance: bool,
     /// Things the user should know.
     pub warnings: Vec<String>,
-    /// The limiter's latency (compensated), samples.
+    /// The chain's latency (compensated), samples.
     pub latency_samples: u32,
+}
+
+impl MasterOutcome {
+    /// The limiter's settings in the output's chain.
+    pub fn limiter(&self) -> LimiterSettings {
+        self.chain.limiter.unwrap_or_default()
+    }
 }
 
 /// Why `master` failed, with the file at fault.
@@ -168,20 +186,25 @@ pub enum MasterError {
     Output(String),
 }
 
-fn drive_chain(drive_db: f32, base: &LimiterSettings) -> Chain {
-    let mut limiter = *base;
-    if drive_db >= 0.0 {
-        limiter.input_gain_db = drive_db;
-        Chain {
-            pre_gain_db: 0.0,
-            limiter,
-        }
+/// The chain at `drive_db`: `multiband` → pre-gain (negative drives) → limiter (positive drives
+/// as its Input Gain).
+fn drive_chain(
+    drive_db: f32,
+    base: &LimiterSettings,
+    multiband: Option<MultibandSettings>,
+) -> ChainSettings {
+    let (pre_gain_db, input_gain_db) = if drive_db >= 0.0 {
+        (0.0, drive_db)
     } else {
-        limiter.input_gain_db = 0.0;
-        Chain {
-            pre_gain_db: drive_db,
-            limiter,
-        }
+        (drive_db, 0.0)
+    };
+    ChainSettings {
+        multiband,
+        pre_gain_db,
+        limiter: Some(LimiterSettings {
+            input_gain_db,
+            ..*base
+        }),
     }
 }
 
@@ -263,7 +286,39 @@ pub fn master_file(
     });
     let mut warnings = dither_warnings(base.dither, quantise_bits);
 
-    let input_lufs = input_analysis.reading.integrated_lufs;
+    // What the drive acts on: the input, or the multiband's output (measured by one render of the
+    // multiband alone).
+    let (input_lufs, input_true_peak_dbtp) = match opts.multiband {
+        None => (
+            input_analysis.reading.integrated_lufs,
+            input_analysis.reading.true_peak_dbtp,
+        ),
+        Some(multiband) => {
+            let bar = pass_bar(&info, input_name, progress, "multiband");
+            let out = run_pass(
+                &audio,
+                fs,
+                channels,
+                PassOptions {
+                    chain: ChainSettings {
+                        multiband: Some(multiband),
+                        ..ChainSettings::default()
+                    },
+                    quantise_bits: None,
+                    gain_reduction: false,
+                    sink: None,
+                    progress: bar.as_ref(),
+                    parallel: true,
+                    detailed_timing: false,
+                },
+            );
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            let out = out.map_err(|e| MasterError::Input(e.to_string()))?;
+            (out.reading.integrated_lufs, out.reading.true_peak_dbtp)
+        }
+    };
     let (aim, window_lo, window_hi) = opts.target.aim();
     let mut steps: Vec<SearchStep> = Vec::new();
     let mut drives: Vec<f32> = Vec::new();
@@ -281,7 +336,7 @@ pub fn master_file(
             fs,
             channels,
             PassOptions {
-                chain: drive_chain(drive, &base),
+                chain: drive_chain(drive, &base, opts.multiband),
                 quantise_bits,
                 gain_reduction: true,
                 sink: Some(&mut sink),
@@ -322,10 +377,10 @@ pub fn master_file(
             let out = render_at(drive, &format!("render {}", k + 1))?;
             let measured = out.reading.integrated_lufs;
             written = Some((drive, out));
-            let chain = drive_chain(drive, &base);
+            let chain = drive_chain(drive, &base, opts.multiband);
             steps.push(SearchStep {
                 pre_gain_db: chain.pre_gain_db,
-                input_gain_db: chain.limiter.input_gain_db,
+                input_gain_db: chain.limiter.map_or(0.0, |l| l.input_gain_db),
                 integrated_lufs: measured,
             });
             drives.push(drive);
@@ -364,7 +419,7 @@ pub fn master_file(
                     (f - f0) / (d - d0)
                 }
                 _ => {
-                    let onset = opts.target.ceiling_dbtp - input_analysis.reading.true_peak_dbtp;
+                    let onset = opts.target.ceiling_dbtp - input_true_peak_dbtp;
                     let lost = input_lufs + d - f;
                     if d > onset + 0.5 {
                         1.0 - lost / (d - onset)
@@ -446,7 +501,7 @@ pub fn master_file(
     };
     temp.commit()
         .map_err(|e| MasterError::Output(format!("cannot write: {e}")))?;
-    let chain = drive_chain(chosen_drive, &base);
+    let chain = drive_chain(chosen_drive, &base, opts.multiband);
 
     let gain_reduction = out.gain_reduction.clone().unwrap_or(GainReduction {
         max_db: 0.0,
@@ -511,224 +566,6 @@ pub fn master_file(
     })
 }
 
-/// Rounds to `decimals` places; non-finite values become `None` (JSON `null`).
-fn rounded(x: f64, decimals: i32) -> Option<f64> {
-    x.is_finite().then(|| {
-        let scale = 10f64.powi(decimals);
-        let r = (x * scale).round() / scale;
-        if r == 0.0 {
-            0.0
-        } else {
-            r
-        }
-    })
-}
-
-/// The `target` object of the report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct JsonTarget {
-    /// Platform id, `null` for `--lufs`.
-    pub id: Option<&'static str>,
-    /// Display name.
-    pub name: String,
-    /// Integrated loudness aimed at, LUFS.
-    pub lufs: f64,
-    /// True-peak ceiling, dBTP.
-    pub ceiling_dbtp: f64,
-    /// Accepted distance from `lufs`, LU.
-    pub tolerance_lu: f64,
-}
-
-/// The `gain_reduction` object of the report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct JsonGainReduction {
-    /// Deepest gain reduction, dB.
-    pub max_db: f64,
-    /// Mean over the programme, dB.
-    pub mean_db: f64,
-    /// Percent of the programme limited by more than 1 dB.
-    pub percent_above_1_db: f64,
-    /// Percent of the programme limited by more than 3 dB.
-    pub percent_above_3_db: f64,
-    /// Percent of the programme limited by more than 6 dB.
-    pub percent_above_6_db: f64,
-    /// Frames per measured block.
-    pub block_frames: usize,
-}
-
-/// The JSON report of `master`.
-#[derive(Debug, Clone, Serialize)]
-pub struct MasterReport {
-    /// The input, as `vernis analyze --json` reports it.
-    pub input: JsonReport,
-    /// The output as written, as `vernis analyze --json` reports it.
-    pub output: JsonReport,
-    /// Every limiter setting (by its `--set` key) and `pre_gain_db`.
-    pub settings: Map<String, Value>,
-    /// Arguments of `vernis render IN OUT … --format F` that reproduce the output exactly.
-    pub render_args: Vec<String>,
-    /// Output format.
-    pub format: &'static str,
-    /// Target and ceiling.
-    pub target: JsonTarget,
-    /// Gain-reduction statistics of the output.
-    pub gain_reduction: JsonGainReduction,
-    /// Renders the search made (the output is the one that landed; if none did, the closest is
-    /// rendered once more).
-    pub iterations: usize,
-    /// Each search render: its gains and the output's loudness.
-    pub search: Vec<SearchStep>,
-    /// The limiter's latency, compensated in the output, samples.
-    pub latency_samples: u32,
-    /// Output within the tolerance of the target and under the ceiling.
-    pub within_tolerance: bool,
-    /// Warnings, also printed on stderr.
-    pub warnings: Vec<String>,
-}
-
-/// Builds the JSON report.
-pub fn master_report(m: &MasterOutcome) -> MasterReport {
-    let mut settings = Map::new();
-    for spec in LimiterSettings::SPECS {
-        settings.insert(
-            spec.key.to_string(),
-            setting_json(&m.chain.limiter, spec.key),
-        );
-    }
-    settings.insert(
-        "pre_gain_db".into(),
-        format!("{}", m.chain.pre_gain_db)
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
-    );
-    let mut render_args = m.chain.render_args();
-    render_args.push("--format".into());
-    render_args.push(m.format.key().into());
-    let g = &m.gain_reduction;
-    MasterReport {
-        input: json_report(&m.input),
-        output: json_report(&m.output),
-        settings,
-        render_args,
-        format: m.format.key(),
-        target: JsonTarget {
-            id: m.target.id,
-            name: m.target.name.clone(),
-            lufs: m.target.lufs,
-            ceiling_dbtp: m.target.ceiling_dbtp,
-            tolerance_lu: TOLERANCE_LU,
-        },
-        gain_reduction: JsonGainReduction {
-            max_db: rounded(g.max_db, 3).unwrap_or(0.0),
-            mean_db: rounded(g.mean_db, 3).unwrap_or(0.0),
-            percent_above_1_db: rounded(g.percent_above_db[0], 3).unwrap_or(0.0),
-            percent_above_3_db: rounded(g.percent_above_db[1], 3).unwrap_or(0.0),
-            percent_above_6_db: rounded(g.percent_above_db[2], 3).unwrap_or(0.0),
-            block_frames: g.block_frames,
-        },
-        iterations: m.steps.len(),
-        search: m
-            .steps
-            .iter()
-            .map(|s| SearchStep {
-                integrated_lufs: rounded(s.integrated_lufs, 4).unwrap_or(f64::NAN),
-                ..*s
-            })
-            .collect(),
-        latency_samples: m.latency_samples,
-        within_tolerance: m.within_tolerance,
-        warnings: m.warnings.clone(),
-    }
-}
-
-/// The short human summary: target, gains, before/after readings, gain reduction, verdict.
-pub fn master_summary(m: &MasterOutcome) -> String {
-    let mut s = String::new();
-    let (i, o) = (&m.input.reading, &m.output.reading);
-    let _ = writeln!(s, "Mastered    {} -> {}", m.input.file, m.output.file);
-    let _ = writeln!(
-        s,
-        "Target      {}: {:.1} LUFS integrated, true peak <= {:.1} dBTP",
-        m.target.name, m.target.lufs, m.target.ceiling_dbtp
-    );
-    let _ = writeln!(
-        s,
-        "Format      {}, {} Hz, {}, dither {}",
-        m.format.describe(m.container),
-        m.output.info.sample_rate_hz,
-        m.output.info.layout_name(),
-        m.chain.limiter.dither.name()
-    );
-    let _ = writeln!(
-        s,
-        "Gain        pre-gain {:+.3} dB, limiter input gain {:+.3} dB, style {} (found in {} renders)",
-        m.chain.pre_gain_db,
-        m.chain.limiter.input_gain_db,
-        m.chain.limiter.style.key(),
-        m.steps.len()
-    );
-    let _ = writeln!(s);
-    let _ = writeln!(s, "{:<22} {:>9} {:>9}", "", "Input", "Output");
-    let rows = [
-        ("Integrated (LUFS)", i.integrated_lufs, o.integrated_lufs, 1),
-        ("True peak (dBTP)", i.true_peak_dbtp, o.true_peak_dbtp, 2),
-        (
-            "Loudness range (LU)",
-            i.loudness_range_lu,
-            o.loudness_range_lu,
-            1,
-        ),
-        (
-            "Short-term max (LUFS)",
-            i.short_term_max_lufs,
-            o.short_term_max_lufs,
-            1,
-        ),
-        ("PLR (dB)", i.plr_db, o.plr_db, 1),
-    ];
-    for (label, a, b, d) in rows {
-        let _ = writeln!(
-            s,
-            "{label:<22} {:>9} {:>9}",
-            crate::fmt_num(a, d),
-            crate::fmt_num(b, d)
-        );
-    }
-    let g = &m.gain_reduction;
-    let _ = writeln!(
-        s,
-        "Gain reduction         max {:.1} dB, mean {:.2} dB; over {}/{}/{} dB: {:.1} % / {:.1} % / {:.1} %",
-        g.max_db,
-        g.mean_db,
-        GR_THRESHOLDS_DB[0],
-        GR_THRESHOLDS_DB[1],
-        GR_THRESHOLDS_DB[2],
-        g.percent_above_db[0],
-        g.percent_above_db[1],
-        g.percent_above_db[2]
-    );
-    let _ = writeln!(s);
-    let verdict = if m.within_tolerance {
-        "within tolerance"
-    } else {
-        "NOT within tolerance"
-    };
-    let _ = writeln!(
-        s,
-        "Result      {verdict} ({:.1} ± {TOLERANCE_LU} LUFS, true peak <= {:.1} dBTP){}",
-        m.target.lufs,
-        m.target.ceiling_dbtp,
-        if m.warnings.is_empty() {
-            String::new()
-        } else {
-            format!("; {} warning(s)", m.warnings.len())
-        }
-    );
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,10 +573,16 @@ mod tests {
     #[test]
     fn drive_splits_into_pre_gain_and_input_gain() {
         let base = LimiterSettings::default();
-        let up = drive_chain(7.5, &base);
-        assert_eq!((up.pre_gain_db, up.limiter.input_gain_db), (0.0, 7.5));
-        let down = drive_chain(-3.25, &base);
-        assert_eq!((down.pre_gain_db, down.limiter.input_gain_db), (-3.25, 0.0));
+        let up = drive_chain(7.5, &base, None);
+        assert_eq!(
+            (up.pre_gain_db, up.limiter.unwrap().input_gain_db),
+            (0.0, 7.5)
+        );
+        let multiband = Some(MultibandSettings::default());
+        let down = drive_chain(-3.25, &base, multiband);
+        let limiter = down.limiter.unwrap();
+        assert_eq!((down.pre_gain_db, limiter.input_gain_db), (-3.25, 0.0));
+        assert_eq!(down.multiband, multiband);
         assert_eq!(round_drive(1.23456), 1.235);
         assert_eq!(round_drive(99.0), MAX_DRIVE_DB);
         assert_eq!(round_drive(-1e9), PRE_GAIN_MIN_DB);

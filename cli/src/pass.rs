@@ -1,10 +1,10 @@
 //! One render pass as a pipeline of three stages over blocks of planar audio:
 //!
-//! 1. decode: read (and decode) the input, apply the pre-gain, then feed the latency's worth of
-//!    silence;
-//! 2. DSP: the limiter (dither included) in pieces of [`BLOCK_FRAMES`], and the gain-reduction
-//!    statistics per [`GR_BLOCK_FRAMES`] span (from the limiter's segment gains: the same numbers
-//!    as calling it in spans of that length, without the cost of a call per span);
+//! 1. decode: read (and decode) the input, then feed the latency's worth of silence;
+//! 2. DSP: the mastering chain ([`MasteringChain`]: multiband, pre-gain, limiter with dither, each
+//!    stage optional) in pieces of [`BLOCK_FRAMES`], and the limiter's gain-reduction statistics
+//!    per [`GR_BLOCK_FRAMES`] span (from its segment gains: the same numbers as calling it in spans
+//!    of that length, without the cost of a call per span);
 //! 3. output: rounding to the output word length, loudness and true-peak metering, WAV encoding and
 //!    writing.
 //!
@@ -18,6 +18,7 @@
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
+use dsp_core::chain::{ChainSettings, MasteringChain};
 use dsp_core::dynamics::LookaheadLimiter;
 use dsp_core::meter::LoudnessReading;
 use dsp_core::{ProcessSpec, Processor};
@@ -26,7 +27,7 @@ use indicatif::ProgressBar;
 use crate::analyze::{Analyzer, HistoryPoint, HISTORY_RATE_HZ};
 use crate::audio_io::{quantise_to_grid, AudioError, AudioSink, AudioSource, MAX_CHANNELS};
 use crate::render::{
-    Chain, GainReduction, GrCollector, InputAudio, RenderError, BLOCK_FRAMES, GR_BLOCK_FRAMES,
+    GainReduction, GrCollector, InputAudio, RenderError, BLOCK_FRAMES, GR_BLOCK_FRAMES,
 };
 
 /// Blocks in circulation between the stages of a parallel pass (two per stage).
@@ -35,10 +36,11 @@ const POOL_BLOCKS: usize = 6;
 /// What one pass does besides measuring the output's loudness.
 pub struct PassOptions<'a> {
     /// The chain to render.
-    pub chain: Chain,
+    pub chain: ChainSettings,
     /// Round the output to this integer word length (before measuring and writing).
     pub quantise_bits: Option<u32>,
-    /// Collect gain-reduction statistics (per [`GR_BLOCK_FRAMES`] span).
+    /// Collect the limiter's gain-reduction statistics (per [`GR_BLOCK_FRAMES`] span; none
+    /// without a limiter in the chain).
     pub gain_reduction: bool,
     /// Write the output here.
     pub sink: Option<&'a mut AudioSink>,
@@ -46,17 +48,17 @@ pub struct PassOptions<'a> {
     pub progress: Option<&'a ProgressBar>,
     /// Decode and write on two threads beside the DSP (same output, bit for bit).
     pub parallel: bool,
-    /// Time the gain-reduction statistics apart from the limiter (two clock reads per sub-block).
+    /// Time the gain-reduction statistics apart from the chain (two clock reads per sub-block).
     pub detailed_timing: bool,
 }
 
 /// Wall-clock time each stage of a pass spent working (not waiting for the others).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StageTimes {
-    /// Reading and decoding the input, pre-gain, latency padding.
+    /// Reading and decoding the input, latency padding.
     pub decode: Duration,
-    /// The limiter (dither included); with the statistics unless timed apart.
-    pub limiter: Duration,
+    /// The mastering chain (dither included); with the statistics unless timed apart.
+    pub chain: Duration,
     /// Gain-reduction statistics (zero unless [`PassOptions::detailed_timing`]).
     pub statistics: Duration,
     /// Rounding to the output word length.
@@ -77,11 +79,11 @@ pub struct PassOutput {
     pub reading: LoudnessReading,
     /// Momentary and short-term loudness of the output every 100 ms.
     pub history: Vec<HistoryPoint>,
-    /// Gain-reduction statistics, when asked for.
+    /// The limiter's gain-reduction statistics, when asked for and the chain has a limiter.
     pub gain_reduction: Option<GainReduction>,
     /// Output frames (the input's length).
     pub frames: u64,
-    /// The limiter's latency, compensated, samples.
+    /// The chain's latency, compensated, samples.
     pub latency_samples: u32,
     /// Where the time went.
     pub stages: StageTimes,
@@ -129,11 +131,10 @@ impl Reader<'_> {
     }
 }
 
-/// Stage 1: the input, pre-gained, then the latency's worth of silence.
+/// Stage 1: the input, then the latency's worth of silence.
 struct DecodeStage<'a> {
     reader: Reader<'a>,
     reading: bool,
-    pre_gain: f32,
     tail_frames: u64,
     progress: Option<&'a ProgressBar>,
     time: Duration,
@@ -152,13 +153,6 @@ impl DecodeStage<'_> {
         if self.reading {
             let n = self.reader.read(&mut block.data)?;
             if n > 0 {
-                if self.pre_gain != 1.0 {
-                    for ch in block.data.iter_mut() {
-                        for x in &mut ch[..n] {
-                            *x *= self.pre_gain;
-                        }
-                    }
-                }
                 if let Some(bar) = self.progress {
                     bar.inc(n as u64);
                 }
@@ -181,26 +175,26 @@ impl DecodeStage<'_> {
     }
 }
 
-/// Stage 2: the limiter and the gain-reduction statistics.
+/// Stage 2: the mastering chain and the gain-reduction statistics.
 struct DspStage {
-    limiter: LookaheadLimiter,
+    chain: MasteringChain,
     gr: Option<GrCollector>,
     /// Lowest gain of each statistics span of the current piece.
     segment_gains: Vec<f32>,
     latency: u64,
-    /// Frames the limiter has output so far.
+    /// Frames the chain has output so far.
     out_frames: u64,
     channels: usize,
     detailed_timing: bool,
-    limiter_time: Duration,
+    chain_time: Duration,
     statistics_time: Duration,
 }
 
 impl DspStage {
-    /// Limits `block` in place and marks the frames that are latency.
+    /// Processes `block` in place and marks the frames that are latency.
     ///
-    /// The limiter runs in pieces of [`BLOCK_FRAMES`]; with statistics it reports the lowest gain
-    /// of every [`GR_BLOCK_FRAMES`] span (the same values as calls of that length would give).
+    /// The chain runs in pieces of [`BLOCK_FRAMES`]; with statistics its limiter reports the lowest
+    /// gain of every [`GR_BLOCK_FRAMES`] span (the same values as calls of that length would give).
     fn process(&mut self, block: &mut Block) {
         let begin = Instant::now();
         let mut statistics = Duration::ZERO;
@@ -213,11 +207,11 @@ impl DspStage {
                 *view = &mut ch[start..start + len];
             }
             let Some(gr) = &mut self.gr else {
-                self.limiter.process(&mut views[..self.channels]);
+                self.chain.process(&mut views[..self.channels]);
                 start += len;
                 continue;
             };
-            self.limiter.process_with_segment_gains(
+            self.chain.process_with_segment_gains(
                 &mut views[..self.channels],
                 GR_BLOCK_FRAMES,
                 &mut self.segment_gains,
@@ -245,7 +239,7 @@ impl DspStage {
         }
         block.skip = self.latency.saturating_sub(self.out_frames).min(n as u64) as usize;
         self.out_frames += n as u64;
-        self.limiter_time += begin.elapsed() - statistics;
+        self.chain_time += begin.elapsed() - statistics;
         self.statistics_time += statistics;
     }
 }
@@ -304,11 +298,11 @@ pub fn run_pass(
 ) -> Result<PassOutput, RenderError> {
     let begin = Instant::now();
     let fs = f64::from(sample_rate_hz);
-    let mut limiter = LookaheadLimiter::new();
-    limiter.set_settings(&opts.chain.limiter);
-    limiter.prepare(&ProcessSpec::new(fs, BLOCK_FRAMES, channels));
-    limiter.reset();
-    let latency = limiter.latency_samples();
+    let mut chain = MasteringChain::new(opts.chain);
+    chain.prepare(&ProcessSpec::new(fs, BLOCK_FRAMES, channels));
+    chain.reset();
+    let latency = chain.latency_samples();
+    let gain_reduction = opts.gain_reduction && opts.chain.limiter.is_some();
     let hop = ((fs / HISTORY_RATE_HZ).round() as u64).max(1);
 
     let reader = match input {
@@ -320,20 +314,19 @@ pub fn run_pass(
     let mut decode = DecodeStage {
         reader,
         reading: true,
-        pre_gain: opts.chain.pre_gain(),
         tail_frames: u64::from(latency),
         progress: opts.progress,
         time: Duration::ZERO,
     };
     let mut dsp = DspStage {
-        limiter,
-        gr: opts.gain_reduction.then(|| GrCollector::new(hop)),
+        chain,
+        gr: gain_reduction.then(|| GrCollector::new(hop)),
         segment_gains: vec![1.0; BLOCK_FRAMES.div_ceil(GR_BLOCK_FRAMES)],
         latency: u64::from(latency),
         out_frames: 0,
         channels,
         detailed_timing: opts.detailed_timing,
-        limiter_time: Duration::ZERO,
+        chain_time: Duration::ZERO,
         statistics_time: Duration::ZERO,
     };
     let mut output = OutputStage {
@@ -359,7 +352,7 @@ pub fn run_pass(
     let frames = output.analyzer.frames();
     let stages = StageTimes {
         decode: decode.time,
-        limiter: dsp.limiter_time,
+        chain: dsp.chain_time,
         statistics: dsp.statistics_time,
         quantise: output.quantise_time,
         metering: output.metering_time,
@@ -456,13 +449,14 @@ mod tests {
             48_000,
             2,
             PassOptions {
-                chain: Chain {
+                chain: ChainSettings {
+                    multiband: Some(Default::default()),
                     pre_gain_db: -1.5,
-                    limiter: LimiterSettings {
+                    limiter: Some(LimiterSettings {
                         input_gain_db: 9.0,
                         dither: Dither::Bits16Shaped,
                         ..LimiterSettings::default()
-                    },
+                    }),
                 },
                 quantise_bits: Some(16),
                 gain_reduction: true,

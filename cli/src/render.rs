@@ -1,23 +1,23 @@
-//! Offline rendering through the limiter, in one streaming pass per render ([`crate::pass`]):
-//! pre-gain → [`dsp_core::dynamics::LookaheadLimiter`] (latency compensated) → rounding to the
-//! output word length → loudness measurement → WAV writing.
+//! Offline rendering through the mastering chain, in one streaming pass per render ([`crate::pass`]):
+//! [`dsp_core::chain::MasteringChain`] (multiband → pre-gain → limiter, each stage optional;
+//! latency compensated) → rounding to the output word length → loudness measurement → WAV
+//! writing.
 //!
-//! Latency compensation: the limiter delays its output by `latency_samples()`. A pass feeds that
-//! many frames of silence after the input and drops the first that many output frames, so the
-//! output has the input's length and every event stays at its frame.
+//! Latency compensation: the chain delays its output by `latency_samples()` (the sum of its
+//! stages'). A pass feeds that many frames of silence after the input and drops the first that
+//! many output frames, so the output has the input's length and every event stays at its frame.
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use dsp_core::dynamics::{Dither, LimiterSettings, SettingKind};
-use dsp_core::units::db_to_gain;
-use serde_json::Value;
+use dsp_core::dynamics::Dither;
 
 use crate::audio_io::AudioError;
 pub use crate::pass::{run_pass, PassOptions, PassOutput, StageTimes};
+use crate::settings::LIMITER_PREFIX;
 
-/// Frames per limiter call while searching (large blocks: fast).
+/// Frames per chain call (large blocks: fast).
 pub const BLOCK_FRAMES: usize = 8192;
 
 /// Frames per span of the gain-reduction statistics (their resolution).
@@ -28,125 +28,6 @@ pub const GR_THRESHOLDS_DB: [f32; 3] = [1.0, 3.0, 6.0];
 
 /// Lowest pre-gain (attenuation before the limiter), dB.
 pub const PRE_GAIN_MIN_DB: f32 = -80.0;
-
-/// Prefix of the limiter's keys on the command line (`--set limiter.<key>=<value>`).
-pub const SETTING_PREFIX: &str = "limiter.";
-
-/// The processing chain of `render` and `master`: a plain gain, then the limiter.
-///
-/// The limiter's Input Gain only goes up (0..24 dB), so turning a programme down — when it is
-/// louder than a target — is done by the pre-gain stage (≤ 0 dB) in front of it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Chain {
-    /// Gain applied before the limiter, dB (−80..0).
-    pub pre_gain_db: f32,
-    /// The limiter's settings.
-    pub limiter: LimiterSettings,
-}
-
-impl Chain {
-    pub(crate) fn pre_gain(&self) -> f32 {
-        if self.pre_gain_db == 0.0 {
-            1.0
-        } else {
-            db_to_gain(f64::from(self.pre_gain_db)) as f32
-        }
-    }
-
-    /// The `render` arguments that reproduce this chain (`--pre-gain …` and one `--set` per setting).
-    pub fn render_args(&self) -> Vec<String> {
-        let mut args = vec!["--pre-gain".to_string(), format!("{}", self.pre_gain_db)];
-        for spec in LimiterSettings::SPECS {
-            if let Some(value) = setting_text(&self.limiter, spec.key) {
-                args.push("--set".into());
-                args.push(format!("{SETTING_PREFIX}{}={value}", spec.key));
-            }
-        }
-        args
-    }
-}
-
-/// A setting's value as text that [`LimiterSettings::set_by_key`] reads back to the same value.
-pub fn setting_text(s: &LimiterSettings, key: &str) -> Option<String> {
-    let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
-    Some(match key {
-        // `{}` of an f32 is its shortest round-trip form.
-        "input_gain_db" => format!("{}", s.input_gain_db),
-        "ceiling_dbtp" => format!("{}", s.ceiling_dbtp),
-        "lookahead_ms" => format!("{}", s.lookahead_ms),
-        "release_ms" => format!("{}", s.release_ms),
-        "auto_release" => on_off(s.auto_release),
-        "stereo_link_percent" => format!("{}", s.stereo_link_percent),
-        "style" => s.style.key().to_string(),
-        "oversampling" => s.oversampling.name().to_string(),
-        "unity_gain" => on_off(s.unity_gain),
-        "dither" => s.dither.key().to_string(),
-        "dc_filter" => on_off(s.dc_filter),
-        "bypass" => on_off(s.bypass),
-        _ => return None,
-    })
-}
-
-/// A setting's value for JSON: numbers, booleans, or the choice's key.
-pub fn setting_json(s: &LimiterSettings, key: &str) -> Value {
-    let spec = LimiterSettings::SPECS.iter().find(|spec| spec.key == key);
-    match (spec.map(|s| s.kind), setting_text(s, key)) {
-        (Some(SettingKind::Number { .. }), Some(text)) => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map_or(Value::Null, Value::Number),
-        (Some(SettingKind::Switch), Some(text)) => Value::Bool(text == "on"),
-        (_, Some(text)) => Value::String(text),
-        (_, None) => Value::Null,
-    }
-}
-
-/// The valid `--set` keys and values, one per line.
-pub fn describe_settings() -> String {
-    LimiterSettings::describe_keys()
-        .lines()
-        .map(|l| format!("  {SETTING_PREFIX}{}\n", l.trim_start()))
-        .collect()
-}
-
-/// Parses one `--set limiter.<key>=<value>`; the error lists every key with its valid values.
-pub fn parse_setting(arg: &str) -> Result<(String, String), String> {
-    let listing = || format!("valid settings:\n{}", describe_settings());
-    let Some((key, value)) = arg.split_once('=') else {
-        return Err(format!(
-            "expected {SETTING_PREFIX}<key>=<value>, got `{arg}`; {}",
-            listing()
-        ));
-    };
-    let key = key.trim();
-    let Some(bare) = key.strip_prefix(SETTING_PREFIX) else {
-        return Err(format!(
-            "unknown setting `{key}` (keys start with `{SETTING_PREFIX}`); {}",
-            listing()
-        ));
-    };
-    if !LimiterSettings::SPECS.iter().any(|s| s.key == bare) {
-        return Err(format!("unknown setting `{key}`; {}", listing()));
-    }
-    let mut probe = LimiterSettings::default();
-    probe
-        .set_by_key(bare, value)
-        .map_err(|e| format!("{e}; {}", listing()))?;
-    Ok((bare.to_string(), value.to_string()))
-}
-
-/// Applies parsed `--set` pairs in order (a later value for the same key wins).
-pub fn apply_settings(
-    base: LimiterSettings,
-    sets: &[(String, String)],
-) -> Result<LimiterSettings, String> {
-    let mut s = base;
-    for (key, value) in sets {
-        s.set_by_key(key, value).map_err(|e| e.to_string())?;
-    }
-    Ok(s)
-}
 
 /// Why a render failed: the input could not be read, or the output not written.
 #[derive(Debug)]
@@ -262,9 +143,13 @@ pub fn describe_stages(t: &StageTimes, process: std::time::Duration) -> String {
         (
             "decode",
             t.decode,
-            "read and decode the input, pre-gain, latency padding",
+            "read and decode the input, latency padding",
         ),
-        ("limiter", t.limiter, "the limiter, dither included"),
+        (
+            "chain",
+            t.chain,
+            "the mastering chain: multiband, pre-gain, limiter (dither included)",
+        ),
         (
             "statistics",
             t.statistics,
@@ -298,7 +183,7 @@ pub fn dither_warnings(dither: Dither, int_bits: Option<u32>) -> Vec<String> {
     match dither.bits() {
         None => vec![format!(
             "writing {bits}-bit output without dither: samples are rounded to {bits} bits \
-             (set {SETTING_PREFIX}dither={} to dither)",
+             (set {LIMITER_PREFIX}dither={} to dither)",
             if bits == 16 {
                 "16-bit-shaped"
             } else {
@@ -366,62 +251,6 @@ impl Drop for TempOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn render_args_round_trip() {
-        let s = LimiterSettings {
-            input_gain_db: 7.123,
-            ceiling_dbtp: -1.3,
-            dither: Dither::Bits16Shaped,
-            ..Default::default()
-        };
-        let chain = Chain {
-            pre_gain_db: -2.5,
-            limiter: s,
-        };
-        let args = chain.render_args();
-        assert_eq!(&args[..2], ["--pre-gain", "-2.5"]);
-        let sets: Vec<(String, String)> = args[2..]
-            .chunks(2)
-            .map(|pair| {
-                assert_eq!(pair[0], "--set");
-                parse_setting(&pair[1]).unwrap()
-            })
-            .collect();
-        assert_eq!(sets.len(), LimiterSettings::SPECS.len());
-        let back = apply_settings(LimiterSettings::default(), &sets).unwrap();
-        assert_eq!(back, s);
-        for spec in LimiterSettings::SPECS {
-            assert!(!setting_json(&s, spec.key).is_null(), "{}", spec.key);
-        }
-        assert_eq!(setting_json(&s, "input_gain_db"), serde_json::json!(7.123));
-        assert_eq!(setting_json(&s, "dither"), "16-bit-shaped");
-        assert_eq!(setting_json(&s, "bypass"), false);
-    }
-
-    #[test]
-    fn setting_errors_list_every_key() {
-        for bad in [
-            "limiter.nope=1",
-            "ceiling_dbtp=-1",
-            "limiter.ceiling_dbtp=3",
-            "limiter.style=loud",
-            "limiter.release_ms",
-        ] {
-            let err = parse_setting(bad).unwrap_err();
-            for spec in LimiterSettings::SPECS {
-                assert!(
-                    err.contains(&format!("limiter.{}", spec.key)),
-                    "{bad}: {err}"
-                );
-            }
-            assert!(err.contains("-12..0 dBTP"), "{err}");
-        }
-        assert_eq!(
-            parse_setting("limiter.ceiling_dbtp=-0.5").unwrap(),
-            ("ceiling_dbtp".to_string(), "-0.5".to_string())
-        );
-    }
 
     #[test]
     fn gain_reduction_statistics() {

@@ -180,6 +180,53 @@ fn multiband_is_allocation_free_after_prepare_even_when_settings_change() {
             }
         }
         mb.reset();
+
+fn mastering_chain_is_allocation_free_even_when_stages_switch() {
+    use dsp_core::chain::{ChainSettings, MasteringChain};
+    use dsp_core::dynamics::{LimiterSettings, MultibandSettings};
+    let full = ChainSettings {
+        multiband: Some(MultibandSettings::default()),
+        pre_gain_db: -3.0,
+        limiter: Some(LimiterSettings {
+            input_gain_db: 12.0,
+            ..LimiterSettings::default()
+        }),
+    };
+    let mut chain = MasteringChain::new(full);
+    chain.prepare(&ProcessSpec::new(48_000.0, 4096, 2));
+    let mut a: Vec<f32> = (0..4096).map(|i| (i as f32 * 0.05).sin()).collect();
+    let mut b = a.clone();
+    let mut gains = [0.0f32; 64];
+    let n = count_allocations(|| {
+        for (k, settings) in [
+            full,
+            ChainSettings {
+                limiter: None,
+                ..full
+            },
+            ChainSettings::default(),
+            ChainSettings {
+                multiband: None,
+                pre_gain_db: -1.0,
+                ..full
+            },
+            full,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            chain.set_settings(settings);
+            for block in [1usize, 37, 4096] {
+                chain.process(&mut [&mut a[..block], &mut b[..block]]);
+                chain.process_with_segment_gains(
+                    &mut [&mut a[..block], &mut b[..block]],
+                    64 + k,
+                    &mut gains,
+                );
+            }
+            std::hint::black_box(chain.latency_samples());
+        }
+        chain.reset();
     });
     assert_eq!(n, 0);
 }
