@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling, SettingKind};
+use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 use nice_plug::prelude::*;
 use ui_kit::param::{skewed, spec_range};
@@ -269,6 +269,7 @@ impl LimiterParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dsp_core::dynamics::SettingKind;
 
     #[test]
     fn choices_follow_dsp_core() {

@@ -53,11 +53,7 @@ pub(super) fn show(
         if silent {
             painter.rect_filled(rect, 0.0, theme::BG.gamma_multiply(0.6));
         }
-        let response = ui.interact(
-            rect,
-            egui::Id::new(("multiband-band-range", b)),
-            Sense::click(),
-        );
+        let response = ui.interact(rect, ui.scope_id().with(("band-range", b)), Sense::click());
         if response.clicked() {
             *selected = b;
         }
@@ -138,7 +134,7 @@ fn crossover_handles(
         let response = ui
             .interact(
                 grab,
-                egui::Id::new(("multiband-crossover", i)),
+                ui.scope_id().with(("crossover", i)),
                 Sense::click_and_drag(),
             )
             .on_hover_cursor(egui::CursorIcon::ResizeHorizontal)
