@@ -58,6 +58,56 @@ EXPECTED = {
         ],
         "passthrough": False,
     },
+    "Vernis Multiband": {
+        "params": [
+            "bands",
+            *[f"crossover_{k}_hz" for k in range(1, 6)],
+            "crossover_mode",
+            "slope",
+            "lookahead_ms",
+            "mix",
+            "output_gain_db",
+            "auto_makeup",
+            "bypass",
+            *[
+                f"band_{k}_{what}"
+                for k in range(1, 7)
+                for what in (
+                    "mode",
+                    "threshold_db",
+                    "ratio",
+                    "knee_db",
+                    "attack_ms",
+                    "release_ms",
+                    "range_db",
+                    "makeup_db",
+                    "detector",
+                    "channel",
+                    "sidechain",
+                    "transient_db",
+                    "solo",
+                    "mute",
+                    "bypass",
+                )
+            ],
+        ],
+        # Real dynamics on two bands, so determinism and block-size checks see gain changes.
+        "settings": {
+            "band_2_threshold_db": -30.0,
+            "band_2_ratio": 4.0,
+            "band_3_mode": "Compress Up",
+            "band_3_ratio": 2.0,
+            "output_gain_db": -1.0,
+        },
+        "latency_settings": [
+            ("lookahead_ms", [5.0, 10.0, 2.0]),
+            ("crossover_mode", ["Linear Phase", "Minimum Phase"]),
+        ],
+        # Minimum Phase output is an all-pass of the input, not the input: only finiteness and
+        # subnormals are checked (a Dynamic Phase pass-through check belongs here once the DSP
+        # lands).
+        "passthrough": False,
+    },
 }
 
 failures = []

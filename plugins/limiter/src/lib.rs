@@ -32,7 +32,7 @@ use dsp_core::subnormal::flush_subnormals;
 use dsp_core::units::gain_to_db;
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
-use ui_kit::{CommandFlag, FrameClock, HistoryRing, LatencyReporter, MeterBus};
+use ui_kit::{CommandFlag, FrameClock, HistoryRing, LatencyReporter, LatencyRequest, MeterBus};
 
 pub mod editor;
 pub mod params;
@@ -274,13 +274,11 @@ impl VernisLimiter {
         }
         let latency = self.limiter.latency_samples();
         self.shared.bus.set(slot::LATENCY_SAMPLES, latency as f32);
-        if settings != *wanted {
-            LatencyRequest::Restart
-        } else if latency != self.latency.reported_samples() {
-            LatencyRequest::Report(latency)
-        } else {
-            LatencyRequest::None
-        }
+        LatencyRequest::after_update(
+            settings != *wanted,
+            latency,
+            self.latency.reported_samples(),
+        )
     }
 
     fn publish_loudness(&self) {
@@ -371,17 +369,6 @@ impl VernisLimiter {
             }
         }
     }
-}
-
-/// What the host must be told after [`VernisLimiter::apply_settings`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LatencyRequest {
-    /// Nothing: the latency is the one reported.
-    None,
-    /// The latency changed to this many samples (formats that allow it while active).
-    Report(u32),
-    /// A setting wants another latency; it waits for the next activation (CLAP).
-    Restart,
 }
 
 /// `gain_to_db` for meter values (`-inf` for silence).
@@ -485,11 +472,8 @@ impl Plugin for VernisLimiter {
         // Constant within this call: the wrapper splits the buffer at parameter events.
         let settings = self.params.settings();
         let latency_may_change = LatencyReporter::changes_apply_while_active(context.plugin_api());
-        match self.apply_settings(&settings, latency_may_change) {
-            LatencyRequest::None => {}
-            LatencyRequest::Report(latency) => self.latency.report_now(latency, context),
-            LatencyRequest::Restart => self.latency.defer_change(context),
-        }
+        let request = self.apply_settings(&settings, latency_may_change);
+        self.latency.handle(request, context);
         if self.awaiting_first_sample && buffer.samples() > 0 {
             // Nothing has played since activation or reset: the values set meanwhile apply at
             // once instead of ramping from the old ones.

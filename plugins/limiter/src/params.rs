@@ -6,9 +6,10 @@
 
 use std::sync::{Arc, RwLock};
 
-use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling, SettingKind};
+use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 use nice_plug::prelude::*;
+use ui_kit::param::{skewed, spec_range};
 use ui_kit::EditorSize;
 
 /// Default editor window size in logical pixels.
@@ -107,26 +108,7 @@ impl DitherMode {
 
 /// The range of a numeric setting of [`LimiterSettings::SPECS`].
 fn number_range(key: &str) -> FloatRange {
-    LimiterSettings::SPECS
-        .iter()
-        .find_map(|spec| match spec.kind {
-            SettingKind::Number { min, max, .. } if spec.key == key => Some((min, max)),
-            _ => None,
-        })
-        .map(|(min, max)| FloatRange::Linear { min, max })
-        .unwrap_or_else(|| panic!("no numeric limiter setting `{key}`"))
-}
-
-/// The same range with a skew (more resolution at the low end for a negative `factor`).
-fn skewed(range: FloatRange, factor: f32) -> FloatRange {
-    match range {
-        FloatRange::Linear { min, max } => FloatRange::Skewed {
-            min,
-            max,
-            factor: FloatRange::skew_factor(factor),
-        },
-        other => other,
-    }
+    spec_range(&LimiterSettings::SPECS, key)
 }
 
 /// All parameters of the plugin, plus the persisted editor size and loudness target.
@@ -287,6 +269,7 @@ impl LimiterParams {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dsp_core::dynamics::SettingKind;
 
     #[test]
     fn choices_follow_dsp_core() {

@@ -3,6 +3,7 @@
 //! * [`MeterBus`]: a fixed set of scalar meter values (`AtomicF32`, relaxed ordering). The audio
 //!   thread stores, the editor loads; a plugin names the slots with its own constants.
 //! * [`CommandFlag`]: a one-shot command from the editor to the audio thread (e.g. "reset").
+//! * [`EditorOpen`]: whether an editor is open, so the audio thread publishes meters only then.
 //! * [`HistoryRing`]: a fixed-capacity, single-producer history of `W`-wide points (e.g. momentary
 //!   and short-term loudness every 100 ms) that the editor can copy out at any time.
 //! * [`FrameClock`]: the audio thread's timer for publishing readings and recording history points
@@ -118,6 +119,29 @@ impl CommandFlag {
     /// Whether the flag is raised, without consuming it.
     pub fn is_requested(&self) -> bool {
         self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Whether the plugin's editor is open: set by the editor when it opens and closes, read by the
+/// audio thread to publish meters only while someone looks.
+#[derive(Debug, Default)]
+pub struct EditorOpen(AtomicBool);
+
+impl EditorOpen {
+    /// A flag saying "closed".
+    pub const fn new() -> Self {
+        Self(AtomicBool::new(false))
+    }
+
+    /// Records that the editor opened (`true`) or closed (`false`).
+    pub fn set(&self, open: bool) {
+        self.0.store(open, Ordering::Release);
+    }
+
+    /// Whether the editor is open. Real-time safe.
+    #[inline]
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Acquire)
     }
 }
 

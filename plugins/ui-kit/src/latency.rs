@@ -9,7 +9,8 @@
 //! * VST3 (`restartComponent(kLatencyChanged)`) and the standalone accept a new latency during
 //!   processing: it applies at once and is reported from `process()`.
 //!
-//! [`LatencyReporter`] holds that decision so every plugin of the suite takes it the same way.
+//! [`LatencyReporter`] holds that decision so every plugin of the suite takes it the same way;
+//! [`LatencyRequest`] is what a plugin's settings update tells it to do.
 
 use nice_plug::prelude::*;
 
@@ -66,8 +67,52 @@ impl LatencyReporter {
         }
     }
 
+    /// Tells the host what `request` says (from `process()`): a new latency at once, or a
+    /// restart. Real-time safe.
+    pub fn handle<P: Plugin>(
+        &mut self,
+        request: LatencyRequest,
+        context: &mut impl ProcessContext<P>,
+    ) {
+        match request {
+            LatencyRequest::None => {}
+            LatencyRequest::Report(samples) => self.report_now(samples, context),
+            LatencyRequest::Restart => self.defer_change(context),
+        }
+    }
+
     /// Whether a restart was requested during this activation.
     pub fn restart_requested(&self) -> bool {
         self.restart_requested
+    }
+}
+
+/// What the host must be told after a plugin handed changed settings to its processor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LatencyRequest {
+    /// Nothing: the latency is the one reported.
+    None,
+    /// The latency changed to this many samples (formats that allow it while active).
+    Report(u32),
+    /// A setting wants another latency; it waits for the next activation (CLAP).
+    Restart,
+}
+
+impl LatencyRequest {
+    /// The request after a settings update: `kept_running_latency` says whether some wanted
+    /// setting was held back to keep the running latency (CLAP while active); `latency_samples`
+    /// is the processor's latency now and `reported_samples` the one the host knows.
+    pub fn after_update(
+        kept_running_latency: bool,
+        latency_samples: u32,
+        reported_samples: u32,
+    ) -> Self {
+        if kept_running_latency {
+            Self::Restart
+        } else if latency_samples != reported_samples {
+            Self::Report(latency_samples)
+        } else {
+            Self::None
+        }
     }
 }

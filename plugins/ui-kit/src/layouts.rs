@@ -1,4 +1,5 @@
-//! The audio layouts every Vernis plugin offers: stereo first, then mono, 5.1, 7.1 and 7.1.4.
+//! The audio layouts every Vernis plugin offers: stereo first, then mono, 5.1, 7.1 and 7.1.4
+//! ([`MASTERING_LAYOUTS`]); stereo and mono with a sidechain input ([`SIDECHAIN_LAYOUTS`]).
 //!
 //! nice-plug 0.4.2's wrappers tell a plugin only the channel count: CLAP ports above two channels
 //! are untyped, and the VST3 wrapper accepts any speaker arrangement with the right count (it
@@ -27,3 +28,33 @@ pub const MASTERING_LAYOUTS: &[AudioIOLayout] = &[
 
 /// Most channels any layout of [`MASTERING_LAYOUTS`] has (7.1.4).
 pub const MAX_LAYOUT_CHANNELS: usize = 12;
+
+const MONO_SIDECHAIN: &[NonZeroU32] = &[new_nonzero_u32(1)];
+const STEREO_SIDECHAIN: &[NonZeroU32] = &[new_nonzero_u32(2)];
+
+const fn with_sidechain(channels: u32) -> AudioIOLayout {
+    AudioIOLayout {
+        main_input_channels: NonZeroU32::new(channels),
+        main_output_channels: NonZeroU32::new(channels),
+        aux_input_ports: if channels == 1 {
+            MONO_SIDECHAIN
+        } else {
+            STEREO_SIDECHAIN
+        },
+        names: PortNames {
+            layout: None,
+            main_input: None,
+            main_output: None,
+            aux_inputs: &["Sidechain"],
+            aux_outputs: &[],
+        },
+        ..AudioIOLayout::const_default()
+    }
+}
+
+/// Stereo and mono, each with an auxiliary "Sidechain" input of the main input's width (for
+/// processors whose detectors may listen to an external signal).
+pub const SIDECHAIN_LAYOUTS: &[AudioIOLayout] = &[with_sidechain(2), with_sidechain(1)];
+
+/// Most channels any layout of [`SIDECHAIN_LAYOUTS`] has, on the main and on the sidechain port.
+pub const MAX_SIDECHAIN_LAYOUT_CHANNELS: usize = 2;

@@ -8,6 +8,7 @@
 //! * [`window`]: the persisted editor size.
 //! * [`shell`]: the editor lifecycle every plugin shares ([`EditorContents`] in an
 //!   [`EditorShell`]: theme, size restore, resizable window, repaint interval).
+//! * [`spectrum`]: an audio tap (lock-free sample ring) and the editor-side spectrum analyser.
 //! * [`demo`]: the demo programme fed to the standalone builds for screenshots.
 //!
 //! * [`latency`]: reporting latency changes the way CLAP and VST3 each allow.
@@ -22,11 +23,13 @@ pub mod latency;
 pub mod layouts;
 pub mod param;
 pub mod shell;
+pub mod spectrum;
 pub mod theme;
 pub mod widgets;
 pub mod window;
 
-pub use bus::{CommandFlag, FrameClock, HistoryRing, MeterBus};
-pub use latency::LatencyReporter;
+pub use bus::{CommandFlag, EditorOpen, FrameClock, HistoryRing, MeterBus};
+pub use latency::{LatencyReporter, LatencyRequest};
 pub use shell::{create_editor, EditorContents, EditorShell};
+pub use spectrum::{SampleRing, SpectrumAnalyzer};
 pub use window::EditorSize;

@@ -12,14 +12,18 @@
 //!   parameter, e.g. an [`EnumParam`](nice_plug::prelude::EnumParam).
 //! * [`param_drag`]: a compact drag value for a float parameter (inline in a text row).
 //!
+//! * [`spec_range`] / [`skewed`]: a float parameter's range from a dsp-core settings table, so the
+//!   plugin, the CLI and the DSP agree on it.
+//!
 //! Rows made with the same `label_width` line up in a column.
 
+use dsp_core::dynamics::{SettingKind, SettingSpec};
 use egui::text::{CCursor, CCursorRange};
 use egui::{
     Align, Align2, Color32, CornerRadius, DragValue, FontId, Key, Pos2, Rect, Response, Sense,
     Stroke, StrokeKind, TextEdit, Ui, Vec2, Widget,
 };
-use nice_plug::prelude::{BoolParam, FloatParam, Param, ParamSetter};
+use nice_plug::prelude::{BoolParam, FloatParam, FloatRange, Param, ParamSetter};
 
 use crate::theme;
 
@@ -31,6 +35,32 @@ pub const LABEL_WIDTH: f32 = 96.0;
 pub const VALUE_WIDTH: f32 = 76.0;
 /// Fraction of the normal drag speed while Shift is held.
 const FINE_DRAG: f32 = 0.1;
+
+/// The linear range of the numeric setting `key` in a dsp-core settings table (e.g.
+/// `LimiterSettings::SPECS`). Panics when there is none: a programming error caught by any test.
+pub fn spec_range(specs: &[SettingSpec], key: &str) -> FloatRange {
+    specs
+        .iter()
+        .find_map(|spec| match spec.kind {
+            SettingKind::Number { min, max, .. } if spec.key == key => Some((min, max)),
+            _ => None,
+        })
+        .map(|(min, max)| FloatRange::Linear { min, max })
+        .unwrap_or_else(|| panic!("no numeric setting `{key}`"))
+}
+
+/// The same range with a skew (more resolution at the low end for a negative `factor`; see
+/// [`FloatRange::skew_factor`]).
+pub fn skewed(range: FloatRange, factor: f32) -> FloatRange {
+    match range {
+        FloatRange::Linear { min, max } => FloatRange::Skewed {
+            min,
+            max,
+            factor: FloatRange::skew_factor(factor),
+        },
+        other => other,
+    }
+}
 
 /// Sets a parameter to a plain value as one complete gesture (begin, set, end).
 pub fn set_param<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {

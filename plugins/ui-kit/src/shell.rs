@@ -39,6 +39,9 @@ pub trait EditorContents: Send + 'static {
     /// piled up while it was closed).
     fn opened(&mut self) {}
 
+    /// Called when the editor window closes (e.g. to tell the audio thread to stop publishing).
+    fn closed(&mut self) {}
+
     /// Draws the editor into `ui`; parameters change through `setter`.
     fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter);
 }
@@ -118,5 +121,6 @@ impl<T: EditorContents> NiceEguiApp for EditorShell<T> {
 
     fn editor_closed(&mut self) {
         self.gui = None;
+        self.contents.closed();
     }
 }

@@ -42,6 +42,21 @@ pub const LEVEL_IN: Color32 = Color32::from_rgb(0xb4, 0xbe, 0xcc);
 /// Output level trace of a dynamics processor.
 pub const LEVEL_OUT: Color32 = Color32::from_rgb(0x5c, 0xc8, 0xff);
 
+/// One colour per band of a multiband processor or EQ, lowest band first.
+pub const BAND_COLORS: [Color32; 6] = [
+    Color32::from_rgb(0xff, 0x7a, 0x59),
+    Color32::from_rgb(0xf2, 0xc1, 0x4e),
+    Color32::from_rgb(0x7d, 0xd8, 0x6f),
+    Color32::from_rgb(0x4f, 0xc9, 0xd9),
+    Color32::from_rgb(0x6f, 0x8c, 0xff),
+    Color32::from_rgb(0xc4, 0x7d, 0xf2),
+];
+
+/// Spectrum of a processor's input.
+pub const SPECTRUM_IN: Color32 = Color32::from_rgb(0x6b, 0x73, 0x80);
+/// Spectrum of a processor's output.
+pub const SPECTRUM_OUT: Color32 = Color32::from_rgb(0x5c, 0xc8, 0xff);
+
 /// Corner radius of tiles and panels.
 pub const RADIUS: u8 = 4;
 

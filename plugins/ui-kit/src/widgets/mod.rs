@@ -10,6 +10,7 @@ mod history_graph;
 mod level_bar;
 mod meters;
 mod readout;
+mod spectrum_view;
 mod target_panel;
 
 pub use chrome::{
@@ -20,6 +21,7 @@ pub use history_graph::{HistoryGraph, Series};
 pub use level_bar::{LevelBar, Orientation};
 pub use meters::{GainReductionMeter, PeakFollower, PeakMeter};
 pub use readout::Readout;
+pub use spectrum_view::FrequencyAxis;
 pub use target_panel::{
     channel_names, check_rows, choice_combo, loudness_verdict, platform_combo, platform_gain_table,
     section_title, target_checks, true_peak_verdict, CheckRow, LoudnessTarget, Verdict,
