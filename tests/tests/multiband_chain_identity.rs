@@ -1,0 +1,161 @@
+//! The Multiband plugin and the dsp-core chain the CLI renders through give the same output, bit
+//! for bit, for the same settings: the settings are read back from the plugin's saved state
+//! (plain values, choices by their dsp-core keys), turned into `multiband.<key>=<value>` pairs
+//! exactly as `vernis render --set` parses them, and rendered by `dsp_core::chain::MasteringChain`.
+
+use dsp_core::chain::{ChainSettings, MasteringChain};
+use dsp_core::dynamics::MultibandSettings;
+use dsp_core::{ProcessSpec, Processor};
+use host_tests::signal;
+use host_tests::{cases, AudioConfig, ParamChange, PluginHost};
+use serde_json::Value;
+
+/// Plugin parameter id → dsp-core setting key (`{k}` is the band number).
+fn setting_key(id: &str) -> Option<String> {
+    let global = match id {
+        "bands" => Some("bands"),
+        "mode" => Some("mode"),
+        "slope" => Some("slope_db_per_oct"),
+        "lookahead" => Some("lookahead_ms"),
+        "mix" => Some("mix_pct"),
+        "out_gain" => Some("output_gain_db"),
+        "auto_makeup" => Some("auto_makeup"),
+        "bypass" => Some("bypass"),
+        _ => None,
+    };
+    if let Some(key) = global {
+        return Some(key.to_string());
+    }
+    if let Some(k) = id.strip_prefix("xover") {
+        return Some(format!("crossover{k}_hz"));
+    }
+    let (band, field) = id.strip_prefix('b')?.split_once('_')?;
+    let key = match field {
+        "dir" => "direction",
+        "thr" => "threshold_db",
+        "ratio" => "ratio",
+        "knee" => "knee_db",
+        "att" => "attack_ms",
+        "rel" => "release_ms",
+        "range" => "range_db",
+        "makeup" => "makeup_db",
+        "det" => "detector",
+        "chan" => "channel",
+        "sc" => "sidechain",
+        "trans" => "transient_db",
+        "solo" => "solo",
+        "mute" => "mute",
+        "bypass" => "bypass",
+        _ => return None,
+    };
+    Some(format!("band{band}.{key}"))
+}
+
+/// The settings a saved plugin state holds.
+fn settings_from_state(state: &[u8]) -> MultibandSettings {
+    let json: Value = serde_json::from_slice(&state[8..]).expect("state is JSON after its length");
+    let params = json["params"].as_object().expect("params object");
+    let mut settings = MultibandSettings::default();
+    for (id, value) in params {
+        let Some(key) = setting_key(id) else {
+            panic!("parameter `{id}` has no dsp-core setting");
+        };
+        let text = match value {
+            Value::Object(o) if o.len() == 1 => o.values().next().unwrap().clone(),
+            v => v.clone(),
+        };
+        let text = match text {
+            Value::Bool(b) => if b { "on" } else { "off" }.to_string(),
+            // Plain f32 values: `{}` of the f32 is its shortest round-trip text.
+            Value::Number(n) if n.is_f64() => format!("{}", n.as_f64().unwrap() as f32),
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s,
+            other => panic!("{id}: unexpected {other}"),
+        };
+        settings
+            .set_by_key(&key, &text)
+            .unwrap_or_else(|e| panic!("{id} = {text}: {e}"));
+    }
+    settings
+}
+
+#[test]
+fn plugin_output_equals_the_chain_for_the_same_settings() {
+    let case = cases::find_case("multiband").expect("multiband case");
+    let mut host = PluginHost::for_case(case).unwrap();
+    let params = host.params().unwrap();
+    let id = |name: &str| params.iter().find(|p| p.name == name).unwrap().id;
+    let mut changes = Vec::new();
+    for (name, text) in [
+        ("Bands", "5"),
+        ("Crossover 2", "700"),
+        ("Lookahead", "3"),
+        ("Mix", "80"),
+        ("Output Gain", "-1.5"),
+        ("Band 1 Threshold", "-28"),
+        ("Band 1 Ratio", "4"),
+        ("Band 1 Attack", "3"),
+        ("Band 2 Mode", "Expand Down"),
+        ("Band 2 Threshold", "-45"),
+        ("Band 2 Ratio", "2"),
+        ("Band 3 Mode", "Compress Up"),
+        ("Band 3 Ratio", "3"),
+        ("Band 3 Channel", "Side"),
+        ("Band 4 Ratio", "6"),
+        ("Band 4 Threshold", "-35"),
+        ("Band 4 Detector", "RMS"),
+        ("Band 4 Transient", "5"),
+        ("Band 5 Transient", "-4"),
+        ("Band 5 Makeup", "2"),
+    ] {
+        let pid = id(name);
+        let value = host
+            .text_to_value(pid, text)
+            .unwrap_or_else(|| panic!("{name}: `{text}` not accepted"));
+        changes.push(ParamChange {
+            offset: 0,
+            param_id: pid,
+            value,
+        });
+    }
+    host.flush_params(&changes).unwrap();
+    for mode in ["Minimum Phase", "Linear Phase", "Dynamic Phase"] {
+        let pid = id("Crossover Mode");
+        let value = host.text_to_value(pid, mode).unwrap();
+        host.flush_params(&[ParamChange {
+            offset: 0,
+            param_id: pid,
+            value,
+        }])
+        .unwrap();
+        let settings = settings_from_state(&host.save_state().unwrap());
+        host.activate(AudioConfig::new(48_000.0, 1024)).unwrap();
+        let input = signal::noise(2, 48_000, 0.4, 77);
+        let sizes = signal::random_block_sizes(input[0].len(), 1024, 5);
+        let plugin = host.process_signal(&input, &sizes, &[]).unwrap();
+        host.deactivate().unwrap();
+
+        let mut chain = MasteringChain::new(ChainSettings {
+            multiband: Some(settings),
+            ..ChainSettings::default()
+        });
+        chain.prepare(&ProcessSpec::new(48_000.0, 8192, 2));
+        let mut reference = input.clone();
+        for start in (0..reference[0].len()).step_by(8192) {
+            let end = (start + 8192).min(reference[0].len());
+            let (l, r) = reference.split_at_mut(1);
+            chain.process(&mut [&mut l[0][start..end], &mut r[0][start..end]]);
+        }
+        for ch in &mut reference {
+            dsp_core::subnormal::flush_subnormals(ch);
+        }
+        let first_difference = plugin[0]
+            .iter()
+            .zip(&reference[0])
+            .position(|(a, b)| a.to_bits() != b.to_bits());
+        assert!(
+            plugin == reference,
+            "{mode}: plugin and chain differ (first at frame {first_difference:?})"
+        );
+    }
+}
