@@ -38,6 +38,21 @@ const HOP_AT_48K_SAMPLES: usize = 512;
 const PARTITIONS: usize = 8;
 /// Kaiser window shape: first sidelobe about 100 dB down, main lobe ±3.3 bins of fs/len.
 pub const KAISER_BETA: f64 = 10.0;
+/// Window of the kernels at `position` in −1..1: flat over the inner [`FLAT_FRACTION`], then a
+/// Kaiser half-window (β = [`KAISER_BETA`]) down to the ends. A flat centre keeps the response of
+/// every crossover whose ideal impulse response has decayed within the flat part exact (no
+/// smoothing of the magnitude); the taper only matters for the lowest crossovers.
+fn taper(position: f64) -> f64 {
+    let a = position.abs();
+    if a <= FLAT_FRACTION {
+        1.0
+    } else {
+        kaiser((a - FLAT_FRACTION) / (1.0 - FLAT_FRACTION), KAISER_BETA)
+    }
+}
+
+/// Flat part of the kernel window (fraction of the half length).
+pub const FLAT_FRACTION: f64 = 0.5;
 /// Design grid length relative to the partitioned kernel span (keeps time aliasing of the ideal
 /// response of a 20 Hz crossover far below the window's floor).
 pub const DESIGN_OVERSAMPLING: usize = 4;
@@ -247,7 +262,7 @@ impl FirCrossover {
             for (m, t) in taps.iter_mut().enumerate() {
                 let n = m as isize - self.half as isize;
                 let ideal = self.design_time[n.rem_euclid(design_len as isize) as usize];
-                *t = ideal * kaiser(n as f64 / reach, KAISER_BETA);
+                *t = ideal * taper(n as f64 / reach);
             }
             for p in 0..PARTITIONS {
                 self.time.fill(0.0);
