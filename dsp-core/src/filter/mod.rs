@@ -1,12 +1,17 @@
-//! Filters: biquads designed in `f64`, and the BS.1770 K-weighting built from them.
+//! Filters: biquads designed in `f64`, the BS.1770 K-weighting built from them, and the band
+//! splitter (Linkwitz-Riley IIR and linear-phase FIR crossovers).
 
 pub mod biquad;
+pub mod crossover;
 pub mod crossover_settings;
 pub mod dc_blocker;
+pub mod fir_crossover;
 pub mod k_weighting;
+pub mod linkwitz_riley;
 pub mod oversampling;
 pub mod window;
 
 pub use biquad::{BiquadCoefficients, BiquadState};
+pub use crossover::BandSplitter;
 pub use crossover_settings::{CrossoverMode, CrossoverSettings, CrossoverSlope};
 pub use k_weighting::KWeighting;

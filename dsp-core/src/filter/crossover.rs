@@ -1,0 +1,551 @@
+//! Band splitter: cuts a block into up to [`MAX_BANDS`] bands in one of three phase modes.
+//!
+//! - **MinimumPhase**: Linkwitz-Riley crossovers ([`linkwitz_riley`]) in a balanced tree (the
+//!   middle crossover first), every branch passed through the all-passes of the crossovers it did
+//!   not go through, so every band carries the same all-pass and the sum of the bands is the
+//!   all-pass `Π AP_k` of the input: flat magnitude, zero latency. A band's magnitude is the product
+//!   of the LR lowpass/highpass magnitudes of the tree nodes above it (4 bands: `c1` first, then
+//!   `c0` and `c2`; 6 bands: `c2`, then `c1`/`c4`, then `c0`/`c3`).
+//! - **DynamicPhase**: `band_k = L_k(x) − L_{k−1}(x)` with `L_0 = 0`, `L_N = x` and `L_k` the LR
+//!   lowpass at crossover k applied to the input, so the bands add up to the input exactly (up to
+//!   `f32` rounding of the outputs) at zero latency. Isolation above a band is the LR slope; below
+//!   it, `L_k − L_{k−1}` is the difference of two all-pass-like curves and falls only at 6 dB/oct
+//!   (about −20 dB one decade below the band's lower crossover, see the tests).
+//! - **LinearPhase**: the FIR bank of [`fir_crossover`]: zero-phase LR magnitudes, bands that add up
+//!   to the input delayed by [`BandSplitter::latency_samples`].
+//!
+//! Why outputs do not depend on the block partition: every state advances per sample, and the
+//! crossover smoothing (a one-pole in log-frequency, [`SMOOTHING_TIME_MS`]) steps every
+//! [`SMOOTHING_STEP_SAMPLES`] samples counted from the last reset; the FIR bank works on hops
+//! counted the same way. Band count, mode or slope changes clear the state (the multiband
+//! crossfades them); crossover moves glide in the IIR modes and crossfade over one hop in
+//! LinearPhase (the new kernels jump to the target, no glide).
+//!
+//! Robustness: non-finite (and subnormal) input samples are read as 0, so NaN/Inf never reach the
+//! state; the state is also checked every smoothing step and cleared if non-finite, and cleared
+//! to exact zero once it has decayed below [`FLUSH_LEVEL`]; outputs are subnormal-free.
+//!
+//! Speed: each channel pair runs as two `f64` lanes through one straight-line per-sample kernel
+//! (monomorphised per slope and band count); highpasses are `AP − LP` and the all-pass shares the
+//! first lowpass section's recursion ([`linkwitz_riley`]).
+
+use super::crossover_settings::{
+    CrossoverMode, CrossoverSettings, CrossoverSlope, MAX_BANDS, MAX_CROSSOVERS,
+};
+use super::fir_crossover::{self, FirCrossover};
+use super::linkwitz_riley::{self, Complex, LrCoefs, LrDesign, LrState, F2};
+
+/// Samples between two steps of the crossover smoothing (counted from reset).
+pub const SMOOTHING_STEP_SAMPLES: usize = 32;
+/// Time constant of the crossover glide in log-frequency, ms.
+pub const SMOOTHING_TIME_MS: f64 = 20.0;
+/// Distance to the target (natural log of the frequency ratio) below which a glide ends.
+const SETTLE_LN: f64 = 1e-6;
+/// A channel pair whose largest state magnitude falls below this is cleared to exact zero
+/// (−600 dB: far below anything audible, far above `f64` subnormals).
+pub const FLUSH_LEVEL: f64 = 1e-30;
+/// Compensation all-passes the trees use at most (6 bands).
+const MAX_COMPENSATION: usize = 6;
+/// Compensation all-passes used per band count.
+const COMPENSATION_USED: [usize; MAX_BANDS + 1] = [0, 0, 0, 1, 2, 4, 6];
+
+/// The state of one channel pair in the IIR modes.
+#[derive(Debug, Clone, Copy, Default)]
+struct PairState {
+    split: [LrState; MAX_CROSSOVERS],
+    compensation: [LrState; MAX_COMPENSATION],
+}
+
+/// What a band tree is built from: a split at a crossover and an all-pass of a crossover.
+trait TreeOps {
+    type Signal: Copy;
+    fn split(&mut self, crossover: usize, x: Self::Signal) -> (Self::Signal, Self::Signal);
+    fn allpass(&mut self, slot: usize, crossover: usize, x: Self::Signal) -> Self::Signal;
+}
+
+/// The MinimumPhase tree for `N` bands (the only place the tree shape is written down: the audio
+/// and [`BandSplitter::band_response`] both run it).
+#[inline(always)]
+fn tree<T: TreeOps, const N: usize>(t: &mut T, x: T::Signal, out: &mut [T::Signal; MAX_BANDS]) {
+    match N {
+        1 => out[0] = x,
+        2 => (out[0], out[1]) = t.split(0, x),
+        3 => {
+            let (l, h) = t.split(0, x);
+            out[0] = t.allpass(0, 1, l);
+            (out[1], out[2]) = t.split(1, h);
+        }
+        4 => {
+            let (l, h) = t.split(1, x);
+            let l = t.allpass(0, 2, l);
+            let h = t.allpass(1, 0, h);
+            (out[0], out[1]) = t.split(0, l);
+            (out[2], out[3]) = t.split(2, h);
+        }
+        5 => {
+            let (l, h) = t.split(1, x);
+            let l = t.allpass(0, 2, l);
+            let l = t.allpass(1, 3, l);
+            let h = t.allpass(2, 0, h);
+            (out[0], out[1]) = t.split(0, l);
+            let (m, hh) = t.split(2, h);
+            out[2] = t.allpass(3, 3, m);
+            (out[3], out[4]) = t.split(3, hh);
+        }
+        _ => {
+            let (l, h) = t.split(2, x);
+            let l = t.allpass(0, 3, l);
+            let l = t.allpass(1, 4, l);
+            let h = t.allpass(2, 0, h);
+            let h = t.allpass(3, 1, h);
+            let (ll, m) = t.split(1, l);
+            out[2] = t.allpass(4, 0, m);
+            (out[0], out[1]) = t.split(0, ll);
+            let (hl, hh) = t.split(4, h);
+            out[5] = t.allpass(5, 3, hh);
+            (out[3], out[4]) = t.split(3, hl);
+        }
+    }
+}
+
+/// The tree on one channel pair's state, one sample at a time.
+struct PairRun<'a, const S: usize> {
+    state: &'a mut PairState,
+    coefs: &'a [LrCoefs; MAX_CROSSOVERS],
+}
+
+impl<const S: usize> TreeOps for PairRun<'_, S> {
+    type Signal = F2;
+    #[inline(always)]
+    fn split(&mut self, crossover: usize, x: F2) -> (F2, F2) {
+        self.state.split[crossover].split::<S>(&self.coefs[crossover], x)
+    }
+    #[inline(always)]
+    fn allpass(&mut self, slot: usize, crossover: usize, x: F2) -> F2 {
+        self.state.compensation[slot].allpass::<S>(&self.coefs[crossover], x)
+    }
+}
+
+/// The tree on frequency responses.
+struct ResponseRun {
+    lowpass: [Complex; MAX_CROSSOVERS],
+    allpass: [Complex; MAX_CROSSOVERS],
+}
+
+impl TreeOps for ResponseRun {
+    type Signal = Complex;
+    fn split(&mut self, crossover: usize, x: Complex) -> (Complex, Complex) {
+        let lp = self.lowpass[crossover];
+        let hp = self.allpass[crossover].sub(lp);
+        (x.mul(lp), x.mul(hp))
+    }
+    fn allpass(&mut self, _slot: usize, crossover: usize, x: Complex) -> Complex {
+        x.mul(self.allpass[crossover])
+    }
+}
+
+/// Reads an input sample, non-finite and subnormal values as 0.
+#[inline(always)]
+fn sanitize(x: f32) -> f64 {
+    if x.is_finite() && !crate::subnormal::is_subnormal(x) {
+        x as f64
+    } else {
+        0.0
+    }
+}
+
+/// An output sample in `f32`, subnormals flushed to zero.
+#[inline(always)]
+fn to_output(x: f64) -> f32 {
+    let y = x as f32;
+    if y.abs() < f32::MIN_POSITIVE {
+        0.0
+    } else {
+        y
+    }
+}
+
+/// One run (≤ [`SMOOTHING_STEP_SAMPLES`]) of one channel pair in MinimumPhase (`DYNAMIC` false)
+/// or DynamicPhase, `S` sections per LR half, `N` bands; results into `out[frame][band]`.
+fn run_pair<const S: usize, const N: usize, const DYNAMIC: bool>(
+    state: &mut PairState,
+    coefs: &[LrCoefs; MAX_CROSSOVERS],
+    x: (&[f32], &[f32]),
+    out: &mut [[F2; MAX_BANDS]],
+) {
+    let mut run = PairRun::<S> { state, coefs };
+    for ((o, &a), &b) in out.iter_mut().zip(x.0).zip(x.1) {
+        let v = F2([sanitize(a), sanitize(b)]);
+        if DYNAMIC {
+            let mut below = F2::default();
+            for k in 0..N - 1 {
+                let l = run.state.split[k].lowpass::<S>(&run.coefs[k], v);
+                o[k] = l - below;
+                below = l;
+            }
+            o[N - 1] = v - below;
+        } else {
+            tree::<_, N>(&mut run, v, o);
+        }
+    }
+}
+
+/// Signature of the per-pair kernels.
+type PairKernel =
+    fn(&mut PairState, &[LrCoefs; MAX_CROSSOVERS], (&[f32], &[f32]), &mut [[F2; MAX_BANDS]]);
+
+/// The kernel for a slope, band count and mode.
+fn pair_kernel(slope: CrossoverSlope, bands: usize, dynamic: bool) -> PairKernel {
+    macro_rules! pick {
+        ($s:literal, $d:literal) => {
+            match bands {
+                1 => run_pair::<$s, 1, $d>,
+                2 => run_pair::<$s, 2, $d>,
+                3 => run_pair::<$s, 3, $d>,
+                4 => run_pair::<$s, 4, $d>,
+                5 => run_pair::<$s, 5, $d>,
+                _ => run_pair::<$s, 6, $d>,
+            }
+        };
+    }
+    match (slope, dynamic) {
+        (CrossoverSlope::Db24, false) => pick!(1, false),
+        (CrossoverSlope::Db48, false) => pick!(2, false),
+        (CrossoverSlope::Db24, true) => pick!(1, true),
+        (CrossoverSlope::Db48, true) => pick!(2, true),
+    }
+}
+
+/// The structure of the bands: changing any of it clears the state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Structure {
+    bands: usize,
+    mode: CrossoverMode,
+    slope: CrossoverSlope,
+}
+
+/// Splits audio into bands (see the module doc for the modes and their guarantees).
+#[derive(Debug, Default)]
+pub struct BandSplitter {
+    sample_rate_hz: f64,
+    max_block_frames: usize,
+    channels: usize,
+    settings: CrossoverSettings,
+    structure: Option<Structure>,
+    jump: bool,
+    target_ln_hz: [f64; MAX_CROSSOVERS],
+    current_ln_hz: [f64; MAX_CROSSOVERS],
+    settled: bool,
+    smoothing_coef: f64,
+    /// Position in the smoothing step, samples.
+    phase: usize,
+    coefs: [LrCoefs; MAX_CROSSOVERS],
+    pairs: Vec<PairState>,
+    scratch: Vec<[F2; MAX_BANDS]>,
+    /// `[band][channel][frame]`.
+    bands: Vec<f32>,
+    len: usize,
+    fir: Option<FirCrossover>,
+}
+
+impl BandSplitter {
+    /// An unprepared splitter with default settings (call [`Self::prepare`] before splitting).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Allocates everything (filters, FFT plans, kernels, band buffers) for up to MAX_BANDS bands.
+    pub fn prepare(&mut self, sample_rate_hz: f64, max_block_frames: usize, channels: usize) {
+        let max_block_frames = max_block_frames.max(1);
+        self.sample_rate_hz = sample_rate_hz;
+        self.max_block_frames = max_block_frames;
+        self.channels = channels;
+        self.pairs = vec![PairState::default(); channels.div_ceil(2)];
+        self.scratch = vec![[F2::default(); MAX_BANDS]; SMOOTHING_STEP_SAMPLES];
+        self.bands = vec![0.0; MAX_BANDS * channels * max_block_frames];
+        self.fir = Some(FirCrossover::new(sample_rate_hz, channels));
+        self.smoothing_coef = 1.0
+            - (-(SMOOTHING_STEP_SAMPLES as f64) / (SMOOTHING_TIME_MS * 1e-3 * sample_rate_hz))
+                .exp();
+        self.structure = None;
+        self.reset();
+    }
+
+    /// Stores settings; they take effect at the next split (no allocation).
+    pub fn set_settings(&mut self, settings: CrossoverSettings) {
+        self.settings = settings;
+    }
+
+    /// Settings in force, crossovers clamped (clamp_crossovers at this rate).
+    pub fn settings(&self) -> CrossoverSettings {
+        let mut s = self.settings;
+        s.bands = s.bands.clamp(1, MAX_BANDS);
+        s.crossovers_hz = s.clamped_crossovers_hz(self.rate()).0;
+        s
+    }
+
+    /// Latency of the current mode (0 for MinimumPhase and DynamicPhase); the mode last handed
+    /// to [`Self::set_settings`] counts, so a host can be told before the next split.
+    pub fn latency_samples(&self) -> u32 {
+        Self::latency_samples_for(self.settings.mode, self.rate())
+    }
+
+    /// The latency a mode has at a rate (the same for any crossovers/band count), so hosts can be
+    /// told before switching.
+    pub fn latency_samples_for(mode: CrossoverMode, sample_rate_hz: f64) -> u32 {
+        match mode {
+            CrossoverMode::LinearPhase => fir_crossover::latency_samples(sample_rate_hz) as u32,
+            CrossoverMode::MinimumPhase | CrossoverMode::DynamicPhase => 0,
+        }
+    }
+
+    /// Clears all state; smoothed crossover frequencies jump to their targets (real-time safe).
+    pub fn reset(&mut self) {
+        self.pairs.fill(PairState::default());
+        if let Some(fir) = &mut self.fir {
+            fir.reset();
+        }
+        self.bands.fill(0.0);
+        self.phase = 0;
+        self.len = 0;
+        self.jump = true;
+    }
+
+    /// The rate (48 kHz before prepare, so settings can be clamped).
+    fn rate(&self) -> f64 {
+        if self.sample_rate_hz > 0.0 {
+            self.sample_rate_hz
+        } else {
+            48_000.0
+        }
+    }
+
+    /// Applies the handed-over settings at the top of a split.
+    fn apply_settings(&mut self) {
+        let s = self.settings();
+        let structure = Structure {
+            bands: s.bands,
+            mode: s.mode,
+            slope: s.slope,
+        };
+        if self.structure != Some(structure) {
+            self.structure = Some(structure);
+            self.pairs.fill(PairState::default());
+            if let Some(fir) = &mut self.fir {
+                fir.reset();
+            }
+            self.bands.fill(0.0);
+            self.jump = true;
+        }
+        for k in 0..s.bands - 1 {
+            let t = (s.crossovers_hz[k] as f64).ln();
+            if t != self.target_ln_hz[k] {
+                self.target_ln_hz[k] = t;
+                self.settled = false;
+            }
+        }
+        if self.jump {
+            self.jump = false;
+            self.current_ln_hz = self.target_ln_hz;
+            self.settled = true;
+            self.update_coefs();
+            if s.mode == CrossoverMode::LinearPhase {
+                let (hz, count) = self.target_hz();
+                if let Some(fir) = &mut self.fir {
+                    fir.design_now(self.sample_rate_hz, &hz[..count], s.slope);
+                }
+            }
+        }
+    }
+
+    /// Target crossovers in Hz (as designed by the FIR bank) and their count.
+    fn target_hz(&self) -> ([f64; MAX_CROSSOVERS], usize) {
+        let s = self.settings();
+        let mut hz = [0.0; MAX_CROSSOVERS];
+        for (h, &c) in hz.iter_mut().zip(&s.crossovers_hz) {
+            *h = c as f64;
+        }
+        (hz, s.bands - 1)
+    }
+
+    /// Recomputes the IIR coefficients from the smoothed crossovers.
+    fn update_coefs(&mut self) {
+        let slope = self.settings.slope;
+        for (c, &ln_hz) in self.coefs.iter_mut().zip(&self.current_ln_hz) {
+            if ln_hz > 0.0 {
+                *c = LrCoefs::from_design(&LrDesign::new(ln_hz.exp(), self.sample_rate_hz, slope));
+            }
+        }
+    }
+
+    /// One smoothing step (at a step boundary): glide, and clean the pair states.
+    fn step(&mut self, bands: usize) {
+        let used = COMPENSATION_USED[bands];
+        for p in &mut self.pairs {
+            let m = p.split[..bands - 1]
+                .iter()
+                .chain(&p.compensation[..used])
+                .fold(0.0f64, |m, s| m.max(s.magnitude()));
+            if !m.is_finite() || m < FLUSH_LEVEL {
+                *p = PairState::default();
+            }
+        }
+        if !self.settled {
+            let mut settled = true;
+            for k in 0..bands - 1 {
+                let d = self.target_ln_hz[k] - self.current_ln_hz[k];
+                if d.abs() < SETTLE_LN {
+                    self.current_ln_hz[k] = self.target_ln_hz[k];
+                } else {
+                    self.current_ln_hz[k] += self.smoothing_coef * d;
+                    settled = false;
+                }
+            }
+            self.settled = settled;
+            self.update_coefs();
+        }
+    }
+
+    /// Splits one block (all channels, same length 1..=max_block_frames) into the bands; results
+    /// are read with band().
+    pub fn split(&mut self, input: &[&[f32]]) {
+        assert!(
+            !self.pairs.is_empty() || self.channels == 0,
+            "prepare() first"
+        );
+        let frames = input.first().map_or(0, |c| c.len());
+        assert!(frames <= self.max_block_frames && input.len() >= self.channels);
+        self.apply_settings();
+        self.len = frames;
+        let s = self.settings();
+        let bands = s.bands;
+        let (channels, max) = (self.channels, self.max_block_frames);
+        if s.mode == CrossoverMode::LinearPhase {
+            let (hz, count) = self.target_hz();
+            let out = &mut self.bands;
+            let fir = self.fir.as_mut().expect("prepared");
+            fir.run(
+                frames,
+                self.sample_rate_hz,
+                (&hz[..count], s.slope),
+                input,
+                |ch, i, lows, dry| {
+                    let at = |b: usize| (b * channels + ch) * max + i;
+                    let mut below = 0.0f32;
+                    for (b, &l) in lows.iter().enumerate() {
+                        out[at(b)] = l - below;
+                        below = l;
+                    }
+                    out[at(bands - 1)] = dry - below;
+                },
+            );
+            crate::subnormal::flush_subnormals(&mut self.bands);
+            return;
+        }
+        let kernel = pair_kernel(s.slope, bands, s.mode == CrossoverMode::DynamicPhase);
+        let mut done = 0;
+        while done < frames {
+            if self.phase == 0 {
+                self.step(bands);
+            }
+            let n = (SMOOTHING_STEP_SAMPLES - self.phase).min(frames - done);
+            for p in 0..self.pairs.len() {
+                let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
+                let x1: &[f32] = if c1 == c0 {
+                    &[0.0; SMOOTHING_STEP_SAMPLES][..n]
+                } else {
+                    &input[c1][done..done + n]
+                };
+                let out = &mut self.scratch[..n];
+                kernel(
+                    &mut self.pairs[p],
+                    &self.coefs,
+                    (&input[c0][done..done + n], x1),
+                    out,
+                );
+                for b in 0..bands {
+                    for (lane, ch) in [(0, c0), (1, c1)] {
+                        if lane == 1 && c1 == c0 {
+                            continue;
+                        }
+                        let dst = &mut self.bands[(b * channels + ch) * max + done..][..n];
+                        for (d, o) in dst.iter_mut().zip(out.iter()) {
+                            *d = to_output(o[b].0[lane]);
+                        }
+                    }
+                }
+            }
+            self.phase = (self.phase + n) % SMOOTHING_STEP_SAMPLES;
+            done += n;
+        }
+    }
+
+    /// Band `band` (0 = lowest) of channel `channel` from the last split (length = last block
+    /// length).
+    pub fn band(&self, band: usize, channel: usize) -> &[f32] {
+        let at = (band * self.channels + channel) * self.max_block_frames;
+        &self.bands[at..at + self.len]
+    }
+
+    /// Band `band` of channel `channel` from the last split, writable (e.g. to apply a gain).
+    pub fn band_mut(&mut self, band: usize, channel: usize) -> &mut [f32] {
+        let at = (band * self.channels + channel) * self.max_block_frames;
+        &mut self.bands[at..at + self.len]
+    }
+
+    /// Complex response (re, im) of band `band` at freq_hz for the current settings and mode.
+    /// LinearPhase: the zero-phase response of the FIR kernels without their delay (the analytic
+    /// target until the next split has designed kernels for new settings).
+    pub fn band_response(&self, band: usize, freq_hz: f64) -> (f64, f64) {
+        let s = self.settings();
+        let fs = self.rate();
+        let (hz, count) = self.target_hz();
+        if band >= s.bands {
+            return (0.0, 0.0);
+        }
+        if s.mode == CrossoverMode::LinearPhase {
+            let fir = self
+                .fir
+                .as_ref()
+                .filter(|f| f.designed_for(&hz[..count], s.slope));
+            let low = |k: usize| match fir {
+                Some(f) => f.lowpass_response(k, freq_hz, fs),
+                None => fir_crossover::target_lowpass(freq_hz, hz[k], s.slope),
+            };
+            let upper = if band < count { low(band) } else { 1.0 };
+            let lower = if band > 0 { low(band - 1) } else { 0.0 };
+            return (upper - lower, 0.0);
+        }
+        let mut lowpass = [Complex::default(); MAX_CROSSOVERS];
+        let mut allpass = [Complex::default(); MAX_CROSSOVERS];
+        for k in 0..count {
+            (lowpass[k], allpass[k]) = LrDesign::new(hz[k], fs, s.slope).responses(freq_hz, fs);
+        }
+        let one = Complex::new(1.0, 0.0);
+        let r = if s.mode == CrossoverMode::DynamicPhase {
+            let upper = if band < count { lowpass[band] } else { one };
+            let lower = if band > 0 {
+                lowpass[band - 1]
+            } else {
+                Complex::default()
+            };
+            upper.sub(lower)
+        } else {
+            let mut run = ResponseRun { lowpass, allpass };
+            let mut out = [Complex::default(); MAX_BANDS];
+            match s.bands {
+                1 => tree::<_, 1>(&mut run, one, &mut out),
+                2 => tree::<_, 2>(&mut run, one, &mut out),
+                3 => tree::<_, 3>(&mut run, one, &mut out),
+                4 => tree::<_, 4>(&mut run, one, &mut out),
+                5 => tree::<_, 5>(&mut run, one, &mut out),
+                _ => tree::<_, 6>(&mut run, one, &mut out),
+            }
+            out[band]
+        };
+        (r.re, r.im)
+    }
+}
+
+/// Analytic LR magnitudes, re-exported for tests and the editor.
+pub use linkwitz_riley::lr_magnitudes;

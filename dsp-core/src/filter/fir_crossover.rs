@@ -1,0 +1,440 @@
+//! Linear-phase crossover bank for the band splitter ([`crate::filter::crossover`]).
+//!
+//! Each crossover k gets a zero-phase FIR lowpass `h_k` whose magnitude is the analog
+//! Linkwitz-Riley lowpass magnitude `1/(1 + (f/fc)^p)` (p = 4 for 24 dB/oct, 8 for 48 dB/oct):
+//! the target is sampled on a fine grid ([`DESIGN_OVERSAMPLING`] × the partitioned kernel
+//! length), inverse-transformed in `f64`, and cut to [`kernel_len`] taps with a Kaiser window
+//! (β = [`KAISER_BETA`]). Bands are differences of the lowpass outputs with the dry signal delayed
+//! by the same latency: `band_0 = y_0`, `band_k = y_k − y_{k−1}`, `band_N−1 = x_delayed − y_N−2`,
+//! i.e. kernels `h_k − h_{k−1}` with `h_N` the centred delta. The sum of the bands is therefore the
+//! input delayed by [`latency_samples`], up to `f32` rounding of the differences, whatever the
+//! kernels are (a windowed kernel only changes the band shapes).
+//!
+//! Convolution: uniformly partitioned overlap-save. Every hop of [`hop_samples`] input samples, one
+//! forward FFT (size 2·hop) per channel goes into a frequency-domain delay line shared by all
+//! crossovers; each crossover multiplies it with its partition spectra and does one inverse FFT.
+//! The lowpass outputs of a hop are played during the next hop, so the latency is the kernel's
+//! centre plus one hop. Samples are buffered one by one, so any block partition gives the same
+//! output.
+//!
+//! Kernel changes: new kernels are designed in preallocated scratch at a hop boundary (the audio
+//! thread pays the design, about 1 ms at 48 kHz for five crossovers) and the hop after it is
+//! computed with both sets and crossfaded linearly over the hop; the sum stays the delayed input
+//! during the fade.
+
+use std::f64::consts::PI;
+use std::sync::Arc;
+
+use realfft::num_complex::Complex;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+
+use super::crossover_settings::{CrossoverSlope, MAX_CROSSOVERS};
+use super::window::kaiser;
+
+/// Hop at 48 kHz (and 44.1 kHz), samples; doubled per octave of sample rate so the hop lasts
+/// about the same time at every rate.
+const HOP_AT_48K_SAMPLES: usize = 512;
+/// Partitions of the kernel: the kernel spans `PARTITIONS × hop` samples (4096 at 48 kHz).
+const PARTITIONS: usize = 8;
+/// Kaiser window shape: first sidelobe about 100 dB down, main lobe ±3.3 bins of fs/len.
+pub const KAISER_BETA: f64 = 10.0;
+/// Window of the kernels at `position` in −1..1: flat over the inner [`FLAT_FRACTION`], then a
+/// Kaiser half-window (β = [`KAISER_BETA`]) down to the ends. A flat centre keeps the response of
+/// every crossover whose ideal impulse response has decayed within the flat part exact (no
+/// smoothing of the magnitude); the taper only matters for the lowest crossovers.
+fn taper(position: f64) -> f64 {
+    let a = position.abs();
+    if a <= FLAT_FRACTION {
+        1.0
+    } else {
+        kaiser((a - FLAT_FRACTION) / (1.0 - FLAT_FRACTION), KAISER_BETA)
+    }
+}
+
+/// Flat part of the kernel window (fraction of the half length).
+pub const FLAT_FRACTION: f64 = 0.5;
+/// Design grid length relative to the partitioned kernel span (keeps time aliasing of the ideal
+/// response of a 20 Hz crossover far below the window's floor).
+pub const DESIGN_OVERSAMPLING: usize = 4;
+
+/// Hop length at a rate, samples: 512 at 44.1/48 kHz, 1024 at 88.2/96 kHz, 256 at 22.05 kHz ...
+pub fn hop_samples(sample_rate_hz: f64) -> usize {
+    let octaves = (sample_rate_hz / 48_000.0).log2().round().clamp(-3.0, 4.0) as i32;
+    if octaves >= 0 {
+        HOP_AT_48K_SAMPLES << octaves
+    } else {
+        HOP_AT_48K_SAMPLES >> (-octaves)
+    }
+}
+
+/// Half length of the kernel (its centre), samples: `2047·fs/48 kHz`, capped to the partitions.
+pub fn kernel_half_samples(sample_rate_hz: f64) -> usize {
+    let span = PARTITIONS * hop_samples(sample_rate_hz);
+    let half = (2047.0 * sample_rate_hz / 48_000.0).round() as usize;
+    half.min((span - 1) / 2)
+}
+
+/// Kernel length, taps (odd, centred).
+pub fn kernel_len(sample_rate_hz: f64) -> usize {
+    2 * kernel_half_samples(sample_rate_hz) + 1
+}
+
+/// Latency of the bank at a rate, samples: kernel centre plus one hop.
+pub fn latency_samples(sample_rate_hz: f64) -> usize {
+    kernel_half_samples(sample_rate_hz) + hop_samples(sample_rate_hz)
+}
+
+/// Zero-phase target magnitude of the lowpass at `crossover_hz`.
+pub fn target_lowpass(freq_hz: f64, crossover_hz: f64, slope: CrossoverSlope) -> f64 {
+    let p = if slope == CrossoverSlope::Db24 { 4 } else { 8 };
+    1.0 / (1.0 + (freq_hz / crossover_hz).powi(p))
+}
+
+/// One kernel set: taps (f64, for responses) and partition spectra (split re/im, f32).
+#[derive(Debug, Default)]
+struct KernelSet {
+    /// `[crossover][tap]`.
+    taps: Vec<f64>,
+    /// `[crossover][partition][bin]`, real parts (scaled by 1/FFT length).
+    re: Vec<f32>,
+    /// Imaginary parts, same layout.
+    im: Vec<f32>,
+    /// Crossovers the set was designed for (`count` used).
+    crossovers_hz: [f64; MAX_CROSSOVERS],
+    count: usize,
+    slope: CrossoverSlope,
+}
+
+/// The linear-phase lowpass bank (see the module doc).
+pub struct FirCrossover {
+    hop: usize,
+    half: usize,
+    bins: usize,
+    channels: usize,
+    fft: Arc<dyn RealToComplex<f32>>,
+    ifft: Arc<dyn ComplexToReal<f32>>,
+    design_ifft: Arc<dyn ComplexToReal<f64>>,
+    fft_scratch: Vec<Complex<f32>>,
+    design_scratch: Vec<Complex<f64>>,
+    design_spectrum: Vec<Complex<f64>>,
+    design_time: Vec<f64>,
+    time: Vec<f32>,
+    spectrum: Vec<Complex<f32>>,
+    acc_re: Vec<f32>,
+    acc_im: Vec<f32>,
+    fade_out: Vec<f32>,
+    sets: [KernelSet; 2],
+    active: usize,
+    /// `[channel][partition][bin]` input spectra, split re/im.
+    fdl_re: Vec<f32>,
+    fdl_im: Vec<f32>,
+    fdl_pos: usize,
+    /// `[channel][2·hop]`: previous and current input hop.
+    input: Vec<f32>,
+    /// `[channel][crossover][hop]`: lowpass outputs played during the current hop.
+    output: Vec<f32>,
+    /// `[channel][latency]`: dry delay ring.
+    dry: Vec<f32>,
+    dry_pos: usize,
+    /// Position in the hop.
+    pos: usize,
+}
+
+impl std::fmt::Debug for FirCrossover {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FirCrossover")
+            .field("hop", &self.hop)
+            .field("half", &self.half)
+            .field("channels", &self.channels)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FirCrossover {
+    /// Allocates everything for `channels` at `sample_rate_hz` (plans, kernels, buffers).
+    pub fn new(sample_rate_hz: f64, channels: usize) -> Self {
+        let hop = hop_samples(sample_rate_hz);
+        let half = kernel_half_samples(sample_rate_hz);
+        let bins = hop + 1;
+        let mut planner = RealFftPlanner::<f32>::new();
+        let fft = planner.plan_fft_forward(2 * hop);
+        let ifft = planner.plan_fft_inverse(2 * hop);
+        let design_len = DESIGN_OVERSAMPLING * PARTITIONS * hop;
+        let design_ifft = RealFftPlanner::<f64>::new().plan_fft_inverse(design_len);
+        let scratch_len = fft.get_scratch_len().max(ifft.get_scratch_len());
+        let len = 2 * half + 1;
+        let set = || KernelSet {
+            taps: vec![0.0; MAX_CROSSOVERS * len],
+            re: vec![0.0; MAX_CROSSOVERS * PARTITIONS * bins],
+            im: vec![0.0; MAX_CROSSOVERS * PARTITIONS * bins],
+            ..KernelSet::default()
+        };
+        let latency = half + hop;
+        Self {
+            hop,
+            half,
+            bins,
+            channels,
+            fft_scratch: vec![Complex::default(); scratch_len],
+            design_scratch: vec![Complex::default(); design_ifft.get_scratch_len()],
+            design_spectrum: vec![Complex::default(); design_len / 2 + 1],
+            design_time: vec![0.0; design_len],
+            fft,
+            ifft,
+            design_ifft,
+            time: vec![0.0; 2 * hop],
+            spectrum: vec![Complex::default(); bins],
+            acc_re: vec![0.0; bins],
+            acc_im: vec![0.0; bins],
+            fade_out: vec![0.0; hop],
+            sets: [set(), set()],
+            active: 0,
+            fdl_re: vec![0.0; channels * PARTITIONS * bins],
+            fdl_im: vec![0.0; channels * PARTITIONS * bins],
+            fdl_pos: 0,
+            input: vec![0.0; channels * 2 * hop],
+            output: vec![0.0; channels * MAX_CROSSOVERS * hop],
+            dry: vec![0.0; channels * latency],
+            dry_pos: 0,
+            pos: 0,
+        }
+    }
+
+    /// Latency, samples.
+    pub fn latency_samples(&self) -> usize {
+        self.half + self.hop
+    }
+
+    /// Clears the signal state (kernels are kept).
+    pub fn reset(&mut self) {
+        self.fdl_re.fill(0.0);
+        self.fdl_im.fill(0.0);
+        self.input.fill(0.0);
+        self.output.fill(0.0);
+        self.dry.fill(0.0);
+        self.fdl_pos = 0;
+        self.dry_pos = 0;
+        self.pos = 0;
+    }
+
+    /// Whether the active kernels were designed for these crossovers and slope.
+    pub fn designed_for(&self, crossovers_hz: &[f64], slope: CrossoverSlope) -> bool {
+        let s = &self.sets[self.active];
+        s.count == crossovers_hz.len()
+            && s.slope == slope
+            && s.crossovers_hz[..s.count] == *crossovers_hz
+    }
+
+    /// Designs the active set at once (after a reset; no crossfade).
+    pub fn design_now(
+        &mut self,
+        sample_rate_hz: f64,
+        crossovers_hz: &[f64],
+        slope: CrossoverSlope,
+    ) {
+        self.design(self.active, sample_rate_hz, crossovers_hz, slope);
+    }
+
+    /// Designs kernel set `set` for `crossovers_hz` (allocation-free).
+    fn design(
+        &mut self,
+        set: usize,
+        sample_rate_hz: f64,
+        crossovers_hz: &[f64],
+        slope: CrossoverSlope,
+    ) {
+        let len = 2 * self.half + 1;
+        let design_len = self.design_time.len();
+        let scale_fft = 1.0 / (2 * self.hop) as f32;
+        for (k, &fc) in crossovers_hz.iter().enumerate() {
+            for (i, c) in self.design_spectrum.iter_mut().enumerate() {
+                let f = i as f64 * sample_rate_hz / design_len as f64;
+                *c = Complex::new(target_lowpass(f, fc, slope) / design_len as f64, 0.0);
+            }
+            let _ = self.design_ifft.process_with_scratch(
+                &mut self.design_spectrum,
+                &mut self.design_time,
+                &mut self.design_scratch,
+            );
+            let KernelSet { taps, re, im, .. } = &mut self.sets[set];
+            let taps = &mut taps[k * len..(k + 1) * len];
+            let reach = (self.half + 1) as f64;
+            for (m, t) in taps.iter_mut().enumerate() {
+                let n = m as isize - self.half as isize;
+                let ideal = self.design_time[n.rem_euclid(design_len as isize) as usize];
+                *t = ideal * taper(n as f64 / reach);
+            }
+            for p in 0..PARTITIONS {
+                self.time.fill(0.0);
+                let start = p * self.hop;
+                if start < len {
+                    let end = (start + self.hop).min(len);
+                    for (d, &t) in self.time.iter_mut().zip(&taps[start..end]) {
+                        *d = t as f32;
+                    }
+                }
+                let _ = self.fft.process_with_scratch(
+                    &mut self.time,
+                    &mut self.spectrum,
+                    &mut self.fft_scratch,
+                );
+                let base = (k * PARTITIONS + p) * self.bins;
+                for (i, c) in self.spectrum.iter().enumerate() {
+                    re[base + i] = c.re * scale_fft;
+                    im[base + i] = c.im * scale_fft;
+                }
+            }
+        }
+        let s = &mut self.sets[set];
+        s.count = crossovers_hz.len();
+        s.slope = slope;
+        s.crossovers_hz[..s.count].copy_from_slice(crossovers_hz);
+    }
+
+    /// Zero-phase response of lowpass `k` of the active set at `freq_hz` (the delay left out).
+    pub fn lowpass_response(&self, k: usize, freq_hz: f64, sample_rate_hz: f64) -> f64 {
+        let len = 2 * self.half + 1;
+        let taps = &self.sets[self.active].taps[k * len..(k + 1) * len];
+        let w = 2.0 * PI * freq_hz / sample_rate_hz;
+        let centre = taps[self.half];
+        let mut sum = centre;
+        for n in 1..=self.half {
+            sum += (taps[self.half + n] + taps[self.half - n]) * (w * n as f64).cos();
+        }
+        sum
+    }
+
+    /// Runs `frames` samples: `input(ch, i)` gives the sanitised input, `emit(ch, i, lowpasses,
+    /// dry)` receives the lowpass outputs of the used crossovers and the delayed dry sample.
+    /// `target` (crossovers, slope) is designed and crossfaded in at the next hop boundary if it
+    /// differs from the active kernels.
+    pub fn run(
+        &mut self,
+        frames: usize,
+        sample_rate_hz: f64,
+        target: (&[f64], CrossoverSlope),
+        input: &[&[f32]],
+        mut emit: impl FnMut(usize, usize, &[f32], f32),
+    ) {
+        let count = target.0.len();
+        let latency = self.latency_samples();
+        let mut lows = [0.0f32; MAX_CROSSOVERS];
+        let mut done = 0;
+        while done < frames {
+            let n = (self.hop - self.pos).min(frames - done);
+            for ch in 0..self.channels {
+                let x = &input[ch][done..done + n];
+                let hop_in = &mut self.input[ch * 2 * self.hop + self.hop + self.pos..];
+                let ring = &mut self.dry[ch * latency..(ch + 1) * latency];
+                let out = &self.output[ch * MAX_CROSSOVERS * self.hop..];
+                let mut r = self.dry_pos;
+                for (i, &v) in x.iter().enumerate() {
+                    let v = if v.is_finite() && !crate::subnormal::is_subnormal(v) {
+                        v
+                    } else {
+                        0.0
+                    };
+                    hop_in[i] = v;
+                    let d = ring[r];
+                    ring[r] = v;
+                    r = if r + 1 == latency { 0 } else { r + 1 };
+                    for (k, l) in lows[..count].iter_mut().enumerate() {
+                        *l = out[k * self.hop + self.pos + i];
+                    }
+                    emit(ch, done + i, &lows[..count], d);
+                }
+            }
+            self.dry_pos = (self.dry_pos + n) % latency;
+            self.pos += n;
+            done += n;
+            if self.pos == self.hop {
+                self.pos = 0;
+                self.hop_boundary(sample_rate_hz, target.0, target.1);
+            }
+        }
+    }
+
+    /// Transforms the completed hop and computes the next hop's lowpass outputs.
+    fn hop_boundary(&mut self, sample_rate_hz: f64, crossovers_hz: &[f64], slope: CrossoverSlope) {
+        let hop = self.hop;
+        let bins = self.bins;
+        let fade = !self.designed_for(crossovers_hz, slope);
+        if fade {
+            self.design(1 - self.active, sample_rate_hz, crossovers_hz, slope);
+        }
+        for ch in 0..self.channels {
+            let buf = &mut self.input[ch * 2 * hop..(ch + 1) * 2 * hop];
+            self.time.copy_from_slice(buf);
+            buf.copy_within(hop.., 0);
+            let _ = self.fft.process_with_scratch(
+                &mut self.time,
+                &mut self.spectrum,
+                &mut self.fft_scratch,
+            );
+            let base = (ch * PARTITIONS + self.fdl_pos) * bins;
+            for (i, c) in self.spectrum.iter().enumerate() {
+                self.fdl_re[base + i] = c.re;
+                self.fdl_im[base + i] = c.im;
+            }
+        }
+        let step = 1.0 / hop as f32;
+        for ch in 0..self.channels {
+            for k in 0..crossovers_hz.len() {
+                self.convolve(ch, k, self.active);
+                if fade {
+                    self.fade_out.copy_from_slice(&self.time[hop..]);
+                    self.convolve(ch, k, 1 - self.active);
+                }
+                let out = &mut self.output[(ch * MAX_CROSSOVERS + k) * hop..][..hop];
+                let y = &self.time[hop..];
+                if fade {
+                    for (j, (o, (&new, &old))) in
+                        out.iter_mut().zip(y.iter().zip(&self.fade_out)).enumerate()
+                    {
+                        *o = old + (new - old) * ((j + 1) as f32 * step);
+                    }
+                } else {
+                    out.copy_from_slice(y);
+                }
+            }
+        }
+        if fade {
+            self.active = 1 - self.active;
+        }
+        self.fdl_pos = (self.fdl_pos + 1) % PARTITIONS;
+    }
+
+    /// Frequency-domain multiply-accumulate of channel `ch` with crossover `k` of set `set`, then
+    /// the inverse FFT into `self.time` (valid outputs in its second half).
+    fn convolve(&mut self, ch: usize, k: usize, set: usize) {
+        let bins = self.bins;
+        self.acc_re.fill(0.0);
+        self.acc_im.fill(0.0);
+        let s = &self.sets[set];
+        for p in 0..PARTITIONS {
+            let slot = (self.fdl_pos + PARTITIONS - p) % PARTITIONS;
+            let xr = &self.fdl_re[(ch * PARTITIONS + slot) * bins..][..bins];
+            let xi = &self.fdl_im[(ch * PARTITIONS + slot) * bins..][..bins];
+            let kr = &s.re[(k * PARTITIONS + p) * bins..][..bins];
+            let ki = &s.im[(k * PARTITIONS + p) * bins..][..bins];
+            for i in 0..bins {
+                self.acc_re[i] += xr[i] * kr[i] - xi[i] * ki[i];
+                self.acc_im[i] += xr[i] * ki[i] + xi[i] * kr[i];
+            }
+        }
+        for (c, (&re, &im)) in self
+            .spectrum
+            .iter_mut()
+            .zip(self.acc_re.iter().zip(&self.acc_im))
+        {
+            *c = Complex::new(re, im);
+        }
+        self.spectrum[0].im = 0.0;
+        self.spectrum[bins - 1].im = 0.0;
+        let _ = self.ifft.process_with_scratch(
+            &mut self.spectrum,
+            &mut self.time,
+            &mut self.fft_scratch,
+        );
+    }
+}

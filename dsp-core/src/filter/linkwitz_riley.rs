@@ -1,0 +1,337 @@
+//! Linkwitz-Riley crossover sections for the band splitter ([`crate::filter::crossover`]).
+//!
+//! An LR crossover of order 2n is a Butterworth filter of order n applied twice: LR4 (24 dB/oct)
+//! squares a 2nd-order Butterworth, LR8 (48 dB/oct) a 4th-order one (two biquads). With the
+//! Butterworth denominator `B(s)` and n even, `LP + HP = B(−s)/B(s)`: the all-pass whose poles
+//! are the Butterworth poles. So the highpass is computed as `HP = AP − LP`, and the all-pass shares
+//! its recursion with the first lowpass section (same input, same denominator).
+//!
+//! Design: bilinear transform with prewarping at the crossover, in `f64`. The bilinear map keeps
+//! the identity `LP + HP = AP` exactly, and the digital magnitudes are the analog ones at the warped
+//! frequency `r = tan(πf/fs)/tan(πfc/fs)`: for LR of order p (4 or 8), `|LP| = 1/(1 + r^p)` and
+//! `|HP| = r^p/(1 + r^p)` ([`lr_magnitudes`]).
+//!
+//! Runtime: each section is a direct-form-II recursion `w = g·x − a1·w1 − a2·w2` in `f64` on two
+//! lanes ([`F2`], one channel pair), followed by the FIR `(1 + z⁻¹)²` (lowpass) or
+//! `(a2 + a1 z⁻¹ + z⁻²)/g` (all-pass). Feeding `g·x` keeps every state at signal level, so one
+//! threshold can flush decayed states to exact zero.
+
+use std::f64::consts::PI;
+use std::ops::{Add, Mul, Sub};
+
+use super::crossover_settings::CrossoverSlope;
+
+/// Most Butterworth biquads per LR half (2 for LR8).
+pub const MAX_SECTIONS: usize = 2;
+
+/// Two `f64` lanes (one channel pair), written so LLVM maps each operation to one vector instruction.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct F2(pub [f64; 2]);
+
+impl F2 {
+    /// Both lanes `v`.
+    #[inline(always)]
+    pub fn splat(v: f64) -> Self {
+        Self([v, v])
+    }
+}
+
+impl Add for F2 {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        Self([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+    }
+}
+
+impl Sub for F2 {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        Self([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+    }
+}
+
+impl Mul for F2 {
+    type Output = Self;
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Self([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+    }
+}
+
+/// A complex number (frequency responses).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Complex {
+    /// Real part.
+    pub re: f64,
+    /// Imaginary part.
+    pub im: f64,
+}
+
+impl Complex {
+    /// `re + j·im`.
+    pub const fn new(re: f64, im: f64) -> Self {
+        Self { re, im }
+    }
+    /// Product.
+    pub fn mul(self, o: Self) -> Self {
+        Self::new(
+            self.re * o.re - self.im * o.im,
+            self.re * o.im + self.im * o.re,
+        )
+    }
+    /// Quotient.
+    pub fn div(self, o: Self) -> Self {
+        let d = o.re * o.re + o.im * o.im;
+        Self::new(
+            (self.re * o.re + self.im * o.im) / d,
+            (self.im * o.re - self.re * o.im) / d,
+        )
+    }
+    /// Difference.
+    pub fn sub(self, o: Self) -> Self {
+        Self::new(self.re - o.re, self.im - o.im)
+    }
+    /// Squared magnitude.
+    pub fn norm_sqr(self) -> f64 {
+        self.re * self.re + self.im * self.im
+    }
+}
+
+/// One Butterworth biquad of a crossover: denominator `1 + a1 z⁻¹ + a2 z⁻²` and lowpass gain `g`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SectionDesign {
+    /// Denominator coefficient of `z⁻¹`.
+    pub a1: f64,
+    /// Denominator coefficient of `z⁻²`.
+    pub a2: f64,
+    /// Lowpass numerator gain (`g (1 + z⁻¹)²`).
+    pub gain: f64,
+}
+
+/// The Butterworth sections of one LR crossover at one frequency and rate.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LrDesign {
+    /// Sections (the first `count` are used).
+    pub sections: [SectionDesign; MAX_SECTIONS],
+    /// 1 for LR4, 2 for LR8.
+    pub count: usize,
+}
+
+/// Damping `ζ` (`s² + 2ζs + 1`) of the Butterworth sections of each slope.
+fn dampings(slope: CrossoverSlope) -> &'static [f64] {
+    match slope {
+        // 2nd order: Q = 1/√2.
+        CrossoverSlope::Db24 => &[std::f64::consts::FRAC_1_SQRT_2],
+        // 4th order: cos(π/8), cos(3π/8).
+        CrossoverSlope::Db48 => &[0.923_879_532_511_286_7, 0.382_683_432_365_089_8],
+    }
+}
+
+/// Sections per LR half for a slope.
+pub fn section_count(slope: CrossoverSlope) -> usize {
+    dampings(slope).len()
+}
+
+impl LrDesign {
+    /// Designs the crossover at `crossover_hz` (bilinear, prewarped at the crossover).
+    pub fn new(crossover_hz: f64, sample_rate_hz: f64, slope: CrossoverSlope) -> Self {
+        let k = (PI * crossover_hz / sample_rate_hz).tan();
+        let k2 = k * k;
+        let mut sections = [SectionDesign::default(); MAX_SECTIONS];
+        let d = dampings(slope);
+        for (s, &zeta) in sections.iter_mut().zip(d) {
+            let a0 = 1.0 + 2.0 * zeta * k + k2;
+            *s = SectionDesign {
+                a1: 2.0 * (k2 - 1.0) / a0,
+                a2: (1.0 - 2.0 * zeta * k + k2) / a0,
+                gain: k2 / a0,
+            };
+        }
+        Self {
+            sections,
+            count: d.len(),
+        }
+    }
+
+    /// Complex responses (lowpass, all-pass) at `freq_hz`; the highpass is their difference.
+    pub fn responses(&self, freq_hz: f64, sample_rate_hz: f64) -> (Complex, Complex) {
+        let w = 2.0 * PI * freq_hz / sample_rate_hz;
+        let z1 = Complex::new(w.cos(), -w.sin());
+        let z2 = Complex::new((2.0 * w).cos(), -(2.0 * w).sin());
+        let mut lp = Complex::new(1.0, 0.0);
+        let mut ap = Complex::new(1.0, 0.0);
+        for s in &self.sections[..self.count] {
+            let den = Complex::new(
+                1.0 + s.a1 * z1.re + s.a2 * z2.re,
+                s.a1 * z1.im + s.a2 * z2.im,
+            );
+            let lp_num = Complex::new(
+                s.gain * (1.0 + 2.0 * z1.re + z2.re),
+                s.gain * (2.0 * z1.im + z2.im),
+            );
+            let ap_num = Complex::new(s.a2 + s.a1 * z1.re + z2.re, s.a1 * z1.im + z2.im);
+            let l = lp_num.div(den);
+            lp = lp.mul(l).mul(l);
+            ap = ap.mul(ap_num.div(den));
+        }
+        (lp, ap)
+    }
+}
+
+/// Analytic magnitudes (lowpass, highpass) of the digital LR crossover: `1/(1 + r^p)` and
+/// `r^p/(1 + r^p)` with `r = tan(πf/fs)/tan(πfc/fs)` and `p` = 4 (24 dB/oct) or 8 (48 dB/oct).
+pub fn lr_magnitudes(
+    freq_hz: f64,
+    crossover_hz: f64,
+    sample_rate_hz: f64,
+    slope: CrossoverSlope,
+) -> (f64, f64) {
+    let r = (PI * freq_hz / sample_rate_hz).tan() / (PI * crossover_hz / sample_rate_hz).tan();
+    let rp = r.powi(2 * section_count(slope) as i32 * 2);
+    (1.0 / (1.0 + rp), rp / (1.0 + rp))
+}
+
+/// Runtime coefficients of one section, both lanes pre-splatted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SectionCoefs {
+    a1: F2,
+    a2: F2,
+    gain: F2,
+    /// `a2/g`, `a1/g`, `1/g`: the all-pass numerator on the gain-scaled recursion.
+    ap_b0: F2,
+    ap_b1: F2,
+    ap_b2: F2,
+}
+
+/// Runtime coefficients of one crossover.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LrCoefs {
+    sections: [SectionCoefs; MAX_SECTIONS],
+}
+
+impl LrCoefs {
+    /// Runtime form of a design.
+    pub fn from_design(d: &LrDesign) -> Self {
+        let mut sections = [SectionCoefs::default(); MAX_SECTIONS];
+        for (c, s) in sections.iter_mut().zip(&d.sections[..d.count]) {
+            let inv_g = 1.0 / s.gain;
+            *c = SectionCoefs {
+                a1: F2::splat(s.a1),
+                a2: F2::splat(s.a2),
+                gain: F2::splat(s.gain),
+                ap_b0: F2::splat(s.a2 * inv_g),
+                ap_b1: F2::splat(s.a1 * inv_g),
+                ap_b2: F2::splat(inv_g),
+            };
+        }
+        Self { sections }
+    }
+}
+
+/// State of one gain-scaled direct-form-II recursion (`w[n−1]`, `w[n−2]`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recursion {
+    w1: F2,
+    w2: F2,
+}
+
+impl Recursion {
+    /// Advances the recursion by one sample; returns (lowpass, all-pass) outputs of the section.
+    #[inline(always)]
+    fn tick(&mut self, c: &SectionCoefs, x: F2) -> (F2, F2) {
+        let w = c.gain * x - (c.a1 * self.w1 + c.a2 * self.w2);
+        let lp = (w + self.w2) + (self.w1 + self.w1);
+        let ap = (c.ap_b0 * w + c.ap_b1 * self.w1) + c.ap_b2 * self.w2;
+        self.w2 = self.w1;
+        self.w1 = w;
+        (lp, ap)
+    }
+
+    /// Largest magnitude in the state.
+    #[inline]
+    fn magnitude(&self) -> f64 {
+        self.w1.0[0]
+            .abs()
+            .max(self.w1.0[1].abs())
+            .max(self.w2.0[0].abs())
+            .max(self.w2.0[1].abs())
+    }
+}
+
+/// State of one LR crossover on a channel pair: the lowpass chain (2·S sections) and the rest of
+/// the all-pass chain (S − 1 sections; its first section is the lowpass chain's first).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LrState {
+    lowpass: [Recursion; 2 * MAX_SECTIONS],
+    allpass: [Recursion; MAX_SECTIONS - 1],
+}
+
+impl LrState {
+    /// One sample of the crossover with `S` sections: (lowpass, highpass).
+    #[inline(always)]
+    pub fn split<const S: usize>(&mut self, c: &LrCoefs, x: F2) -> (F2, F2) {
+        let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x);
+        for j in 1..2 * S {
+            lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
+        }
+        for j in 1..S {
+            ap = self.allpass[j - 1].tick(&c.sections[j], ap).1;
+        }
+        (lp, ap - lp)
+    }
+
+    /// One sample of the lowpass alone.
+    #[inline(always)]
+    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs, x: F2) -> F2 {
+        let mut lp = x;
+        for j in 0..2 * S {
+            lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
+        }
+        lp
+    }
+
+    /// One sample of the all-pass alone (compensation), using the lowpass chain's first sections.
+    #[inline(always)]
+    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs, x: F2) -> F2 {
+        let mut ap = x;
+        for j in 0..S {
+            ap = self.lowpass[j].tick(&c.sections[j], ap).1;
+        }
+        ap
+    }
+
+    /// Largest magnitude in the state.
+    pub fn magnitude(&self) -> f64 {
+        self.lowpass
+            .iter()
+            .chain(&self.allpass)
+            .fold(0.0, |m, r| m.max(r.magnitude()))
+    }
+
+    /// Whether every state value is finite (NaN/Inf never reached it).
+    pub fn is_finite(&self) -> bool {
+        self.magnitude().is_finite()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_matches_the_analytic_magnitudes_and_sums_to_an_allpass() {
+        for slope in CrossoverSlope::ALL {
+            let d = LrDesign::new(1000.0, 48_000.0, slope);
+            for f in [50.0, 700.0, 1000.0, 1400.0, 15_000.0] {
+                let (lp, ap) = d.responses(f, 48_000.0);
+                let hp = ap.sub(lp);
+                let (ml, mh) = lr_magnitudes(f, 1000.0, 48_000.0, slope);
+                assert!((lp.norm_sqr().sqrt() - ml).abs() < 1e-12, "{slope:?} {f}");
+                assert!((hp.norm_sqr().sqrt() - mh).abs() < 1e-12, "{slope:?} {f}");
+                assert!((ap.norm_sqr() - 1.0).abs() < 1e-12);
+            }
+        }
+    }
+}
