@@ -335,15 +335,16 @@ fn attack_and_release_time_constants_on_a_level_step() {
     assert!(out[3] > -0.2, "{out:?}");
 }
 
-/// A repeated drum hit: a sine sweeping from 150 Hz down to 60 Hz with a sharp onset and a
-/// 60 ms decay, every 250 ms, peak 0.5.
-fn drum_hits(frames: usize) -> Vec<f32> {
-    let period = (0.25 * FS) as usize;
+/// A repeated drum hit: a sine sweeping from `start_hz` down to `end_hz` (20 ms sweep) with a
+/// sharp onset and a `decay_s` exponential decay, every `period_s`, peak 0.5.
+fn drum_hits(frames: usize, start_hz: f64, end_hz: f64, decay_s: f64, period_s: f64) -> Vec<f32> {
+    let period = (period_s * FS) as usize;
     (0..frames)
         .map(|i| {
             let t = (i % period) as f64 / FS;
-            let phase = 2.0 * PI * (60.0 * t + 90.0 * 0.02 * (1.0 - (-t / 0.02).exp()));
-            (0.5 * (-t / 0.06).exp() * phase.sin()) as f32
+            let sweep = (start_hz - end_hz) * 0.02 * (1.0 - (-t / 0.02).exp());
+            let phase = 2.0 * PI * (end_hz * t + sweep);
+            (0.5 * (-t / decay_s).exp() * phase.sin()) as f32
         })
         .collect()
 }
@@ -354,43 +355,103 @@ fn crest_db(y: &[f32]) -> f64 {
     db(peak / rms)
 }
 
+/// Output/input (dB) of the peak over the first 0.3 periods of `start_hz` after each onset.
+fn first_peak_change_db(x: &[f32], y: &[f32], start_hz: f64, period_s: f64) -> Vec<f64> {
+    let period = (period_s * FS) as usize;
+    let span = (0.3 * FS / start_hz) as usize;
+    let peak = |s: &[f32]| s.iter().fold(0.0f64, |m, &v| m.max(v.abs() as f64));
+    (2..x.len() / period)
+        .map(|k| {
+            let r = k * period..k * period + span;
+            db(peak(&y[r.clone()]) / peak(&x[r]))
+        })
+        .collect()
+}
+
+fn shaped(x: &[f32], transient_db: f32) -> Vec<f32> {
+    let band = BandSettings {
+        transient_db,
+        ..BandSettings::default()
+    };
+    let g = gains(&band, 20.0, x, 512);
+    x.iter().zip(&g).map(|(a, b)| a * b).collect()
+}
+
 #[test]
-fn transient_shaper_changes_the_crest_of_drum_hits_and_leaves_sines_alone() {
-    let x = drum_hits((3.0 * FS) as usize);
+fn transient_shaper_moves_the_attack_by_the_setting() {
+    let settings = [-12.0f32, -6.0, 6.0, 12.0];
+    // The first peak of a hit moves by T within 0.5 dB (60–200 Hz, short and ringing hits).
+    for (start_hz, end_hz, decay_s, period_s) in [
+        (150.0, 60.0, 0.06, 0.25),
+        (200.0, 200.0, 0.15, 0.5),
+        (60.0, 60.0, 0.06, 0.25),
+        (150.0, 60.0, 0.3, 0.5),
+    ] {
+        let x = drum_hits((3.0 * FS) as usize, start_hz, end_hz, decay_s, period_s);
+        let mut report = String::new();
+        for t in settings {
+            let y = shaped(&x, t);
+            let changes = first_peak_change_db(&x, &y, start_hz, period_s);
+            for &c in &changes {
+                assert!(
+                    (c - t as f64).abs() < 0.5,
+                    "{start_hz} Hz hit, T {t}: first peak {c}"
+                );
+            }
+            report += &format!(" T {t:+}: {:+.2};", changes[0]);
+        }
+        eprintln!("transient first peak, {start_hz}-{end_hz} Hz hit, decay {decay_s} s:{report}");
+    }
+}
+
+#[test]
+fn transient_shaper_raises_the_crest_of_a_ringing_kick() {
+    // A kick sweeping 150 → 60 Hz, decaying over 300 ms, every 500 ms.
+    let x = drum_hits((4.0 * FS) as usize, 150.0, 60.0, 0.3, 0.5);
     let skip = (1.0 * FS) as usize;
     let crest_in = crest_db(&x[skip..]);
     let mut report = String::new();
     let mut previous = f64::NEG_INFINITY;
-    for transient_db in [-12.0f32, -6.0, 0.0, 6.0, 12.0] {
-        let band = BandSettings {
-            transient_db,
-            ..BandSettings::default()
-        };
-        let g = gains(&band, 20.0, &x, 512);
-        let y: Vec<f32> = x.iter().zip(&g).map(|(a, b)| a * b).collect();
+    for (t, tolerance_db) in [
+        (-12.0f32, None),
+        (-6.0, None),
+        (0.0, Some(0.0)),
+        (6.0, Some(1.0)),
+        (12.0, Some(2.0)),
+    ] {
+        let y = shaped(&x, t);
         let change = crest_db(&y[skip..]) - crest_in;
-        report += &format!(" T {transient_db:+}: {change:+.2} dB;");
-        // Same sign as the setting, growing with it.
-        assert!(
-            change > previous,
-            "crest change not monotonic at {transient_db}"
-        );
-        assert!(
-            change * transient_db as f64 >= 0.0,
-            "wrong direction at {transient_db}"
-        );
+        report += &format!(" T {t:+}: {change:+.2} dB;");
+        // Softening barely moves the crest (the next, barely decayed, cycles become the peak).
+        if t >= 0.0 {
+            assert!(change > previous, "crest change not monotonic at {t}");
+        }
+        assert!(change * t as f64 >= 0.0, "wrong direction at {t}");
+        if let Some(tol) = tolerance_db {
+            assert!(
+                (change - t as f64).abs() <= tol,
+                "T {t}: crest change {change}"
+            );
+        }
         previous = change;
     }
-    eprintln!("transient crest change (input crest {crest_in:.2} dB):{report}");
+    eprintln!("transient crest change, ringing kick (input crest {crest_in:.2} dB):{report}");
+}
 
-    // A steady sine: exactly 0 dB once both envelopes have converged.
+#[test]
+fn transient_shaper_leaves_a_steady_sine_exactly_alone() {
     let band = BandSettings {
         transient_db: 12.0,
         ..BandSettings::default()
     };
-    let s = sine(100.0, 0.3, (8.0 * FS) as usize);
-    let g = gains(&band, 20.0, &s, 512);
-    assert!(g[(7.0 * FS) as usize..].iter().all(|&v| v == 1.0));
+    for freq_hz in [60.0, 100.0, 1000.0] {
+        let s = sine(freq_hz, 0.3, (4.0 * FS) as usize);
+        let g = gains(&band, 20.0, &s, 512);
+        assert!(
+            g[(3.0 * FS) as usize..].iter().all(|&v| v == 1.0),
+            "{freq_hz} Hz"
+        );
+    }
 }
 
 #[test]
@@ -516,7 +577,7 @@ fn automation_ramps_without_clicks() {
 #[test]
 fn any_block_partition_gives_bit_identical_gains() {
     let x = {
-        let mut v = drum_hits(60_000);
+        let mut v = drum_hits(60_000, 150.0, 60.0, 0.06, 0.25);
         for (a, b) in v.iter_mut().zip(common::white_noise(60_000, 0.05, 3)) {
             *a += b;
         }

@@ -3,17 +3,25 @@
 //!
 //! Signal flow: `|audio|` (sanitised as the level detector's input) → hold (sliding maximum over
 //! the band's Peak hold window, so a steady sine gives a constant, ripple-free input) → two
-//! linear one-pole followers with a shared release: fast (attack [`FAST_ATTACK_MS`]) and slow
-//! (attack [`SLOW_ATTACK_MS`]), release [`RELEASE_MS`] → `w = 1 − slow/fast` (in 0..1: the share
-//! of the current level that the slow envelope has not caught up with yet) → gain `T·w` dB for
-//! the Transient setting `T` (−12..12 dB).
+//! linear one-pole followers with a shared release [`RELEASE_MS`]: fast (attack
+//! [`FAST_ATTACK_MS`]) and slow (attack [`SLOW_ATTACK_MS`]) → attack share `w = 1 − slow/fast`
+//! (in 0..1: the part of the current level the slow envelope has not caught up with) → gain
+//! `T·min(1, w/`[`FULL_SHARE`]`)` dB for the Transient setting `T` (−12..12 dB).
 //!
-//! At a sharp onset the fast envelope reaches the hit's peak within a millisecond while the slow
-//! one is still near the level before it, so `w ≈ 1` and the attack moves by about `T` dB; `w`
-//! then falls with the slow attack (to 37 % after 20 ms). The followers never cross (the fast one
-//! is always at or above the slow one, as both start from silence and share the release), so `w`
-//! never leaves 0..1. On a steady tone both followers converge (exactly, in `f64`) to the same
-//! held level, so the gain is exactly 0 dB.
+//! At a sharp onset the held level rises to the hit's first peak within a quarter period (1.7 ms
+//! at 150 Hz, 4.2 ms at 60 Hz) and the fast envelope follows it, while the slow one lags: `w`
+//! stays above [`FULL_SHARE`] up to the first peak, so that peak moves by exactly `T` dB; once the
+//! held level stops rising the slow envelope catches up within a few ms and the gain returns to
+//! 0 dB, which keeps the boost (or cut) on the attack only. The followers never cross (the fast
+//! one is always at or above the slow one, as both start from silence and share the release), so
+//! `w` never leaves 0..1. On a steady tone both followers converge (exactly, in `f64`) to the
+//! same held level, so the gain is exactly 0 dB.
+//!
+//! Measured (tests/band_dynamics.rs): the first peak of 60–200 Hz hits moves by `T` within
+//! 0.5 dB; the crest factor of a ringing kick rises by +5.5 dB at `T = +6` and +10.2 dB at
+//! `T = +12` (the boosted attack carries a few per cent of the hit's energy, which raises the RMS
+//! too); softening lowers the first peak by `|T|` but the crest only by about 0.5 dB, because the
+//! next cycles, barely decayed, become the peak.
 
 use super::envelope::SlidingMinimum;
 use super::level_detector::{hold_window_samples, sanitize_magnitude, AttackRelease};
@@ -21,22 +29,25 @@ use super::level_detector::{hold_window_samples, sanitize_magnitude, AttackRelea
 /// Attack of the fast envelope, ms.
 pub const FAST_ATTACK_MS: f32 = 0.5;
 /// Attack of the slow envelope, ms.
-pub const SLOW_ATTACK_MS: f32 = 20.0;
+pub const SLOW_ATTACK_MS: f32 = 3.0;
 /// Release shared by both envelopes, ms.
-pub const RELEASE_MS: f32 = 50.0;
+pub const RELEASE_MS: f32 = 20.0;
+/// Attack share at and above which the full Transient gain applies.
+pub const FULL_SHARE: f32 = 0.25;
 /// Largest Transient setting magnitude, dB.
 pub const MAX_TRANSIENT_DB: f32 = 12.0;
 /// Fast envelope below which the shaper leaves the gain alone (−200 dB).
 const FLOOR: f64 = 1e-10;
 
-/// Fraction `1 − slow/fast` of the attack not yet followed (0 in silence).
+/// How much of the Transient gain applies: `min(1, (1 − slow/fast) / FULL_SHARE)` (0 in silence).
 #[inline(always)]
 pub fn attack_share(fast: f32, slow: f32) -> f32 {
-    if fast > FLOOR as f32 {
-        1.0 - slow / fast
+    let share = if fast > FLOOR as f32 {
+        (1.0 - slow / fast) * (1.0 / FULL_SHARE)
     } else {
         0.0
-    }
+    };
+    share.min(1.0)
 }
 
 /// The transient shaper of one band (see the module docs).
