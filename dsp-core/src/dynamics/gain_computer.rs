@@ -1,6 +1,9 @@
 //! Static gain curves: the limiter's ceiling rule and a soft-knee compressor curve, shared by every
 //! dynamics processor and by editors that draw the curve.
 
+use super::band_curve::CurveShape;
+use super::band_settings::BandDirection;
+
 /// Linear gain that brings a (true) peak of `peak_gain` down to `ceiling_gain`; 1 when already below.
 #[inline]
 pub fn limit_gain(peak_gain: f32, ceiling_gain: f32) -> f32 {
@@ -11,18 +14,17 @@ pub fn limit_gain(peak_gain: f32, ceiling_gain: f32) -> f32 {
     }
 }
 
-/// Downward compressor curve: gain change in dB (≤ 0) for a detector level in dB, with a quadratic soft knee.
+/// Downward compressor curve: gain change in dB (≤ 0) for a detector level in dB, with a quadratic
+/// soft knee; the CompressDown case of [`band_curve`](super::band_curve) without range or ∞ ratio.
 pub fn compressor_gain_db(level_db: f32, threshold_db: f32, ratio: f32, knee_db: f32) -> f32 {
-    let slope = 1.0 / ratio.max(1.0) - 1.0;
-    let over = level_db - threshold_db;
-    if knee_db > 0.0 && over.abs() <= knee_db * 0.5 {
-        let x = over + knee_db * 0.5;
-        slope * x * x / (2.0 * knee_db)
-    } else if over > 0.0 {
-        slope * over
-    } else {
-        0.0
-    }
+    let slope = 1.0 - 1.0 / ratio.max(1.0);
+    CurveShape::of(BandDirection::CompressDown).gain_db(
+        level_db,
+        threshold_db,
+        slope,
+        knee_db.max(0.0),
+        f32::INFINITY,
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,286 @@
+//! One band's dynamics for the multiband compressor (and the dynamic EQ): level detector →
+//! static curve → transient shaper → makeup, as a linear gain per sample.
+//!
+//! Signal flow per chunk of [`CHUNK`] samples, in passes so only the envelopes are serial:
+//! 1. detector magnitude → Peak hold or RMS mean → dB ([`LevelDetector::measure`]); band audio →
+//!    held magnitude ([`TransientShaper::measure`]) (vectorised apart from the hold/sum chains);
+//! 2. one serial loop running the three followers side by side (detector attack/release in dB,
+//!    the shaper's fast and slow envelopes), so their dependency chains overlap;
+//! 3. a vectorised pass: static curve ([`CurveShape`]) with the smoothed parameters, transient
+//!    gain `T·w`, makeup, bypass mix, and one [`fast_db_to_gain`] per sample.
+//!
+//! Automation: threshold, slope factor (from the ratio, so ∞ ramps too), knee, range, makeup
+//! and transient ramp linearly over [`PARAMETER_RAMP_MS`]; attack/release apply at once; bypass
+//! ramps the whole dB gain to 0 over [`BYPASS_RAMP_MS`]; direction and detector switch at once.
+//! Settings handed over before the first sample after [`prepare`](BandDynamics::prepare) or
+//! [`reset`](BandDynamics::reset) apply without a ramp.
+//!
+//! Identity: ratio 1 gives a slope factor of exactly 0, so the curve is ±0 dB; with transient 0
+//! and makeup 0 the summed dB gain is 0 and `fast_db_to_gain(0) == 1.0`, so every gain is exactly
+//! 1.0 (as it is when bypassed). All state advances per sample, so any block partition gives
+//! bit-identical gains.
+
+use super::band_curve::{slope_factor, CurveShape};
+use super::band_settings::BandSettings;
+use super::fast_db::fast_db_to_gain;
+use super::level_detector::LevelDetector;
+use super::transient_shaper::{attack_share, TransientShaper, MAX_TRANSIENT_DB};
+use crate::smoothing::LinearSmoother;
+
+/// Ramp of the continuous parameters, ms.
+pub const PARAMETER_RAMP_MS: f64 = 20.0;
+/// Ramp of bypass, ms.
+pub const BYPASS_RAMP_MS: f64 = 10.0;
+/// Samples per pass (bounds the stack scratch).
+pub const CHUNK: usize = 256;
+
+/// What one band did in the last block, for meters.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BandMeterValues {
+    /// Detector level (after attack/release) at the block's last sample, dB (−200 for silence).
+    pub level_db: f32,
+    /// The largest-magnitude dynamics gain change in the block, dB (makeup excluded).
+    pub gain_db: f32,
+    /// The largest-magnitude transient-shaper gain change in the block, dB.
+    pub transient_db: f32,
+}
+
+/// Smoothers of the continuous parameters.
+#[derive(Debug, Clone, Copy)]
+struct Smoothers {
+    threshold_db: LinearSmoother,
+    slope: LinearSmoother,
+    knee_db: LinearSmoother,
+    range_db: LinearSmoother,
+    makeup_db: LinearSmoother,
+    transient_db: LinearSmoother,
+    /// 1 when active, 0 when bypassed.
+    wet: LinearSmoother,
+}
+
+impl Smoothers {
+    fn new() -> Self {
+        let s = |v| LinearSmoother::new(PARAMETER_RAMP_MS, v);
+        Self {
+            threshold_db: s(-20.0),
+            slope: s(0.0),
+            knee_db: s(0.0),
+            range_db: s(0.0),
+            makeup_db: s(0.0),
+            transient_db: s(0.0),
+            wet: LinearSmoother::new(BYPASS_RAMP_MS, 1.0),
+        }
+    }
+
+    fn all(&mut self) -> [&mut LinearSmoother; 7] {
+        [
+            &mut self.threshold_db,
+            &mut self.slope,
+            &mut self.knee_db,
+            &mut self.range_db,
+            &mut self.makeup_db,
+            &mut self.transient_db,
+            &mut self.wet,
+        ]
+    }
+
+    /// Targets for `band`, in the order of [`all`](Self::all).
+    fn targets(band: &BandSettings) -> [f64; 7] {
+        [
+            f64::from(band.threshold_db),
+            f64::from(slope_factor(band.direction, band.ratio)),
+            f64::from(band.knee_db.max(0.0)),
+            f64::from(band.range_db.max(0.0)),
+            f64::from(band.makeup_db),
+            f64::from(band.transient_db.clamp(-MAX_TRANSIENT_DB, MAX_TRANSIENT_DB)),
+            if band.bypass { 0.0 } else { 1.0 },
+        ]
+    }
+}
+
+/// One band's dynamics: detector, curve, transient shaper and makeup (see the module docs).
+#[derive(Debug, Clone)]
+pub struct BandDynamics {
+    sample_rate_hz: f64,
+    settings: BandSettings,
+    lowest_hz: f32,
+    /// Settings waiting for the next process.
+    pending: bool,
+    /// No sample processed since prepare/reset: the next settings apply without a ramp.
+    fresh: bool,
+    detector: LevelDetector,
+    shaper: TransientShaper,
+    smoothers: Smoothers,
+    shape: CurveShape,
+}
+
+impl Default for BandDynamics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BandDynamics {
+    /// A band with default settings; call [`prepare`](Self::prepare) before processing.
+    pub fn new() -> Self {
+        let settings = BandSettings::default();
+        Self {
+            sample_rate_hz: 48_000.0,
+            settings,
+            lowest_hz: 20.0,
+            pending: true,
+            fresh: true,
+            detector: LevelDetector::new(),
+            shaper: TransientShaper::new(),
+            smoothers: Smoothers::new(),
+            shape: CurveShape::of(settings.direction),
+        }
+    }
+
+    /// Allocates the detector windows for `sample_rate_hz` and resets (the only allocating call).
+    /// Blocks of any length may be processed; `max_block_frames` is accepted for the contract.
+    pub fn prepare(&mut self, sample_rate_hz: f64, max_block_frames: usize) {
+        let _ = max_block_frames;
+        self.sample_rate_hz = sample_rate_hz;
+        self.detector.prepare(sample_rate_hz);
+        self.shaper.prepare(sample_rate_hz);
+        for s in self.smoothers.all() {
+            s.prepare(sample_rate_hz);
+        }
+        self.reset();
+    }
+
+    /// Stores settings; applied at the next process; lowest_hz = the band's lower crossover
+    /// (20 Hz for band 1), sets the peak hold.
+    pub fn set_settings(&mut self, band: &BandSettings, lowest_hz: f32) {
+        self.settings = *band;
+        self.lowest_hz = lowest_hz;
+        self.pending = true;
+    }
+
+    /// Clears all state (real-time safe); smoothed values jump to the settings handed over.
+    pub fn reset(&mut self) {
+        self.detector.reset();
+        self.shaper.reset();
+        self.fresh = true;
+        self.pending = true;
+    }
+
+    fn apply_settings(&mut self) {
+        let band = self.settings;
+        self.detector.set_detector(band.detector, self.lowest_hz);
+        self.detector.set_times(band.attack_ms, band.release_ms);
+        self.shaper.set_lowest_hz(self.lowest_hz);
+        self.shape = CurveShape::of(band.direction);
+        let fresh = self.fresh;
+        for (s, t) in self
+            .smoothers
+            .all()
+            .into_iter()
+            .zip(Smoothers::targets(&band))
+        {
+            if fresh {
+                s.reset(t);
+            } else {
+                s.set_target(t);
+            }
+        }
+        self.pending = false;
+    }
+
+    /// detector: the detector magnitude per sample (already linked |x|, len n); audio: the band's
+    /// own audio magnitude for the transient shaper (len n); gain: out, linear gain per sample =
+    /// dynamics × transient × makeup (len n). Returns meters.
+    pub fn process(
+        &mut self,
+        detector: &[f32],
+        audio: &[f32],
+        gain: &mut [f32],
+    ) -> BandMeterValues {
+        let n = gain.len().min(detector.len()).min(audio.len());
+        if self.pending {
+            self.apply_settings();
+        }
+        self.fresh = false;
+        let mut meters = BandMeterValues {
+            level_db: self.detector.follower_mut().state as f32,
+            ..BandMeterValues::default()
+        };
+        let (mut gain_lo, mut gain_hi, mut tr_lo, mut tr_hi) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let mut start = 0;
+        while start < n {
+            let m = CHUNK.min(n - start);
+            let chunk = self.process_chunk(
+                &detector[start..start + m],
+                &audio[start..start + m],
+                &mut gain[start..start + m],
+            );
+            meters.level_db = chunk.0;
+            gain_lo = gain_lo.min(chunk.1);
+            gain_hi = gain_hi.max(chunk.2);
+            tr_lo = tr_lo.min(chunk.3);
+            tr_hi = tr_hi.max(chunk.4);
+            start += m;
+        }
+        gain[n..].fill(1.0);
+        meters.gain_db = if -gain_lo > gain_hi { gain_lo } else { gain_hi };
+        meters.transient_db = if -tr_lo > tr_hi { tr_lo } else { tr_hi };
+        meters
+    }
+
+    /// One chunk; returns (last level, min/max dynamics dB, min/max transient dB).
+    #[inline(always)]
+    fn process_chunk(
+        &mut self,
+        detector: &[f32],
+        audio: &[f32],
+        gain: &mut [f32],
+    ) -> (f32, f32, f32, f32, f32) {
+        let m = gain.len();
+        let mut level = [0.0f32; CHUNK];
+        let mut fast = [0.0f32; CHUNK];
+        let mut slow = [0.0f32; CHUNK];
+        let (level, fast, slow) = (&mut level[..m], &mut fast[..m], &mut slow[..m]);
+
+        // Pass 1: pre-envelope level (dB) and held band magnitude.
+        self.detector.measure(detector, level);
+        self.shaper.measure(audio, fast);
+
+        // Pass 2: the three followers in one serial loop.
+        let mut follower = *self.detector.follower_mut();
+        let (f_env, s_env) = self.shaper.followers_mut();
+        let (mut f_env_local, mut s_env_local) = (*f_env, *s_env);
+        for ((l, f), s) in level.iter_mut().zip(fast.iter_mut()).zip(slow.iter_mut()) {
+            let held = f64::from(*f);
+            *l = follower.next(f64::from(*l)) as f32;
+            *f = f_env_local.next(held) as f32;
+            *s = s_env_local.next(held) as f32;
+        }
+        (*f_env, *s_env) = (f_env_local, s_env_local);
+        *self.detector.follower_mut() = follower;
+        let last_level = level[m - 1];
+
+        // Pass 3: smoothed parameters, curve, transient, makeup, bypass, dB → gain.
+        let mut p = [[0.0f32; CHUNK]; 7];
+        for (buf, s) in p.iter_mut().zip(self.smoothers.all()) {
+            s.fill(&mut buf[..m]);
+        }
+        let [thr, slope, knee, range, makeup, trans, wet] = &p;
+        let (thr, slope, knee, range) = (&thr[..m], &slope[..m], &knee[..m], &range[..m]);
+        let (makeup, trans, wet) = (&makeup[..m], &trans[..m], &wet[..m]);
+        let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
+        let shape = self.shape;
+        let (mut g_lo, mut g_hi, mut t_lo, mut t_hi) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        for i in 0..m {
+            let w = wet[i];
+            let dynamics_db = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
+            let transient_db = w * trans[i] * attack_share(fast[i], slow[i]);
+            g_lo = g_lo.min(dynamics_db);
+            g_hi = g_hi.max(dynamics_db);
+            t_lo = t_lo.min(transient_db);
+            t_hi = t_hi.max(transient_db);
+            gain[i] = fast_db_to_gain(dynamics_db + transient_db + w * makeup[i]);
+        }
+        (last_level, g_lo, g_hi, t_lo, t_hi)
+    }
+}

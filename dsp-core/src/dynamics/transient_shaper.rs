@@ -1,0 +1,144 @@
+//! Transient shaper: a gain in dB from the difference of a fast and a slow envelope of the band's
+//! own audio, zero on sustained tones.
+//!
+//! Signal flow: `|audio|` (sanitised as the level detector's input) → hold (sliding maximum over
+//! the band's Peak hold window, so a steady sine gives a constant, ripple-free input) → two
+//! linear one-pole followers with a shared release [`RELEASE_MS`]: fast (attack
+//! [`FAST_ATTACK_MS`]) and slow (attack [`SLOW_ATTACK_MS`]) → attack share `w = 1 − slow/fast`
+//! (in 0..1: the part of the current level the slow envelope has not caught up with) → gain
+//! `T·min(1, w/`[`FULL_SHARE`]`)` dB for the Transient setting `T` (−12..12 dB).
+//!
+//! At a sharp onset the held level rises to the hit's first peak within a quarter period (1.7 ms
+//! at 150 Hz, 4.2 ms at 60 Hz) and the fast envelope follows it, while the slow one lags: `w`
+//! stays above [`FULL_SHARE`] up to the first peak, so that peak moves by exactly `T` dB; once the
+//! held level stops rising the slow envelope catches up within a few ms and the gain returns to
+//! 0 dB, which keeps the boost (or cut) on the attack only. The followers never cross (the fast
+//! one is always at or above the slow one, as both start from silence and share the release), so
+//! `w` never leaves 0..1. On a steady tone both followers converge (exactly, in `f64`) to the
+//! same held level, so the gain is exactly 0 dB.
+//!
+//! Measured (tests/band_dynamics.rs): the first peak of 60–200 Hz hits moves by `T` within
+//! 0.5 dB; the crest factor of a ringing kick rises by +5.5 dB at `T = +6` and +10.2 dB at
+//! `T = +12` (the boosted attack carries a few per cent of the hit's energy, which raises the RMS
+//! too); softening lowers the first peak by `|T|` but the crest only by about 0.5 dB, because the
+//! next cycles, barely decayed, become the peak.
+
+use super::envelope::SlidingMinimum;
+use super::level_detector::{hold_window_samples, sanitize_magnitude, AttackRelease};
+
+/// Attack of the fast envelope, ms.
+pub const FAST_ATTACK_MS: f32 = 0.5;
+/// Attack of the slow envelope, ms.
+pub const SLOW_ATTACK_MS: f32 = 3.0;
+/// Release shared by both envelopes, ms.
+pub const RELEASE_MS: f32 = 20.0;
+/// Attack share at and above which the full Transient gain applies.
+pub const FULL_SHARE: f32 = 0.25;
+/// Largest Transient setting magnitude, dB.
+pub const MAX_TRANSIENT_DB: f32 = 12.0;
+/// Fast envelope below which the shaper leaves the gain alone (−200 dB).
+const FLOOR: f64 = 1e-10;
+
+/// How much of the Transient gain applies: `min(1, (1 − slow/fast) / FULL_SHARE)` (0 in silence).
+#[inline(always)]
+pub fn attack_share(fast: f32, slow: f32) -> f32 {
+    let share = if fast > FLOOR as f32 {
+        (1.0 - slow / fast) * (1.0 / FULL_SHARE)
+    } else {
+        0.0
+    };
+    share.min(1.0)
+}
+
+/// The transient shaper of one band (see the module docs).
+#[derive(Debug, Clone)]
+pub struct TransientShaper {
+    sample_rate_hz: f64,
+    lowest_hz: f32,
+    /// Sliding minimum of −|x|.
+    hold: SlidingMinimum,
+    fast: AttackRelease,
+    slow: AttackRelease,
+}
+
+impl Default for TransientShaper {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TransientShaper {
+    /// An unprepared shaper (call [`prepare`](Self::prepare) before processing).
+    pub fn new() -> Self {
+        Self {
+            sample_rate_hz: 48_000.0,
+            lowest_hz: 20.0,
+            hold: SlidingMinimum::with_capacity(1),
+            fast: AttackRelease::new(0.0),
+            slow: AttackRelease::new(0.0),
+        }
+    }
+
+    /// Allocates the hold for `sample_rate_hz`, sets the time constants and resets.
+    pub fn prepare(&mut self, sample_rate_hz: f64) {
+        self.sample_rate_hz = sample_rate_hz;
+        self.hold = SlidingMinimum::with_capacity(hold_window_samples(sample_rate_hz, 0.0));
+        self.fast
+            .set_times(FAST_ATTACK_MS, RELEASE_MS, sample_rate_hz);
+        self.slow
+            .set_times(SLOW_ATTACK_MS, RELEASE_MS, sample_rate_hz);
+        self.reset();
+    }
+
+    /// Sets the band's lowest frequency, which sizes the hold (a change clears the hold).
+    pub fn set_lowest_hz(&mut self, lowest_hz: f32) {
+        if lowest_hz != self.lowest_hz {
+            self.lowest_hz = lowest_hz;
+            self.reset_hold();
+        }
+    }
+
+    /// Clears all state (silence).
+    pub fn reset(&mut self) {
+        self.reset_hold();
+        self.fast.state = 0.0;
+        self.slow.state = 0.0;
+    }
+
+    fn reset_hold(&mut self) {
+        self.hold.reset();
+        self.hold
+            .set_window(hold_window_samples(self.sample_rate_hz, self.lowest_hz));
+    }
+
+    /// The held magnitude per sample of `audio` (the followers' input), into `held`.
+    #[inline(always)]
+    pub fn measure(&mut self, audio: &[f32], held: &mut [f32]) {
+        for (h, &x) in held.iter_mut().zip(audio) {
+            *h = -sanitize_magnitude(x);
+        }
+        self.hold.process(held);
+        for h in held.iter_mut() {
+            *h = -*h;
+        }
+    }
+
+    /// The fast and slow followers (for callers that run them in their own loop).
+    pub fn followers_mut(&mut self) -> (&mut AttackRelease, &mut AttackRelease) {
+        (&mut self.fast, &mut self.slow)
+    }
+
+    /// Gain change in dB per sample of `audio` for Transient setting `transient_db`.
+    pub fn process(&mut self, audio: &[f32], transient_db: f32, gain_db: &mut [f32]) {
+        self.measure(audio, gain_db);
+        let t = transient_db.clamp(-MAX_TRANSIENT_DB, MAX_TRANSIENT_DB);
+        let (mut fast, mut slow) = (self.fast, self.slow);
+        for g in gain_db.iter_mut() {
+            let h = f64::from(*g);
+            let f = fast.next(h) as f32;
+            let s = slow.next(h) as f32;
+            *g = t * attack_share(f, s);
+        }
+        (self.fast, self.slow) = (fast, slow);
+    }
+}
