@@ -180,7 +180,11 @@ fn multiband_is_allocation_free_after_prepare_even_when_settings_change() {
             }
         }
         mb.reset();
+    });
+    assert_eq!(n, 0);
+}
 
+#[test]
 fn mastering_chain_is_allocation_free_even_when_stages_switch() {
     use dsp_core::chain::{ChainSettings, MasteringChain};
     use dsp_core::dynamics::{LimiterSettings, MultibandSettings};
