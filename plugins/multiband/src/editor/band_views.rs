@@ -1,7 +1,7 @@
 //! Per-band views: the band strip (select, Solo / Mute / Bypass, gain-change meter, gain
 //! history) and the selected band's transfer curve with its moving level dot.
 
-use dsp_core::dynamics::{BandDirection, BandSettings};
+use dsp_core::dynamics::band_curve;
 use dsp_core::filter::crossover_settings::MAX_BANDS;
 use egui::epaint::PathShape;
 use egui::{Align2, Button, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, UiBuilder, Vec2};
@@ -231,7 +231,7 @@ pub(super) fn transfer_curve(
     let points: Vec<Pos2> = (0..=steps)
         .map(|i| {
             let input = lo + (hi - lo) * i as f32 / steps as f32;
-            to_pos(input, input + static_gain_db(&settings, input))
+            to_pos(input, input + band_curve::static_gain_db(&settings, input))
         })
         .collect();
     painter.add(PathShape::line(points, Stroke::new(2.0, color)));
@@ -261,64 +261,4 @@ pub(super) fn transfer_curve(
         FontId::proportional(11.0),
         theme::TEXT_DIM,
     );
-}
-
-/// The static gain change of a band at a detector level, dB.
-///
-/// TODO: replace with `dsp_core::dynamics::band_curve::static_gain_db` once it lands; this shim
-/// only draws an approximation (quadratic soft knee, limited to ±range) of the DSP's curve.
-fn static_gain_db(band: &BandSettings, level_db: f32) -> f32 {
-    let knee = band.knee_db.max(0.0);
-    let soft = |x: f32| {
-        if knee <= 0.0 {
-            x.max(0.0)
-        } else if x <= -0.5 * knee {
-            0.0
-        } else if x >= 0.5 * knee {
-            x
-        } else {
-            (x + 0.5 * knee).powi(2) / (2.0 * knee)
-        }
-    };
-    let ratio = band.ratio.max(1.0);
-    let inverse = if ratio >= dsp_core::dynamics::band_settings::RATIO_INFINITE {
-        0.0
-    } else {
-        1.0 / ratio
-    };
-    let over = level_db - band.threshold_db;
-    let gain = match band.direction {
-        BandDirection::CompressDown => (inverse - 1.0) * soft(over),
-        BandDirection::CompressUp => (1.0 - inverse) * soft(-over),
-        BandDirection::ExpandDown => -(ratio - 1.0) * soft(-over),
-        BandDirection::ExpandUp => (ratio - 1.0) * soft(over),
-    };
-    if band.bypass {
-        0.0
-    } else {
-        gain.clamp(-band.range_db, band.range_db)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shim_curve_shapes() {
-        let mut band = BandSettings {
-            ratio: 4.0,
-            knee_db: 0.0,
-            threshold_db: -20.0,
-            ..BandSettings::default()
-        };
-        assert_eq!(static_gain_db(&band, -30.0), 0.0);
-        assert!((static_gain_db(&band, -10.0) - -7.5).abs() < 1e-4);
-        band.direction = BandDirection::CompressUp;
-        assert!((static_gain_db(&band, -40.0) - 15.0).abs() < 1e-4);
-        band.direction = BandDirection::ExpandDown;
-        assert_eq!(static_gain_db(&band, -40.0), -24.0);
-        band.ratio = 1.0;
-        assert_eq!(static_gain_db(&band, -40.0), 0.0);
-    }
 }
