@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use dsp_core::dynamics::{BandDetector, MultibandSettings};
 use dsp_core::targets::Platform;
 
 use crate::analyze::analyze_file;
@@ -16,6 +17,30 @@ pub const DEMO_SAMPLE_RATE_HZ: u32 = 48_000;
 
 /// Output format of the demo's master.
 pub const DEMO_MASTER_FORMAT: OutputFormat = OutputFormat::Wav24;
+
+/// The multiband stage of the demo's master: gentle 2:1 glue on four bands (RMS detectors, soft
+/// 12 dB knees, slower on the lows), a little attack emphasis on the top band.
+pub fn demo_multiband_settings() -> MultibandSettings {
+    let mut s = MultibandSettings::default();
+    let per_band = [
+        // threshold dB, attack ms, release ms
+        (-22.0, 30.0, 250.0),
+        (-24.0, 20.0, 160.0),
+        (-28.0, 10.0, 120.0),
+        (-32.0, 5.0, 90.0),
+    ];
+    for (band, (threshold_db, attack_ms, release_ms)) in s.band.iter_mut().zip(per_band) {
+        band.threshold_db = threshold_db;
+        band.ratio = 2.0;
+        band.knee_db = 12.0;
+        band.attack_ms = attack_ms;
+        band.release_ms = release_ms;
+        band.range_db = 6.0;
+        band.detector = BandDetector::Rms;
+    }
+    s.band[3].transient_db = 1.5;
+    s
+}
 
 /// What `vernis demo` produced.
 pub struct DemoOutput {
@@ -45,7 +70,6 @@ pub fn run_demo(
     })?;
 
     let programme = dsp_core::demo::demo_programme(f64::from(DEMO_SAMPLE_RATE_HZ));
-    // The mastering chain (limiter, ...) will process `programme` here once dsp-core has one.
 
     let wav = out_dir.join("demo.wav");
     write_wav_f32(&wav, &programme, DEMO_SAMPLE_RATE_HZ)
@@ -73,7 +97,7 @@ pub fn run_demo(
     let opts = MasterOptions {
         target: Target::platform(target, None),
         limiter: Default::default(),
-        multiband: None,
+        multiband: Some(demo_multiband_settings()),
         dither: None,
         format: Some(DEMO_MASTER_FORMAT),
     };
