@@ -21,9 +21,10 @@
 //! bit-identical gains.
 
 use super::band_curve::{slope_factor, CurveShape};
-use super::band_settings::BandSettings;
+use super::band_settings::{BandDetector, BandSettings};
+use super::envelope::SlidingMinimum;
 use super::fast_db::fast_db_to_gain;
-use super::level_detector::LevelDetector;
+use super::level_detector::{sanitize_magnitude, LevelDetector};
 use super::transient_shaper::{attack_share, TransientShaper, MAX_TRANSIENT_DB};
 use crate::smoothing::LinearSmoother;
 
@@ -242,9 +243,31 @@ impl BandDynamics {
         let mut slow = [0.0f32; CHUNK];
         let (level, fast, slow) = (&mut level[..m], &mut fast[..m], &mut slow[..m]);
 
-        // Pass 1: pre-envelope level (dB) and held band magnitude.
-        self.detector.measure(detector, level);
-        self.shaper.measure(audio, fast);
+        // Pass 1: pre-envelope level (dB) and held band magnitude; with Peak detection both
+        // holds run in one loop (same window and phase).
+        if self.detector.detector() == BandDetector::Peak {
+            for ((l, f), (&d, &a)) in level
+                .iter_mut()
+                .zip(fast.iter_mut())
+                .zip(detector.iter().zip(audio))
+            {
+                *l = -sanitize_magnitude(d);
+                *f = -sanitize_magnitude(a);
+            }
+            SlidingMinimum::process_pair(
+                self.detector.peak_hold_mut(),
+                self.shaper.hold_mut(),
+                level,
+                fast,
+            );
+            LevelDetector::held_to_db(level);
+            for f in fast.iter_mut() {
+                *f = -*f;
+            }
+        } else {
+            self.detector.measure(detector, level);
+            self.shaper.measure(audio, fast);
+        }
 
         // Pass 2: the three followers in one serial loop.
         let mut follower = *self.detector.follower_mut();
@@ -270,17 +293,36 @@ impl BandDynamics {
         let (makeup, trans, wet) = (&makeup[..m], &trans[..m], &wet[..m]);
         let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
         let shape = self.shape;
-        let (mut g_lo, mut g_hi, mut t_lo, mut t_hi) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let mut dynamics = [0.0f32; CHUNK];
+        let mut transient = [0.0f32; CHUNK];
+        let (dynamics, transient) = (&mut dynamics[..m], &mut transient[..m]);
         for i in 0..m {
             let w = wet[i];
-            let dynamics_db = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
-            let transient_db = w * trans[i] * attack_share(fast[i], slow[i]);
-            g_lo = g_lo.min(dynamics_db);
-            g_hi = g_hi.max(dynamics_db);
-            t_lo = t_lo.min(transient_db);
-            t_hi = t_hi.max(transient_db);
-            gain[i] = fast_db_to_gain(dynamics_db + transient_db + w * makeup[i]);
+            dynamics[i] = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
+            transient[i] = w * trans[i] * attack_share(fast[i], slow[i]);
+            gain[i] = fast_db_to_gain(dynamics[i] + transient[i] + w * makeup[i]);
         }
+        let (g_lo, g_hi) = min_max(dynamics);
+        let (t_lo, t_hi) = min_max(transient);
         (last_level, g_lo, g_hi, t_lo, t_hi)
     }
+}
+
+/// Smallest and largest value of `values` (0 when empty), in lanes so the loop vectorises.
+#[inline(always)]
+fn min_max(values: &[f32]) -> (f32, f32) {
+    const LANES: usize = 8;
+    let (mut lo, mut hi) = ([0.0f32; LANES], [0.0f32; LANES]);
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..LANES {
+            lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+            hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
+        }
+    }
+    let fold = |a: &[f32], pick: fn(f32, f32) -> f32| a.iter().copied().fold(0.0, pick);
+    let lo = fold(&lo, f32::min).min(fold(rest, f32::min));
+    let hi = fold(&hi, f32::max).max(fold(rest, f32::max));
+    (lo, hi)
 }

@@ -154,6 +154,80 @@ impl SlidingMinimum {
     }
 }
 
+impl SlidingMinimum {
+    /// Runs two queues over `a` and `b` (same length) at once, as [`process`](Self::process)
+    /// on each; when both share the window and the block phase (as two queues reset and set
+    /// alike do), their serial minimum chains run side by side in one loop.
+    #[inline(always)]
+    pub fn process_pair(first: &mut Self, second: &mut Self, a: &mut [f32], b: &mut [f32]) {
+        if first.window != second.window || first.pos != second.pos || a.len() != b.len() {
+            first.process(a);
+            second.process(b);
+            return;
+        }
+        let mut start = 0;
+        while start < a.len() {
+            let w = first.window;
+            let pos = first.pos;
+            let m = (w - pos).min(a.len() - start);
+            let (mut p1, mut p2) = (first.prefix, second.prefix);
+            for ((((x, y), c1), c2), (&o1, &o2)) in a[start..start + m]
+                .iter_mut()
+                .zip(&mut b[start..start + m])
+                .zip(&mut first.current[pos..pos + m])
+                .zip(&mut second.current[pos..pos + m])
+                .zip(
+                    first.suffix[pos + 1..pos + 1 + m]
+                        .iter()
+                        .zip(&second.suffix[pos + 1..pos + 1 + m]),
+                )
+            {
+                let (v1, v2) = (*x, *y);
+                *c1 = v1;
+                *c2 = v2;
+                p1 = if v1 < p1 { v1 } else { p1 };
+                p2 = if v2 < p2 { v2 } else { p2 };
+                *x = if o1 < p1 { o1 } else { p1 };
+                *y = if o2 < p2 { o2 } else { p2 };
+            }
+            first.prefix = p1;
+            second.prefix = p2;
+            first.pos = pos + m;
+            second.pos = pos + m;
+            if first.pos == w {
+                for q in [&mut *first, &mut *second] {
+                    std::mem::swap(&mut q.current, &mut q.previous);
+                    q.previous_len = w;
+                    q.pos = 0;
+                    q.prefix = f32::INFINITY;
+                }
+                Self::finish_suffix_pair(first, second);
+            }
+            start += m;
+        }
+    }
+
+    /// [`finish_suffix`](Self::finish_suffix) of two queues with the same window, side by side.
+    fn finish_suffix_pair(first: &mut Self, second: &mut Self) {
+        let w = first.window;
+        let (mut m1, mut m2) = (f32::INFINITY, f32::INFINITY);
+        first.suffix[w] = m1;
+        second.suffix[w] = m2;
+        for (((s1, s2), &v1), &v2) in first.suffix[..w]
+            .iter_mut()
+            .zip(&mut second.suffix[..w])
+            .zip(&first.previous[..w])
+            .zip(&second.previous[..w])
+            .rev()
+        {
+            m1 = if v1 < m1 { v1 } else { m1 };
+            m2 = if v2 < m2 { v2 } else { m2 };
+            *s1 = m1;
+            *s2 = m2;
+        }
+    }
+}
+
 /// Fixed-point scale of [`BoxAverage`]'s running sum (2^32).
 const BOX_SCALE: f64 = 4_294_967_296.0;
 /// Magnitude [`BoxAverage`] clamps its values to, so a sum of [`BOX_MAX_LENGTH`] of them fits an `i64`.
@@ -332,6 +406,32 @@ mod tests {
             for (i, &(m, e)) in pushed.iter().enumerate() {
                 assert_eq!((m, e), (mins[i], means[i]), "window {window} at {i}");
             }
+        }
+    }
+
+    #[test]
+    fn paired_processing_matches_single_queues() {
+        let mut state = 4242u32;
+        let mut noise = || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 8) as f32 / (1 << 24) as f32
+        };
+        let a: Vec<f32> = (0..3000).map(|_| noise()).collect();
+        let b: Vec<f32> = (0..3000).map(|_| noise()).collect();
+        for window in [1usize, 5, 100] {
+            let mut queues: Vec<SlidingMinimum> =
+                (0..4).map(|_| SlidingMinimum::with_capacity(128)).collect();
+            for q in &mut queues {
+                q.set_window(window);
+            }
+            let (mut a1, mut b1, mut a2, mut b2) = (a.clone(), b.clone(), a.clone(), b.clone());
+            queues[0].process(&mut a1);
+            queues[1].process(&mut b1);
+            let (left, right) = queues.split_at_mut(3);
+            for (ca, cb) in a2.chunks_mut(77).zip(b2.chunks_mut(77)) {
+                SlidingMinimum::process_pair(&mut left[2], &mut right[0], ca, cb);
+            }
+            assert_eq!((a1, b1), (a2, b2), "window {window}");
         }
     }
 
