@@ -26,6 +26,7 @@ use super::envelope::SlidingMinimum;
 use super::fast_db::fast_db_to_gain;
 use super::level_detector::{sanitize_magnitude, LevelDetector};
 use super::transient_shaper::{attack_share, TransientShaper, MAX_TRANSIENT_DB};
+use crate::simd::SimdLevel;
 use crate::smoothing::LinearSmoother;
 
 /// Ramp of the continuous parameters, ms.
@@ -113,6 +114,7 @@ pub struct BandDynamics {
     shaper: TransientShaper,
     smoothers: Smoothers,
     shape: CurveShape,
+    simd: SimdLevel,
 }
 
 impl Default for BandDynamics {
@@ -135,6 +137,7 @@ impl BandDynamics {
             shaper: TransientShaper::new(),
             smoothers: Smoothers::new(),
             shape: CurveShape::of(settings.direction),
+            simd: SimdLevel::Baseline,
         }
     }
 
@@ -143,6 +146,7 @@ impl BandDynamics {
     pub fn prepare(&mut self, sample_rate_hz: f64, max_block_frames: usize) {
         let _ = max_block_frames;
         self.sample_rate_hz = sample_rate_hz;
+        self.simd = crate::simd::detect();
         self.detector.prepare(sample_rate_hz);
         self.shaper.prepare(sample_rate_hz);
         for s in self.smoothers.all() {
@@ -203,10 +207,62 @@ impl BandDynamics {
             self.apply_settings();
         }
         self.fresh = false;
-        let mut meters = BandMeterValues {
-            level_db: self.detector.follower_mut().state as f32,
-            ..BandMeterValues::default()
-        };
+        let level_db = self.detector.follower_mut().state as f32;
+        let (level_db, gain_lo, gain_hi, tr_lo, tr_hi) =
+            self.process_chunks(&detector[..n], &audio[..n], &mut gain[..n], level_db);
+        gain[n..].fill(1.0);
+        BandMeterValues {
+            level_db,
+            gain_db: if -gain_lo > gain_hi { gain_lo } else { gain_hi },
+            transient_db: if -tr_lo > tr_hi { tr_lo } else { tr_hi },
+        }
+    }
+
+    /// [`process_chunks_body`](Self::process_chunks_body) in a build for the widest vector
+    /// instructions available (the same arithmetic in the same order, so the same results).
+    fn process_chunks(
+        &mut self,
+        detector: &[f32],
+        audio: &[f32],
+        gain: &mut [f32],
+        level_db: f32,
+    ) -> (f32, f32, f32, f32, f32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            type Args<'a> = (&'a [f32], &'a [f32], &'a mut [f32], f32);
+            #[target_feature(enable = "avx2,avx512f,avx512vl")]
+            fn widest(band: &mut BandDynamics, (d, a, g, l): Args) -> (f32, f32, f32, f32, f32) {
+                band.process_chunks_body(d, a, g, l)
+            }
+            #[target_feature(enable = "avx2")]
+            fn wide(band: &mut BandDynamics, (d, a, g, l): Args) -> (f32, f32, f32, f32, f32) {
+                band.process_chunks_body(d, a, g, l)
+            }
+            let args = (detector, audio, gain, level_db);
+            match self.simd {
+                // SAFETY: the level is only this high when `detect()` reported the features.
+                SimdLevel::Avx512 => return unsafe { widest(self, args) },
+                // SAFETY: as above.
+                SimdLevel::Avx2 => return unsafe { wide(self, args) },
+                SimdLevel::Baseline => {
+                    return self.process_chunks_body(args.0, args.1, args.2, args.3)
+                }
+            }
+        }
+        #[allow(unreachable_code)]
+        self.process_chunks_body(detector, audio, gain, level_db)
+    }
+
+    /// All chunks of a block; returns (last level, min/max dynamics dB, min/max transient dB).
+    #[inline(always)]
+    fn process_chunks_body(
+        &mut self,
+        detector: &[f32],
+        audio: &[f32],
+        gain: &mut [f32],
+        mut level_db: f32,
+    ) -> (f32, f32, f32, f32, f32) {
+        let n = gain.len();
         let (mut gain_lo, mut gain_hi, mut tr_lo, mut tr_hi) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         let mut start = 0;
         while start < n {
@@ -216,17 +272,14 @@ impl BandDynamics {
                 &audio[start..start + m],
                 &mut gain[start..start + m],
             );
-            meters.level_db = chunk.0;
+            level_db = chunk.0;
             gain_lo = gain_lo.min(chunk.1);
             gain_hi = gain_hi.max(chunk.2);
             tr_lo = tr_lo.min(chunk.3);
             tr_hi = tr_hi.max(chunk.4);
             start += m;
         }
-        gain[n..].fill(1.0);
-        meters.gain_db = if -gain_lo > gain_hi { gain_lo } else { gain_hi };
-        meters.transient_db = if -tr_lo > tr_hi { tr_lo } else { tr_hi };
-        meters
+        (level_db, gain_lo, gain_hi, tr_lo, tr_hi)
     }
 
     /// One chunk; returns (last level, min/max dynamics dB, min/max transient dB).
