@@ -100,6 +100,18 @@ impl Smoothers {
     }
 }
 
+/// Per-chunk working buffers (kept, so no pass clears them).
+#[derive(Debug, Clone)]
+struct Scratch {
+    level: [f32; CHUNK],
+    fast: [f32; CHUNK],
+    slow: [f32; CHUNK],
+    dynamics: [f32; CHUNK],
+    transient: [f32; CHUNK],
+    /// Threshold, slope, knee, range, makeup, transient, wet (the order of `Smoothers::all`).
+    parameters: [[f32; CHUNK]; 7],
+}
+
 /// One band's dynamics: detector, curve, transient shaper and makeup (see the module docs).
 #[derive(Debug, Clone)]
 pub struct BandDynamics {
@@ -115,6 +127,7 @@ pub struct BandDynamics {
     smoothers: Smoothers,
     shape: CurveShape,
     simd: SimdLevel,
+    scratch: Box<Scratch>,
 }
 
 impl Default for BandDynamics {
@@ -138,6 +151,14 @@ impl BandDynamics {
             smoothers: Smoothers::new(),
             shape: CurveShape::of(settings.direction),
             simd: SimdLevel::Baseline,
+            scratch: Box::new(Scratch {
+                level: [0.0; CHUNK],
+                fast: [0.0; CHUNK],
+                slow: [0.0; CHUNK],
+                dynamics: [0.0; CHUNK],
+                transient: [0.0; CHUNK],
+                parameters: [[0.0; CHUNK]; 7],
+            }),
         }
     }
 
@@ -291,10 +312,12 @@ impl BandDynamics {
         gain: &mut [f32],
     ) -> (f32, f32, f32, f32, f32) {
         let m = gain.len();
-        let mut level = [0.0f32; CHUNK];
-        let mut fast = [0.0f32; CHUNK];
-        let mut slow = [0.0f32; CHUNK];
-        let (level, fast, slow) = (&mut level[..m], &mut fast[..m], &mut slow[..m]);
+        let scratch = &mut *self.scratch;
+        let (level, fast, slow) = (
+            &mut scratch.level[..m],
+            &mut scratch.fast[..m],
+            &mut scratch.slow[..m],
+        );
 
         // Pass 1: pre-envelope level (dB) and held band magnitude; with Peak detection both
         // holds run in one loop (same window and phase).
@@ -337,18 +360,16 @@ impl BandDynamics {
         let last_level = level[m - 1];
 
         // Pass 3: smoothed parameters, curve, transient, makeup, bypass, dB → gain.
-        let mut p = [[0.0f32; CHUNK]; 7];
+        let p = &mut scratch.parameters;
         for (buf, s) in p.iter_mut().zip(self.smoothers.all()) {
             s.fill(&mut buf[..m]);
         }
-        let [thr, slope, knee, range, makeup, trans, wet] = &p;
+        let [thr, slope, knee, range, makeup, trans, wet] = &*p;
         let (thr, slope, knee, range) = (&thr[..m], &slope[..m], &knee[..m], &range[..m]);
         let (makeup, trans, wet) = (&makeup[..m], &trans[..m], &wet[..m]);
         let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
         let shape = self.shape;
-        let mut dynamics = [0.0f32; CHUNK];
-        let mut transient = [0.0f32; CHUNK];
-        let (dynamics, transient) = (&mut dynamics[..m], &mut transient[..m]);
+        let (dynamics, transient) = (&mut scratch.dynamics[..m], &mut scratch.transient[..m]);
         for i in 0..m {
             let w = wet[i];
             dynamics[i] = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
