@@ -39,7 +39,7 @@ pub fn fast_exp2(y: f32) -> f32 {
     let f = y - n; // in [−0.5, 0.5]
                    // 2^f by its Taylor series to f^6 (error < 1.3e-7 relative for |f| ≤ ½).
     let p = 1.0
-        + f * (0.693_147_2
+        + f * (std::f32::consts::LN_2
             + f * (0.240_226_5
                 + f * (0.055_504_11
                     + f * (0.009_618_129 + f * (0.001_333_355_8 + f * 0.000_154_035_3)))));

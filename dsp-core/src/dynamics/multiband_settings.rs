@@ -296,7 +296,7 @@ impl MultibandSettings {
 
 fn describe_kind(kind: SettingKind) -> String {
     match kind {
-        SettingKind::Number { min, max, unit } if unit.is_empty() => format!("{min}..{max}"),
+        SettingKind::Number { min, max, unit: "" } => format!("{min}..{max}"),
         SettingKind::Number { min, max, unit } => format!("{min}..{max} {unit}"),
         SettingKind::Switch => "on|off".to_string(),
         SettingKind::Choice(keys) => keys.join("|"),
