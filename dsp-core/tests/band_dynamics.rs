@@ -619,3 +619,24 @@ fn any_block_partition_gives_bit_identical_gains() {
         }
     }
 }
+
+#[test]
+fn every_vector_build_gives_the_same_gains() {
+    use dsp_core::simd::{set_level_cap, SimdLevel};
+    let x = drum_hits(30_000, 150.0, 60.0, 0.06, 0.25);
+    let band = BandSettings {
+        ratio: 3.0,
+        threshold_db: -30.0,
+        transient_db: 5.0,
+        makeup_db: 2.0,
+        ..BandSettings::default()
+    };
+    let mut renders = Vec::new();
+    for cap in [Some(SimdLevel::Baseline), Some(SimdLevel::Avx2), None] {
+        set_level_cap(cap);
+        renders.push(gains(&band, 40.0, &x, 512));
+    }
+    set_level_cap(None);
+    assert_eq!(renders[0], renders[1]);
+    assert_eq!(renders[0], renders[2]);
+}
