@@ -64,12 +64,8 @@ impl SlidingMinimum {
     /// Recomputes `suffix[..=window]` from `previous[..window]`.
     fn finish_suffix(&mut self) {
         let w = self.window;
-        let mut m = f32::INFINITY;
-        self.suffix[w] = m;
-        for (s, &v) in self.suffix[..w].iter_mut().zip(&self.previous[..w]).rev() {
-            m = if v < m { v } else { m };
-            *s = m;
-        }
+        self.suffix[w] = f32::INFINITY;
+        suffix_minimum(&self.previous[..w], &mut self.suffix[..w]);
     }
 
     /// Empties the history (every earlier value counts as +inf).
@@ -207,23 +203,54 @@ impl SlidingMinimum {
         }
     }
 
-    /// [`finish_suffix`](Self::finish_suffix) of two queues with the same window, side by side.
+    /// [`finish_suffix`](Self::finish_suffix) of two queues.
     fn finish_suffix_pair(first: &mut Self, second: &mut Self) {
-        let w = first.window;
-        let (mut m1, mut m2) = (f32::INFINITY, f32::INFINITY);
-        first.suffix[w] = m1;
-        second.suffix[w] = m2;
-        for (((s1, s2), &v1), &v2) in first.suffix[..w]
-            .iter_mut()
-            .zip(&mut second.suffix[..w])
-            .zip(&first.previous[..w])
-            .zip(&second.previous[..w])
-            .rev()
-        {
-            m1 = if v1 < m1 { v1 } else { m1 };
-            m2 = if v2 < m2 { v2 } else { m2 };
-            *s1 = m1;
-            *s2 = m2;
+        first.finish_suffix();
+        second.finish_suffix();
+    }
+}
+
+/// Segments [`suffix_minimum`] scans side by side (independent chains keep the CPU busy).
+const SUFFIX_SEGMENTS: usize = 4;
+
+/// `out[j] = min(values[j..])` (exact, like a plain backward scan): the values are cut into
+/// [`SUFFIX_SEGMENTS`] segments whose backward scans run interleaved, then each segment is
+/// combined with the minimum of the segments after it.
+#[inline(always)]
+fn suffix_minimum(values: &[f32], out: &mut [f32]) {
+    let n = values.len().min(out.len());
+    let len = n / SUFFIX_SEGMENTS;
+    // The last segment takes the remainder too; it is scanned alone first.
+    let tail_start = len * (SUFFIX_SEGMENTS - 1);
+    let mut m = [f32::INFINITY; SUFFIX_SEGMENTS];
+    for j in (tail_start + len..n).rev() {
+        let v = values[j];
+        let last = &mut m[SUFFIX_SEGMENTS - 1];
+        *last = if v < *last { v } else { *last };
+        out[j] = *last;
+    }
+    for k in (0..len).rev() {
+        for (seg, ms) in m.iter_mut().enumerate() {
+            let j = seg * len + k;
+            let v = values[j];
+            *ms = if v < *ms { v } else { *ms };
+            out[j] = *ms;
+        }
+    }
+    // Combine right to left: each segment with the minimum of everything after it.
+    let mut carry = f32::INFINITY;
+    for seg in (0..SUFFIX_SEGMENTS).rev() {
+        let end = if seg == SUFFIX_SEGMENTS - 1 {
+            n
+        } else {
+            (seg + 1) * len
+        };
+        let part = &mut out[seg * len..end];
+        for o in part.iter_mut() {
+            *o = if carry < *o { carry } else { *o };
+        }
+        if let Some(&first) = part.first() {
+            carry = first;
         }
     }
 }
@@ -405,6 +432,25 @@ mod tests {
             }
             for (i, &(m, e)) in pushed.iter().enumerate() {
                 assert_eq!((m, e), (mins[i], means[i]), "window {window} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn segmented_suffix_minimum_is_exact() {
+        let mut state = 5u32;
+        let values: Vec<f32> = (0..103)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32
+            })
+            .collect();
+        for n in 0..values.len() {
+            let mut out = vec![0.0; n];
+            suffix_minimum(&values[..n], &mut out);
+            for j in 0..n {
+                let expected = values[j..n].iter().copied().fold(f32::INFINITY, f32::min);
+                assert_eq!(out[j], expected, "n {n} j {j}");
             }
         }
     }
