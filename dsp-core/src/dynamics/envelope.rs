@@ -62,6 +62,7 @@ impl SlidingMinimum {
     }
 
     /// Recomputes `suffix[..=window]` from `previous[..window]`.
+    #[inline(always)]
     fn finish_suffix(&mut self) {
         let w = self.window;
         self.suffix[w] = f32::INFINITY;
@@ -210,42 +211,46 @@ impl SlidingMinimum {
     }
 }
 
-/// Segments [`suffix_minimum`] scans side by side (independent chains keep the CPU busy).
-const SUFFIX_SEGMENTS: usize = 4;
-
-/// `out[j] = min(values[j..])` (exact, like a plain backward scan): the values are cut into
-/// [`SUFFIX_SEGMENTS`] segments whose backward scans run interleaved, then each segment is
-/// combined with the minimum of the segments after it.
+/// `out[j] = min(values[j..])` (exact, like a plain backward scan): the values are cut into four
+/// segments whose backward scans run interleaved (independent chains keep the CPU busy), then
+/// each segment is combined with the minimum of the segments after it.
 #[inline(always)]
 fn suffix_minimum(values: &[f32], out: &mut [f32]) {
     let n = values.len().min(out.len());
-    let len = n / SUFFIX_SEGMENTS;
-    // The last segment takes the remainder too; it is scanned alone first.
-    let tail_start = len * (SUFFIX_SEGMENTS - 1);
-    let mut m = [f32::INFINITY; SUFFIX_SEGMENTS];
-    for j in (tail_start + len..n).rev() {
-        let v = values[j];
-        let last = &mut m[SUFFIX_SEGMENTS - 1];
-        *last = if v < *last { v } else { *last };
-        out[j] = *last;
+    let len = n / 4;
+    let (v0, rest) = values[..n].split_at(len);
+    let (v1, rest) = rest.split_at(len);
+    let (v2, v3) = rest.split_at(len);
+    let (o0, rest) = out[..n].split_at_mut(len);
+    let (o1, rest) = rest.split_at_mut(len);
+    let (o2, o3) = rest.split_at_mut(len);
+    // The last segment holds the remainder as well: scan its extra values first.
+    let mut m3 = f32::INFINITY;
+    for (o, &v) in o3[len..].iter_mut().zip(&v3[len..]).rev() {
+        m3 = if v < m3 { v } else { m3 };
+        *o = m3;
     }
-    for k in (0..len).rev() {
-        for (seg, ms) in m.iter_mut().enumerate() {
-            let j = seg * len + k;
-            let v = values[j];
-            *ms = if v < *ms { v } else { *ms };
-            out[j] = *ms;
-        }
+    let (mut m0, mut m1, mut m2) = (f32::INFINITY, f32::INFINITY, f32::INFINITY);
+    for ((((a, b), c), d), (((&x0, &x1), &x2), &x3)) in o0
+        .iter_mut()
+        .zip(o1.iter_mut())
+        .zip(o2.iter_mut())
+        .zip(o3[..len].iter_mut())
+        .zip(v0.iter().zip(v1).zip(v2).zip(&v3[..len]))
+        .rev()
+    {
+        m0 = if x0 < m0 { x0 } else { m0 };
+        m1 = if x1 < m1 { x1 } else { m1 };
+        m2 = if x2 < m2 { x2 } else { m2 };
+        m3 = if x3 < m3 { x3 } else { m3 };
+        *a = m0;
+        *b = m1;
+        *c = m2;
+        *d = m3;
     }
     // Combine right to left: each segment with the minimum of everything after it.
     let mut carry = f32::INFINITY;
-    for seg in (0..SUFFIX_SEGMENTS).rev() {
-        let end = if seg == SUFFIX_SEGMENTS - 1 {
-            n
-        } else {
-            (seg + 1) * len
-        };
-        let part = &mut out[seg * len..end];
+    for part in [o3, o2, o1, o0] {
         for o in part.iter_mut() {
             *o = if carry < *o { carry } else { *o };
         }
