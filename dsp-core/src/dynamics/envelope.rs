@@ -62,14 +62,11 @@ impl SlidingMinimum {
     }
 
     /// Recomputes `suffix[..=window]` from `previous[..window]`.
+    #[inline(always)]
     fn finish_suffix(&mut self) {
         let w = self.window;
-        let mut m = f32::INFINITY;
-        self.suffix[w] = m;
-        for (s, &v) in self.suffix[..w].iter_mut().zip(&self.previous[..w]).rev() {
-            m = if v < m { v } else { m };
-            *s = m;
-        }
+        self.suffix[w] = f32::INFINITY;
+        suffix_minimum(&self.previous[..w], &mut self.suffix[..w]);
     }
 
     /// Empties the history (every earlier value counts as +inf).
@@ -150,6 +147,115 @@ impl SlidingMinimum {
                 self.finish_suffix();
             }
             start += m;
+        }
+    }
+}
+
+impl SlidingMinimum {
+    /// Runs two queues over `a` and `b` (same length) at once, as [`process`](Self::process)
+    /// on each; when both share the window and the block phase (as two queues reset and set
+    /// alike do), their serial minimum chains run side by side in one loop.
+    #[inline(always)]
+    pub fn process_pair(first: &mut Self, second: &mut Self, a: &mut [f32], b: &mut [f32]) {
+        if first.window != second.window || first.pos != second.pos || a.len() != b.len() {
+            first.process(a);
+            second.process(b);
+            return;
+        }
+        let mut start = 0;
+        while start < a.len() {
+            let w = first.window;
+            let pos = first.pos;
+            let m = (w - pos).min(a.len() - start);
+            let (mut p1, mut p2) = (first.prefix, second.prefix);
+            for ((((x, y), c1), c2), (&o1, &o2)) in a[start..start + m]
+                .iter_mut()
+                .zip(&mut b[start..start + m])
+                .zip(&mut first.current[pos..pos + m])
+                .zip(&mut second.current[pos..pos + m])
+                .zip(
+                    first.suffix[pos + 1..pos + 1 + m]
+                        .iter()
+                        .zip(&second.suffix[pos + 1..pos + 1 + m]),
+                )
+            {
+                let (v1, v2) = (*x, *y);
+                *c1 = v1;
+                *c2 = v2;
+                p1 = if v1 < p1 { v1 } else { p1 };
+                p2 = if v2 < p2 { v2 } else { p2 };
+                *x = if o1 < p1 { o1 } else { p1 };
+                *y = if o2 < p2 { o2 } else { p2 };
+            }
+            first.prefix = p1;
+            second.prefix = p2;
+            first.pos = pos + m;
+            second.pos = pos + m;
+            if first.pos == w {
+                for q in [&mut *first, &mut *second] {
+                    std::mem::swap(&mut q.current, &mut q.previous);
+                    q.previous_len = w;
+                    q.pos = 0;
+                    q.prefix = f32::INFINITY;
+                }
+                Self::finish_suffix_pair(first, second);
+            }
+            start += m;
+        }
+    }
+
+    /// [`finish_suffix`](Self::finish_suffix) of two queues.
+    fn finish_suffix_pair(first: &mut Self, second: &mut Self) {
+        first.finish_suffix();
+        second.finish_suffix();
+    }
+}
+
+/// `out[j] = min(values[j..])` (exact, like a plain backward scan): the values are cut into four
+/// segments whose backward scans run interleaved (independent chains keep the CPU busy), then
+/// each segment is combined with the minimum of the segments after it.
+#[inline(always)]
+fn suffix_minimum(values: &[f32], out: &mut [f32]) {
+    let n = values.len().min(out.len());
+    let len = n / 4;
+    let (v0, rest) = values[..n].split_at(len);
+    let (v1, rest) = rest.split_at(len);
+    let (v2, v3) = rest.split_at(len);
+    let (o0, rest) = out[..n].split_at_mut(len);
+    let (o1, rest) = rest.split_at_mut(len);
+    let (o2, o3) = rest.split_at_mut(len);
+    // The last segment holds the remainder as well: scan its extra values first.
+    let mut m3 = f32::INFINITY;
+    for (o, &v) in o3[len..].iter_mut().zip(&v3[len..]).rev() {
+        m3 = if v < m3 { v } else { m3 };
+        *o = m3;
+    }
+    let (mut m0, mut m1, mut m2) = (f32::INFINITY, f32::INFINITY, f32::INFINITY);
+    for ((((a, b), c), d), (((&x0, &x1), &x2), &x3)) in o0
+        .iter_mut()
+        .zip(o1.iter_mut())
+        .zip(o2.iter_mut())
+        .zip(o3[..len].iter_mut())
+        .zip(v0.iter().zip(v1).zip(v2).zip(&v3[..len]))
+        .rev()
+    {
+        m0 = if x0 < m0 { x0 } else { m0 };
+        m1 = if x1 < m1 { x1 } else { m1 };
+        m2 = if x2 < m2 { x2 } else { m2 };
+        m3 = if x3 < m3 { x3 } else { m3 };
+        *a = m0;
+        *b = m1;
+        *c = m2;
+        *d = m3;
+    }
+    // Combine right to left: each segment with the minimum of everything after it.
+    let mut carry = f32::INFINITY;
+    for part in [o3, o2, o1, o0] {
+        for o in part.iter_mut() {
+            *o = if carry < *o { carry } else { *o };
+        }
+        if let Some(&first) = part.first() {
+            carry = first;
         }
     }
 }
@@ -332,6 +438,51 @@ mod tests {
             for (i, &(m, e)) in pushed.iter().enumerate() {
                 assert_eq!((m, e), (mins[i], means[i]), "window {window} at {i}");
             }
+        }
+    }
+
+    #[test]
+    fn segmented_suffix_minimum_is_exact() {
+        let mut state = 5u32;
+        let values: Vec<f32> = (0..103)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 8) as f32
+            })
+            .collect();
+        for n in 0..values.len() {
+            let mut out = vec![0.0; n];
+            suffix_minimum(&values[..n], &mut out);
+            for j in 0..n {
+                let expected = values[j..n].iter().copied().fold(f32::INFINITY, f32::min);
+                assert_eq!(out[j], expected, "n {n} j {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn paired_processing_matches_single_queues() {
+        let mut state = 4242u32;
+        let mut noise = || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 8) as f32 / (1 << 24) as f32
+        };
+        let a: Vec<f32> = (0..3000).map(|_| noise()).collect();
+        let b: Vec<f32> = (0..3000).map(|_| noise()).collect();
+        for window in [1usize, 5, 100] {
+            let mut queues: Vec<SlidingMinimum> =
+                (0..4).map(|_| SlidingMinimum::with_capacity(128)).collect();
+            for q in &mut queues {
+                q.set_window(window);
+            }
+            let (mut a1, mut b1, mut a2, mut b2) = (a.clone(), b.clone(), a.clone(), b.clone());
+            queues[0].process(&mut a1);
+            queues[1].process(&mut b1);
+            let (left, right) = queues.split_at_mut(3);
+            for (ca, cb) in a2.chunks_mut(77).zip(b2.chunks_mut(77)) {
+                SlidingMinimum::process_pair(&mut left[2], &mut right[0], ca, cb);
+            }
+            assert_eq!((a1, b1), (a2, b2), "window {window}");
         }
     }
 

@@ -31,17 +31,20 @@ pub fn fast_log2(x: f32) -> f32 {
 #[inline(always)]
 pub fn fast_exp2(y: f32) -> f32 {
     let y = y.clamp(-126.0, 126.0);
-    // Round to nearest with the 1.5·2^23 trick (no rounding instruction needed on SSE2).
+    // Round to nearest with the 1.5·2^23 trick (no rounding instruction needed on SSE2); the
+    // sum's low mantissa bits then hold n itself, so the scale comes from integer ops only.
     const ROUND: f32 = 12_582_912.0;
-    let n = (y + ROUND) - ROUND;
+    let shifted = y + ROUND;
+    let n = shifted - ROUND;
     let f = y - n; // in [−0.5, 0.5]
                    // 2^f by its Taylor series to f^6 (error < 1.3e-7 relative for |f| ≤ ½).
     let p = 1.0
-        + f * (0.693_147_2
+        + f * (std::f32::consts::LN_2
             + f * (0.240_226_5
                 + f * (0.055_504_11
                     + f * (0.009_618_129 + f * (0.001_333_355_8 + f * 0.000_154_035_3)))));
-    let scale = f32::from_bits(((n as i32 + 127) << 23) as u32);
+    let n_bits = shifted.to_bits().wrapping_sub(ROUND.to_bits());
+    let scale = f32::from_bits(n_bits.wrapping_add(127) << 23);
     p * scale
 }
 

@@ -14,7 +14,7 @@
 //! further by the release). The RMS sum is fixed point ([`BoxAverage`]), so it never drifts and
 //! reads the same whatever the block sizes.
 //!
-//! Attack/release: `y += (1 − c)·(L − y)` on the level in dB with `c = exp(−1/(τ·fs))`, attack
+//! Attack/release: `y ← c·y + (1 − c)·L` on the level in dB with `c = exp(−1/(τ·fs))`, attack
 //! `τ` while the level rises above `y`, release `τ` otherwise: after a step in dB the reading has
 //! covered 63 % of it after one time constant (after the hold, for the Peak release). The state is
 //! `f64` so a 5000 ms release still moves by less than an `f32` ulp per sample; 0.01 ms attack is
@@ -96,12 +96,15 @@ impl AttackRelease {
     /// Advances one value and returns the new state.
     #[inline(always)]
     pub fn next(&mut self, input: f64) -> f64 {
-        let c = if input > self.state {
-            self.attack
+        // Both candidates are computed from the state and the choice comes last, so the serial
+        // chain is one multiply, one add and a select (the comparison runs alongside).
+        let attacked = self.attack * self.state + (1.0 - self.attack) * input;
+        let released = self.release * self.state + (1.0 - self.release) * input;
+        self.state = if input > self.state {
+            attacked
         } else {
-            self.release
+            released
         };
-        self.state = input + c * (self.state - input);
         self.state
     }
 }
@@ -191,6 +194,25 @@ impl LevelDetector {
         &mut self.follower
     }
 
+    /// The detector kind in use.
+    pub fn detector(&self) -> BandDetector {
+        self.detector
+    }
+
+    /// The Peak hold (a sliding minimum of `−|x|`), for callers that pair it with another hold.
+    pub(crate) fn peak_hold_mut(&mut self) -> &mut SlidingMinimum {
+        &mut self.hold
+    }
+
+    /// Turns held negated magnitudes (the Peak hold's output) into dB in place.
+    #[inline(always)]
+    pub(crate) fn held_to_db(out_db: &mut [f32]) {
+        for o in out_db.iter_mut() {
+            let held = (-*o).max(SILENCE_GAIN);
+            *o = (DB_PER_LOG2 * fast_log2(held)).max(SILENCE_DB);
+        }
+    }
+
     /// The level before attack/release, dB, per sample of `magnitude` (same length as `out_db`).
     #[inline(always)]
     pub fn measure(&mut self, magnitude: &[f32], out_db: &mut [f32]) {
@@ -200,10 +222,7 @@ impl LevelDetector {
                     *o = -sanitize_magnitude(x);
                 }
                 self.hold.process(out_db);
-                for o in out_db.iter_mut() {
-                    let held = (-*o).max(SILENCE_GAIN);
-                    *o = (DB_PER_LOG2 * fast_log2(held)).max(SILENCE_DB);
-                }
+                Self::held_to_db(out_db);
             }
             BandDetector::Rms => {
                 for (o, &x) in out_db.iter_mut().zip(magnitude) {

@@ -111,6 +111,11 @@ impl TransientShaper {
             .set_window(hold_window_samples(self.sample_rate_hz, self.lowest_hz));
     }
 
+    /// The hold (a sliding minimum of `−|x|`), for callers that pair it with another hold.
+    pub(crate) fn hold_mut(&mut self) -> &mut SlidingMinimum {
+        &mut self.hold
+    }
+
     /// The held magnitude per sample of `audio` (the followers' input), into `held`.
     #[inline(always)]
     pub fn measure(&mut self, audio: &[f32], held: &mut [f32]) {

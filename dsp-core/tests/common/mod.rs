@@ -142,3 +142,45 @@ pub fn render_limiter_with_tail(
     }
     (out, limiter.latency_samples() as usize)
 }
+
+/// THD+N (dB) of `y` against a least-squares fit of `freq_hz` (sine, cosine and DC removed):
+/// residual power over fitted fundamental power.
+pub fn thd_n_db(y: &[f32], freq_hz: f64, sample_rate_hz: f64) -> f64 {
+    let w = 2.0 * PI * freq_hz / sample_rate_hz;
+    let basis = |i: usize| [(w * i as f64).sin(), (w * i as f64).cos(), 1.0];
+    let mut ata = [[0.0f64; 3]; 3];
+    let mut atb = [0.0f64; 3];
+    for (i, &v) in y.iter().enumerate() {
+        let b = basis(i);
+        for r in 0..3 {
+            atb[r] += b[r] * v as f64;
+            for c in 0..3 {
+                ata[r][c] += b[r] * b[c];
+            }
+        }
+    }
+    // Solve the 3×3 normal equations by Cramer's rule.
+    let det = |m: [[f64; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let d = det(ata);
+    let coef: Vec<f64> = (0..3)
+        .map(|k| {
+            let mut m = ata;
+            for r in 0..3 {
+                m[r][k] = atb[r];
+            }
+            det(m) / d
+        })
+        .collect();
+    let (mut residual, mut fundamental) = (0.0, 0.0);
+    for (i, &v) in y.iter().enumerate() {
+        let b = basis(i);
+        let fit = coef[0] * b[0] + coef[1] * b[1];
+        fundamental += fit * fit;
+        residual += (v as f64 - fit - coef[2]).powi(2);
+    }
+    10.0 * (residual / fundamental).log10()
+}
