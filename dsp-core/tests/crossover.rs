@@ -192,7 +192,10 @@ fn minimum_phase_bands_follow_the_linkwitz_riley_closed_form() {
                     worst = worst.max(d);
                 }
                 let err = (spectra[b][i].norm() - e).abs();
-                assert!(err < 1.2e-4 * e + 1e-7, "{slope:?} band {b} at {f} Hz: {d} dB");
+                assert!(
+                    err < 1.2e-4 * e + 1e-7,
+                    "{slope:?} band {b} at {f} Hz: {d} dB"
+                );
             }
         }
         println!("{slope:?}: worst band deviation from the LR closed form (bands above -60 dB) {worst:.2e} dB");
@@ -329,7 +332,10 @@ fn dynamic_phase_isolation_below_a_band_is_documented() {
             let out = render(&mut sp, &[sine(4 * 48_000, rate, f, 0.5)], &[512]);
             tone_level(&out[1][0][96_000..], rate, f, 0.5)
         };
-        let (dynamic, tree) = (level(CrossoverMode::DynamicPhase), level(CrossoverMode::MinimumPhase));
+        let (dynamic, tree) = (
+            level(CrossoverMode::DynamicPhase),
+            level(CrossoverMode::MinimumPhase),
+        );
         println!("{f} Hz in band 1 (120..1000 Hz): dynamic phase {dynamic:.1} dB, minimum phase {tree:.1} dB");
         let approx = db(2.0 * 2f64.sqrt() * f * (1.0 / 120.0 - 1.0 / 1000.0));
         if f == 12.0 {

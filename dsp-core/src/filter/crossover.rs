@@ -32,11 +32,12 @@
 use super::crossover_settings::{
     CrossoverMode, CrossoverSettings, CrossoverSlope, MAX_BANDS, MAX_CROSSOVERS,
 };
+use super::crossover_tree::{self, PairState, Program, ResponseRun, Slots, TreeCoefs, RUN};
 use super::fir_crossover::{self, FirCrossover};
-use super::linkwitz_riley::{self, Complex, LrCoefs, LrDesign, LrState, F2};
+use super::linkwitz_riley::{self, section_count, Complex, LrCoefs, LrDesign};
 
 /// Samples between two steps of the crossover smoothing (counted from reset).
-pub const SMOOTHING_STEP_SAMPLES: usize = 32;
+pub const SMOOTHING_STEP_SAMPLES: usize = RUN;
 /// Time constant of the crossover glide in log-frequency, ms.
 pub const SMOOTHING_TIME_MS: f64 = 20.0;
 /// Distance to the target (natural log of the frequency ratio) below which a glide ends.
@@ -44,106 +45,6 @@ const SETTLE_LN: f64 = 1e-6;
 /// A channel pair whose largest state magnitude falls below this is cleared to exact zero
 /// (−600 dB: far below anything audible, far above `f64` subnormals).
 pub const FLUSH_LEVEL: f64 = 1e-30;
-/// Compensation all-passes the trees use at most (6 bands).
-const MAX_COMPENSATION: usize = 6;
-/// Compensation all-passes used per band count.
-const COMPENSATION_USED: [usize; MAX_BANDS + 1] = [0, 0, 0, 1, 2, 4, 6];
-
-/// The state of one channel pair in the IIR modes.
-#[derive(Debug, Clone, Copy, Default)]
-struct PairState {
-    split: [LrState; MAX_CROSSOVERS],
-    compensation: [LrState; MAX_COMPENSATION],
-}
-
-/// What a band tree is built from: a split at a crossover and an all-pass of a crossover.
-trait TreeOps {
-    type Signal: Copy;
-    fn split(&mut self, crossover: usize, x: Self::Signal) -> (Self::Signal, Self::Signal);
-    fn allpass(&mut self, slot: usize, crossover: usize, x: Self::Signal) -> Self::Signal;
-}
-
-/// The MinimumPhase tree for `N` bands (the only place the tree shape is written down: the audio
-/// and [`BandSplitter::band_response`] both run it).
-#[inline(always)]
-fn tree<T: TreeOps, const N: usize>(t: &mut T, x: T::Signal, out: &mut [T::Signal; MAX_BANDS]) {
-    match N {
-        1 => out[0] = x,
-        2 => (out[0], out[1]) = t.split(0, x),
-        3 => {
-            let (l, h) = t.split(0, x);
-            out[0] = t.allpass(0, 1, l);
-            (out[1], out[2]) = t.split(1, h);
-        }
-        4 => {
-            let (l, h) = t.split(1, x);
-            let l = t.allpass(0, 2, l);
-            let h = t.allpass(1, 0, h);
-            (out[0], out[1]) = t.split(0, l);
-            (out[2], out[3]) = t.split(2, h);
-        }
-        5 => {
-            let (l, h) = t.split(1, x);
-            let l = t.allpass(0, 2, l);
-            let l = t.allpass(1, 3, l);
-            let h = t.allpass(2, 0, h);
-            (out[0], out[1]) = t.split(0, l);
-            let (m, hh) = t.split(2, h);
-            out[2] = t.allpass(3, 3, m);
-            (out[3], out[4]) = t.split(3, hh);
-        }
-        _ => {
-            let (l, h) = t.split(2, x);
-            let l = t.allpass(0, 3, l);
-            let l = t.allpass(1, 4, l);
-            let h = t.allpass(2, 0, h);
-            let h = t.allpass(3, 1, h);
-            let (ll, m) = t.split(1, l);
-            out[2] = t.allpass(4, 0, m);
-            (out[0], out[1]) = t.split(0, ll);
-            let (hl, hh) = t.split(4, h);
-            out[5] = t.allpass(5, 3, hh);
-            (out[3], out[4]) = t.split(3, hl);
-        }
-    }
-}
-
-/// The tree on one channel pair's state, one sample at a time.
-struct PairRun<'a, const S: usize> {
-    state: &'a mut PairState,
-    coefs: &'a [LrCoefs; MAX_CROSSOVERS],
-}
-
-impl<const S: usize> TreeOps for PairRun<'_, S> {
-    type Signal = F2;
-    #[inline(always)]
-    fn split(&mut self, crossover: usize, x: F2) -> (F2, F2) {
-        self.state.split[crossover].split::<S>(&self.coefs[crossover], x)
-    }
-    #[inline(always)]
-    fn allpass(&mut self, slot: usize, crossover: usize, x: F2) -> F2 {
-        self.state.compensation[slot].allpass::<S>(&self.coefs[crossover], x)
-    }
-}
-
-/// The tree on frequency responses.
-struct ResponseRun {
-    lowpass: [Complex; MAX_CROSSOVERS],
-    allpass: [Complex; MAX_CROSSOVERS],
-}
-
-impl TreeOps for ResponseRun {
-    type Signal = Complex;
-    fn split(&mut self, crossover: usize, x: Complex) -> (Complex, Complex) {
-        let lp = self.lowpass[crossover];
-        let hp = self.allpass[crossover].sub(lp);
-        (x.mul(lp), x.mul(hp))
-    }
-    fn allpass(&mut self, _slot: usize, crossover: usize, x: Complex) -> Complex {
-        x.mul(self.allpass[crossover])
-    }
-}
-
 /// Reads an input sample, non-finite and subnormal values as 0.
 #[inline(always)]
 fn sanitize(x: f32) -> f64 {
@@ -162,57 +63,6 @@ fn to_output(x: f64) -> f32 {
         0.0
     } else {
         y
-    }
-}
-
-/// One run (≤ [`SMOOTHING_STEP_SAMPLES`]) of one channel pair in MinimumPhase (`DYNAMIC` false)
-/// or DynamicPhase, `S` sections per LR half, `N` bands; results into `out[frame][band]`.
-fn run_pair<const S: usize, const N: usize, const DYNAMIC: bool>(
-    state: &mut PairState,
-    coefs: &[LrCoefs; MAX_CROSSOVERS],
-    x: (&[f32], &[f32]),
-    out: &mut [[F2; MAX_BANDS]],
-) {
-    let mut run = PairRun::<S> { state, coefs };
-    for ((o, &a), &b) in out.iter_mut().zip(x.0).zip(x.1) {
-        let v = F2([sanitize(a), sanitize(b)]);
-        if DYNAMIC {
-            let mut below = F2::default();
-            for k in 0..N - 1 {
-                let l = run.state.split[k].lowpass::<S>(&run.coefs[k], v);
-                o[k] = l - below;
-                below = l;
-            }
-            o[N - 1] = v - below;
-        } else {
-            tree::<_, N>(&mut run, v, o);
-        }
-    }
-}
-
-/// Signature of the per-pair kernels.
-type PairKernel =
-    fn(&mut PairState, &[LrCoefs; MAX_CROSSOVERS], (&[f32], &[f32]), &mut [[F2; MAX_BANDS]]);
-
-/// The kernel for a slope, band count and mode.
-fn pair_kernel(slope: CrossoverSlope, bands: usize, dynamic: bool) -> PairKernel {
-    macro_rules! pick {
-        ($s:literal, $d:literal) => {
-            match bands {
-                1 => run_pair::<$s, 1, $d>,
-                2 => run_pair::<$s, 2, $d>,
-                3 => run_pair::<$s, 3, $d>,
-                4 => run_pair::<$s, 4, $d>,
-                5 => run_pair::<$s, 5, $d>,
-                _ => run_pair::<$s, 6, $d>,
-            }
-        };
-    }
-    match (slope, dynamic) {
-        (CrossoverSlope::Db24, false) => pick!(1, false),
-        (CrossoverSlope::Db48, false) => pick!(2, false),
-        (CrossoverSlope::Db24, true) => pick!(1, true),
-        (CrossoverSlope::Db48, true) => pick!(2, true),
     }
 }
 
@@ -239,9 +89,10 @@ pub struct BandSplitter {
     smoothing_coef: f64,
     /// Position in the smoothing step, samples.
     phase: usize,
-    coefs: [LrCoefs; MAX_CROSSOVERS],
+    program: Program,
+    coefs: TreeCoefs,
     pairs: Vec<PairState>,
-    scratch: Vec<[F2; MAX_BANDS]>,
+    slots: Vec<Slots>,
     /// `[band][channel][frame]`.
     bands: Vec<f32>,
     len: usize,
@@ -261,7 +112,7 @@ impl BandSplitter {
         self.max_block_frames = max_block_frames;
         self.channels = channels;
         self.pairs = vec![PairState::default(); channels.div_ceil(2)];
-        self.scratch = vec![[F2::default(); MAX_BANDS]; SMOOTHING_STEP_SAMPLES];
+        self.slots = vec![crossover_tree::new_slots()];
         self.bands = vec![0.0; MAX_BANDS * channels * max_block_frames];
         self.fir = Some(FirCrossover::new(sample_rate_hz, channels));
         self.smoothing_coef = 1.0
@@ -330,6 +181,7 @@ impl BandSplitter {
         };
         if self.structure != Some(structure) {
             self.structure = Some(structure);
+            self.program = Program::new(s.bands);
             self.pairs.fill(PairState::default());
             if let Some(fir) = &mut self.fir {
                 fir.reset();
@@ -371,21 +223,46 @@ impl BandSplitter {
     /// Recomputes the IIR coefficients from the smoothed crossovers.
     fn update_coefs(&mut self) {
         let slope = self.settings.slope;
-        for (c, &ln_hz) in self.coefs.iter_mut().zip(&self.current_ln_hz) {
-            if ln_hz > 0.0 {
-                *c = LrCoefs::from_design(&LrDesign::new(ln_hz.exp(), self.sample_rate_hz, slope));
+        let count = self.program_bands() - 1;
+        if count == 0 {
+            return;
+        }
+        let mut d = [LrDesign::default(); MAX_CROSSOVERS];
+        for (d, &ln_hz) in d.iter_mut().zip(&self.current_ln_hz).take(count) {
+            *d = LrDesign::new(ln_hz.exp(), self.sample_rate_hz, slope);
+        }
+        // An unused half of a packed operation runs the used half's design (on zeros).
+        let pack = |nodes: &[crossover_tree::Node], used: usize| {
+            let a = nodes[0].crossover.min(count - 1);
+            let b = if used > 1 { nodes[1].crossover } else { a };
+            LrCoefs::from_designs(&d[a], &d[b])
+        };
+        for (l, level) in self.program.levels[..self.program.level_count]
+            .iter()
+            .enumerate()
+        {
+            if level.split_count > 0 {
+                self.coefs.splits[l] = pack(&level.splits, level.split_count);
+            }
+            if level.allpass_count > 0 {
+                self.coefs.allpasses[l] = pack(&level.allpasses, level.allpass_count);
             }
         }
+        for (k, c) in self.coefs.lowpasses.iter_mut().enumerate() {
+            let (a, b) = ((2 * k).min(count - 1), (2 * k + 1).min(count - 1));
+            *c = LrCoefs::from_designs(&d[a], &d[b]);
+        }
+    }
+
+    /// Band count of the structure in force.
+    fn program_bands(&self) -> usize {
+        self.structure.map_or(1, |s| s.bands)
     }
 
     /// One smoothing step (at a step boundary): glide, and clean the pair states.
     fn step(&mut self, bands: usize) {
-        let used = COMPENSATION_USED[bands];
         for p in &mut self.pairs {
-            let m = p.split[..bands - 1]
-                .iter()
-                .chain(&p.compensation[..used])
-                .fold(0.0f64, |m, s| m.max(s.magnitude()));
+            let m = p.magnitude();
             if !m.is_finite() || m < FLUSH_LEVEL {
                 *p = PairState::default();
             }
@@ -442,35 +319,41 @@ impl BandSplitter {
             crate::subnormal::flush_subnormals(&mut self.bands);
             return;
         }
-        let kernel = pair_kernel(s.slope, bands, s.mode == CrossoverMode::DynamicPhase);
+        let dynamic = s.mode == CrossoverMode::DynamicPhase;
+        let sections = section_count(s.slope);
         let mut done = 0;
         while done < frames {
             if self.phase == 0 {
                 self.step(bands);
             }
+            let slots = &mut self.slots[0];
             let n = (SMOOTHING_STEP_SAMPLES - self.phase).min(frames - done);
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
-                let x1: &[f32] = if c1 == c0 {
-                    &[0.0; SMOOTHING_STEP_SAMPLES][..n]
-                } else {
-                    &input[c1][done..done + n]
-                };
-                let out = &mut self.scratch[..n];
-                kernel(
+                let pair = c1 != c0;
+                for (i, v) in slots[0][..n].iter_mut().enumerate() {
+                    let b = if pair {
+                        sanitize(input[c1][done + i])
+                    } else {
+                        0.0
+                    };
+                    *v = [sanitize(input[c0][done + i]), b];
+                }
+                crossover_tree::run(
+                    sections,
+                    &self.program,
+                    dynamic,
                     &mut self.pairs[p],
                     &self.coefs,
-                    (&input[c0][done..done + n], x1),
-                    out,
+                    slots,
+                    n,
                 );
                 for b in 0..bands {
-                    for (lane, ch) in [(0, c0), (1, c1)] {
-                        if lane == 1 && c1 == c0 {
-                            continue;
-                        }
+                    let src = &slots[crossover_tree::band_slot(&self.program, dynamic, b)][..n];
+                    for (lane, ch) in [(0, c0), (1, c1)].into_iter().take(1 + pair as usize) {
                         let dst = &mut self.bands[(b * channels + ch) * max + done..][..n];
-                        for (d, o) in dst.iter_mut().zip(out.iter()) {
-                            *d = to_output(o[b].0[lane]);
+                        for (d, o) in dst.iter_mut().zip(src) {
+                            *d = to_output(o[lane]);
                         }
                     }
                 }
@@ -533,14 +416,7 @@ impl BandSplitter {
         } else {
             let mut run = ResponseRun { lowpass, allpass };
             let mut out = [Complex::default(); MAX_BANDS];
-            match s.bands {
-                1 => tree::<_, 1>(&mut run, one, &mut out),
-                2 => tree::<_, 2>(&mut run, one, &mut out),
-                3 => tree::<_, 3>(&mut run, one, &mut out),
-                4 => tree::<_, 4>(&mut run, one, &mut out),
-                5 => tree::<_, 5>(&mut run, one, &mut out),
-                _ => tree::<_, 6>(&mut run, one, &mut out),
-            }
+            crossover_tree::tree(&mut run, s.bands, one, &mut out);
             out[band]
         };
         (r.re, r.im)
