@@ -40,29 +40,22 @@ use super::linkwitz_riley::{self, section_count, Complex, LrCoefs, LrDesign};
 pub const SMOOTHING_STEP_SAMPLES: usize = RUN;
 /// Time constant of the crossover glide in log-frequency, ms.
 pub const SMOOTHING_TIME_MS: f64 = 20.0;
+/// Smoothing steps between two checks of the IIR state for non-finite or decayed values
+/// (256 samples).
+const CLEAN_EVERY_STEPS: usize = 8;
 /// Distance to the target (natural log of the frequency ratio) below which a glide ends.
 const SETTLE_LN: f64 = 1e-6;
 /// A channel pair whose largest state magnitude falls below this is cleared to exact zero
 /// (−600 dB: far below anything audible, far above `f64` subnormals).
 pub const FLUSH_LEVEL: f64 = 1e-30;
-/// Reads an input sample, non-finite and subnormal values as 0.
+/// Reads an input sample, non-finite and subnormal values as 0 (branch-free).
 #[inline(always)]
 fn sanitize(x: f32) -> f64 {
-    if x.is_finite() && !crate::subnormal::is_subnormal(x) {
+    let a = x.abs();
+    if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
         x as f64
     } else {
         0.0
-    }
-}
-
-/// An output sample in `f32`, subnormals flushed to zero.
-#[inline(always)]
-fn to_output(x: f64) -> f32 {
-    let y = x as f32;
-    if y.abs() < f32::MIN_POSITIVE {
-        0.0
-    } else {
-        y
     }
 }
 
@@ -89,6 +82,8 @@ pub struct BandSplitter {
     smoothing_coef: f64,
     /// Position in the smoothing step, samples.
     phase: usize,
+    /// Smoothing steps since reset (the state is cleaned every [`CLEAN_EVERY_STEPS`]).
+    steps: usize,
     program: Program,
     coefs: TreeCoefs,
     pairs: Vec<PairState>,
@@ -158,6 +153,7 @@ impl BandSplitter {
         }
         self.bands.fill(0.0);
         self.phase = 0;
+        self.steps = 0;
         self.len = 0;
         self.jump = true;
     }
@@ -261,8 +257,11 @@ impl BandSplitter {
 
     /// One smoothing step (at a step boundary): glide, and clean the pair states.
     fn step(&mut self, bands: usize) {
-        for p in &mut self.pairs {
-            let m = p.magnitude();
+        let dynamic = self.settings.mode == CrossoverMode::DynamicPhase;
+        self.steps = self.steps.wrapping_add(1);
+        let clean = self.steps % CLEAN_EVERY_STEPS == 0;
+        for p in self.pairs.iter_mut().filter(|_| clean) {
+            let m = p.magnitude(&self.program, dynamic);
             if !m.is_finite() || m < FLUSH_LEVEL {
                 *p = PairState::default();
             }
@@ -306,17 +305,31 @@ impl BandSplitter {
                 self.sample_rate_hz,
                 (&hz[..count], s.slope),
                 input,
-                |ch, i, lows, dry| {
-                    let at = |b: usize| (b * channels + ch) * max + i;
-                    let mut below = 0.0f32;
+                |ch, start, lows, dry| {
+                    let n = dry.len();
+                    let mut below: &[f32] = &[];
                     for (b, &l) in lows.iter().enumerate() {
-                        out[at(b)] = l - below;
+                        let dst = &mut out[(b * channels + ch) * max + start..][..n];
+                        if b == 0 {
+                            dst.copy_from_slice(l);
+                        } else {
+                            for ((d, &v), &u) in dst.iter_mut().zip(l).zip(below) {
+                                *d = v - u;
+                            }
+                        }
                         below = l;
                     }
-                    out[at(bands - 1)] = dry - below;
+                    let dst = &mut out[((bands - 1) * channels + ch) * max + start..][..n];
+                    if lows.is_empty() {
+                        dst.copy_from_slice(dry);
+                    } else {
+                        for ((d, &v), &u) in dst.iter_mut().zip(dry).zip(below) {
+                            *d = v - u;
+                        }
+                    }
                 },
             );
-            crate::subnormal::flush_subnormals(&mut self.bands);
+            self.flush_outputs(bands, frames);
             return;
         }
         let dynamic = s.mode == CrossoverMode::DynamicPhase;
@@ -331,7 +344,7 @@ impl BandSplitter {
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
-                for (i, v) in slots[0][..n].iter_mut().enumerate() {
+                for (i, v) in slots.slots[0][..n].iter_mut().enumerate() {
                     let b = if pair {
                         sanitize(input[c1][done + i])
                     } else {
@@ -349,17 +362,29 @@ impl BandSplitter {
                     n,
                 );
                 for b in 0..bands {
-                    let src = &slots[crossover_tree::band_slot(&self.program, dynamic, b)][..n];
+                    let src =
+                        &slots.slots[crossover_tree::band_slot(&self.program, dynamic, b)][..n];
                     for (lane, ch) in [(0, c0), (1, c1)].into_iter().take(1 + pair as usize) {
                         let dst = &mut self.bands[(b * channels + ch) * max + done..][..n];
                         for (d, o) in dst.iter_mut().zip(src) {
-                            *d = to_output(o[lane]);
+                            *d = o[lane] as f32;
                         }
                     }
                 }
             }
             self.phase = (self.phase + n) % SMOOTHING_STEP_SAMPLES;
             done += n;
+        }
+        self.flush_outputs(bands, frames);
+    }
+
+    /// Flushes subnormal output samples of the used bands to zero.
+    fn flush_outputs(&mut self, bands: usize, frames: usize) {
+        for b in 0..bands {
+            for ch in 0..self.channels {
+                let at = (b * self.channels + ch) * self.max_block_frames;
+                crate::subnormal::flush_subnormals(&mut self.bands[at..at + frames]);
+            }
         }
     }
 

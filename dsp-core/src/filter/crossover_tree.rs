@@ -222,20 +222,25 @@ pub struct PairState {
 }
 
 impl PairState {
-    /// Largest state magnitude (NaN if any state is NaN).
-    pub fn magnitude(&self) -> f64 {
-        self.splits
-            .iter()
-            .chain(&self.allpasses)
-            .chain(&self.lowpasses)
-            .fold(0.0f64, |m, s| {
-                let v = s.magnitude();
-                if v.is_nan() {
-                    f64::NAN
-                } else {
-                    m.max(v)
-                }
-            })
+    /// Largest magnitude of the states `program` uses (in `dynamic` mode or not), or infinity if
+    /// any is non-finite.
+    pub fn magnitude(&self, program: &Program, dynamic: bool) -> f64 {
+        let (mut max, mut sum) = ([0.0; 4], [0.0; 4]);
+        if dynamic {
+            for s in &self.lowpasses[..(program.bands - 1).div_ceil(2)] {
+                s.accumulate(&mut max, &mut sum);
+            }
+        } else {
+            for l in 0..program.level_count {
+                self.splits[l].accumulate(&mut max, &mut sum);
+                self.allpasses[l].accumulate(&mut max, &mut sum);
+            }
+        }
+        if sum.iter().all(|v| v.is_finite()) {
+            max.iter().fold(0.0, |m, &v| m.max(v))
+        } else {
+            f64::INFINITY
+        }
     }
 }
 
@@ -251,11 +256,25 @@ pub struct TreeCoefs {
 }
 
 /// Signal slots of one run, two lanes (the channel pair) each.
-pub type Slots = [[[f64; 2]; RUN]; MAX_SLOTS];
+pub type SlotArray = [[[f64; 2]; RUN]; MAX_SLOTS];
+
+/// Signal slots and the packed buffers of one run (kept between runs so nothing is cleared per
+/// run).
+#[derive(Debug, Clone)]
+pub struct Slots {
+    /// The slots; slot 0 is the input.
+    pub slots: SlotArray,
+    packed: [[F4; RUN]; 5],
+    lowpassed: [[F4; RUN]; MAX_DYNAMIC],
+}
 
 /// A new set of slots (all zero).
 pub fn new_slots() -> Slots {
-    [[[0.0; 2]; RUN]; MAX_SLOTS]
+    Slots {
+        slots: [[[0.0; 2]; RUN]; MAX_SLOTS],
+        packed: [[F4::default(); RUN]; 5],
+        lowpassed: [[F4::default(); RUN]; MAX_DYNAMIC],
+    }
 }
 
 /// Slot of band `band`'s output.
@@ -268,7 +287,7 @@ pub fn band_slot(program: &Program, dynamic: bool, band: usize) -> usize {
 }
 
 #[inline(always)]
-fn gather(slots: &Slots, a: usize, b: usize, n: usize, x: &mut [F4; RUN]) {
+fn gather(slots: &SlotArray, a: usize, b: usize, n: usize, x: &mut [F4; RUN]) {
     for (i, v) in x.iter_mut().enumerate().take(n) {
         let (p, q) = (slots[a][i], slots[b][i]);
         *v = F4([p[0], p[1], q[0], q[1]]);
@@ -276,14 +295,13 @@ fn gather(slots: &Slots, a: usize, b: usize, n: usize, x: &mut [F4; RUN]) {
 }
 
 #[inline(always)]
-fn scatter(slots: &mut Slots, a: usize, b: usize, n: usize, y: &[F4; RUN]) {
+fn scatter(slots: &mut SlotArray, a: usize, b: usize, n: usize, y: &[F4; RUN]) {
     for (i, v) in y.iter().enumerate().take(n) {
         slots[a][i] = [v.0[0], v.0[1]];
     }
     for (i, v) in y.iter().enumerate().take(n) {
         slots[b][i] = [v.0[2], v.0[3]];
     }
-    slots[SINK_SLOT] = [[0.0; 2]; RUN];
 }
 
 /// One level over `n` samples: the packed split and/or all-pass in one loop, states in registers.
@@ -296,16 +314,13 @@ fn run_level<const S: usize, const SPLIT: bool, const ALLPASS: bool>(
     n: usize,
 ) {
     let (sp, ap) = (level.splits, level.allpasses);
-    let mut xs = [F4::default(); RUN];
-    let mut xa = [F4::default(); RUN];
-    let mut lo = [F4::default(); RUN];
-    let mut hi = [F4::default(); RUN];
-    let mut ya = [F4::default(); RUN];
+    let Slots { slots, packed, .. } = slots;
+    let [xs, xa, lo, hi, ya] = packed;
     if SPLIT {
-        gather(slots, sp[0].input, sp[1].input, n, &mut xs);
+        gather(slots, sp[0].input, sp[1].input, n, xs);
     }
     if ALLPASS {
-        gather(slots, ap[0].input, ap[1].input, n, &mut xa);
+        gather(slots, ap[0].input, ap[1].input, n, xa);
     }
     let (mut ss, mut sa) = (*state.0, *state.1);
     for i in 0..n {
@@ -318,11 +333,11 @@ fn run_level<const S: usize, const SPLIT: bool, const ALLPASS: bool>(
     }
     (*state.0, *state.1) = (ss, sa);
     if SPLIT {
-        scatter(slots, sp[0].lo, sp[1].lo, n, &lo);
-        scatter(slots, sp[0].hi, sp[1].hi, n, &hi);
+        scatter(slots, sp[0].lo, sp[1].lo, n, lo);
+        scatter(slots, sp[0].hi, sp[1].hi, n, hi);
     }
     if ALLPASS {
-        scatter(slots, ap[0].lo, ap[1].lo, n, &ya);
+        scatter(slots, ap[0].lo, ap[1].lo, n, ya);
     }
 }
 
@@ -340,10 +355,14 @@ fn run_body<const S: usize>(
     if dynamic {
         let count = program.bands - 1;
         let packs = count.div_ceil(2);
-        let mut x = [F4::default(); RUN];
-        gather(slots, 0, 0, n, &mut x);
+        let Slots {
+            slots,
+            packed,
+            lowpassed: y,
+        } = slots;
+        let x = &mut packed[0];
+        gather(slots, 0, 0, n, x);
         let mut st = state.lowpasses;
-        let mut y = [[F4::default(); RUN]; MAX_DYNAMIC];
         for i in 0..n {
             for k in 0..MAX_DYNAMIC {
                 if k < packs {

@@ -304,8 +304,9 @@ impl FirCrossover {
         sum
     }
 
-    /// Runs `frames` samples: `input(ch, i)` gives the sanitised input, `emit(ch, i, lowpasses,
-    /// dry)` receives the lowpass outputs of the used crossovers and the delayed dry sample.
+    /// Runs `frames` samples of `input` (non-finite and subnormal samples read as 0). For each
+    /// stretch of a channel, `emit(ch, start, lowpasses, dry)` receives the lowpass outputs of the
+    /// used crossovers and the delayed dry signal (slices of equal length, frames from `start`).
     /// `target` (crossovers, slope) is designed and crossfaded in at the next hop boundary if it
     /// differs from the active kernels.
     pub fn run(
@@ -314,35 +315,36 @@ impl FirCrossover {
         sample_rate_hz: f64,
         target: (&[f64], CrossoverSlope),
         input: &[&[f32]],
-        mut emit: impl FnMut(usize, usize, &[f32], f32),
+        mut emit: impl FnMut(usize, usize, &[&[f32]], &[f32]),
     ) {
         let count = target.0.len();
         let latency = self.latency_samples();
-        let mut lows = [0.0f32; MAX_CROSSOVERS];
         let mut done = 0;
         while done < frames {
             let n = (self.hop - self.pos).min(frames - done);
             for ch in 0..self.channels {
-                let x = &input[ch][done..done + n];
-                let hop_in = &mut self.input[ch * 2 * self.hop + self.hop + self.pos..];
-                let ring = &mut self.dry[ch * latency..(ch + 1) * latency];
-                let out = &self.output[ch * MAX_CROSSOVERS * self.hop..];
-                let mut r = self.dry_pos;
-                for (i, &v) in x.iter().enumerate() {
-                    let v = if v.is_finite() && !crate::subnormal::is_subnormal(v) {
+                let hop_in = &mut self.input[ch * 2 * self.hop + self.hop + self.pos..][..n];
+                for (d, &v) in hop_in.iter_mut().zip(&input[ch][done..done + n]) {
+                    let a = v.abs();
+                    *d = if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
                         v
                     } else {
                         0.0
                     };
-                    hop_in[i] = v;
-                    let d = ring[r];
-                    ring[r] = v;
-                    r = if r + 1 == latency { 0 } else { r + 1 };
-                    for (k, l) in lows[..count].iter_mut().enumerate() {
-                        *l = out[k * self.hop + self.pos + i];
-                    }
-                    emit(ch, done + i, &lows[..count], d);
                 }
+                // The dry ring, read before it is overwritten (in at most two pieces).
+                let ring = &mut self.dry[ch * latency..(ch + 1) * latency];
+                let dry = &mut self.fade_out[..n];
+                let first = n.min(latency - self.dry_pos);
+                dry[..first].copy_from_slice(&ring[self.dry_pos..self.dry_pos + first]);
+                ring[self.dry_pos..self.dry_pos + first].copy_from_slice(&hop_in[..first]);
+                dry[first..].copy_from_slice(&ring[..n - first]);
+                ring[..n - first].copy_from_slice(&hop_in[first..]);
+                let mut lows: [&[f32]; MAX_CROSSOVERS] = [&[]; MAX_CROSSOVERS];
+                for (k, l) in lows[..count].iter_mut().enumerate() {
+                    *l = &self.output[(ch * MAX_CROSSOVERS + k) * self.hop + self.pos..][..n];
+                }
+                emit(ch, done, &lows[..count], dry);
             }
             self.dry_pos = (self.dry_pos + n) % latency;
             self.pos += n;
@@ -417,10 +419,7 @@ impl FirCrossover {
             let xi = &self.fdl_im[(ch * PARTITIONS + slot) * bins..][..bins];
             let kr = &s.re[(k * PARTITIONS + p) * bins..][..bins];
             let ki = &s.im[(k * PARTITIONS + p) * bins..][..bins];
-            for i in 0..bins {
-                self.acc_re[i] += xr[i] * kr[i] - xi[i] * ki[i];
-                self.acc_im[i] += xr[i] * ki[i] + xi[i] * kr[i];
-            }
+            multiply_accumulate(&mut self.acc_re, &mut self.acc_im, (xr, xi), (kr, ki));
         }
         for (c, (&re, &im)) in self
             .spectrum
@@ -437,4 +436,37 @@ impl FirCrossover {
             &mut self.fft_scratch,
         );
     }
+}
+
+/// `acc += x·k` on split complex arrays.
+#[inline(always)]
+fn mac_body(acc_re: &mut [f32], acc_im: &mut [f32], x: (&[f32], &[f32]), k: (&[f32], &[f32])) {
+    let n = acc_re.len();
+    let (acc_im, xr, xi, kr, ki) = (&mut acc_im[..n], &x.0[..n], &x.1[..n], &k.0[..n], &k.1[..n]);
+    for i in 0..n {
+        acc_re[i] += xr[i] * kr[i] - xi[i] * ki[i];
+        acc_im[i] += xr[i] * ki[i] + xi[i] * kr[i];
+    }
+}
+
+/// [`mac_body`] in the AVX2 build when the CPU has it (same operations, same results).
+fn multiply_accumulate(
+    acc_re: &mut [f32],
+    acc_im: &mut [f32],
+    x: (&[f32], &[f32]),
+    k: (&[f32], &[f32]),
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        fn wide(acc_re: &mut [f32], acc_im: &mut [f32], x: (&[f32], &[f32]), k: (&[f32], &[f32])) {
+            mac_body(acc_re, acc_im, x, k)
+        }
+        if crate::simd::detect() >= crate::simd::SimdLevel::Avx2 {
+            // SAFETY: detect() reported AVX2 on this CPU.
+            unsafe { wide(acc_re, acc_im, x, k) };
+            return;
+        }
+    }
+    mac_body(acc_re, acc_im, x, k)
 }

@@ -258,14 +258,14 @@ impl Recursion {
         (lp, ap)
     }
 
-    /// Largest magnitude in the state.
-    #[inline]
-    fn magnitude(&self) -> f64 {
-        self.w1
-            .0
-            .iter()
-            .chain(&self.w2.0)
-            .fold(0.0, |m, v| m.max(v.abs()))
+    /// Accumulates the lane-wise largest magnitude and the sum of the state (the sum is
+    /// non-finite if any value is).
+    #[inline(always)]
+    fn accumulate(&self, max: &mut [f64; 4], sum: &mut [f64; 4]) {
+        for l in 0..4 {
+            max[l] = max[l].max(self.w1.0[l].abs()).max(self.w2.0[l].abs());
+            sum[l] += self.w1.0[l] + self.w2.0[l];
+        }
     }
 }
 
@@ -311,17 +311,16 @@ impl LrState {
         ap
     }
 
-    /// Largest magnitude in the state.
-    pub fn magnitude(&self) -> f64 {
-        self.lowpass
-            .iter()
-            .chain(&self.allpass)
-            .fold(0.0, |m, r| m.max(r.magnitude()))
-    }
-
-    /// Whether every state value is finite (NaN/Inf never reached it).
-    pub fn is_finite(&self) -> bool {
-        self.magnitude().is_finite()
+    /// Accumulates the lane-wise largest magnitude and the sum of the state (non-finite if any
+    /// state value is).
+    #[inline(always)]
+    pub fn accumulate(&self, max: &mut [f64; 4], sum: &mut [f64; 4]) {
+        for r in &self.lowpass {
+            r.accumulate(max, sum);
+        }
+        for r in &self.allpass {
+            r.accumulate(max, sum);
+        }
     }
 }
 
