@@ -37,12 +37,12 @@ use super::fir_crossover::{self, FirCrossover};
 use super::linkwitz_riley::{self, section_count, Complex, LrCoefs, LrDesign};
 
 /// Samples between two steps of the crossover smoothing (counted from reset).
-pub const SMOOTHING_STEP_SAMPLES: usize = RUN;
+pub const SMOOTHING_STEP_SAMPLES: usize = 32;
 /// Time constant of the crossover glide in log-frequency, ms.
 pub const SMOOTHING_TIME_MS: f64 = 20.0;
-/// Smoothing steps between two checks of the IIR state for non-finite or decayed values
-/// (256 samples).
-const CLEAN_EVERY_STEPS: usize = 8;
+/// Samples between two checks of the IIR state for non-finite or decayed values (counted from
+/// reset; a multiple of the run length).
+const CLEAN_EVERY_SAMPLES: u64 = 2 * RUN as u64;
 /// Distance to the target (natural log of the frequency ratio) below which a glide ends.
 const SETTLE_LN: f64 = 1e-6;
 /// A channel pair whose largest state magnitude falls below this is cleared to exact zero
@@ -80,10 +80,8 @@ pub struct BandSplitter {
     current_ln_hz: [f64; MAX_CROSSOVERS],
     settled: bool,
     smoothing_coef: f64,
-    /// Position in the smoothing step, samples.
-    phase: usize,
-    /// Smoothing steps since reset (the state is cleaned every [`CLEAN_EVERY_STEPS`]).
-    steps: usize,
+    /// Samples since the last reset (smoothing steps and state checks fall on multiples).
+    position: u64,
     program: Program,
     coefs: TreeCoefs,
     pairs: Vec<PairState>,
@@ -152,8 +150,7 @@ impl BandSplitter {
             fir.reset();
         }
         self.bands.fill(0.0);
-        self.phase = 0;
-        self.steps = 0;
+        self.position = 0;
         self.len = 0;
         self.jump = true;
     }
@@ -255,11 +252,9 @@ impl BandSplitter {
         self.structure.map_or(1, |s| s.bands)
     }
 
-    /// One smoothing step (at a step boundary): glide, and clean the pair states.
-    fn step(&mut self, bands: usize) {
+    /// One smoothing step (at a step boundary): glide, and clean the pair states if `clean`.
+    fn step(&mut self, bands: usize, clean: bool) {
         let dynamic = self.settings.mode == CrossoverMode::DynamicPhase;
-        self.steps = self.steps.wrapping_add(1);
-        let clean = self.steps % CLEAN_EVERY_STEPS == 0;
         for p in self.pairs.iter_mut().filter(|_| clean) {
             let m = p.magnitude(&self.program, dynamic);
             if !m.is_finite() || m < FLUSH_LEVEL {
@@ -336,11 +331,19 @@ impl BandSplitter {
         let sections = section_count(s.slope);
         let mut done = 0;
         while done < frames {
-            if self.phase == 0 {
-                self.step(bands);
+            let pos = self.position;
+            if pos % SMOOTHING_STEP_SAMPLES as u64 == 0 {
+                self.step(bands, pos % CLEAN_EVERY_SAMPLES == 0);
             }
+            // While a glide runs, runs end at every smoothing step; otherwise at run boundaries
+            // (where the state checks fall), so the work is the same for any block partition.
+            let stride = if self.settled {
+                RUN
+            } else {
+                SMOOTHING_STEP_SAMPLES
+            };
+            let n = (stride - (pos % stride as u64) as usize).min(frames - done);
             let slots = &mut self.slots[0];
-            let n = (SMOOTHING_STEP_SAMPLES - self.phase).min(frames - done);
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
@@ -372,7 +375,7 @@ impl BandSplitter {
                     }
                 }
             }
-            self.phase = (self.phase + n) % SMOOTHING_STEP_SAMPLES;
+            self.position += n as u64;
             done += n;
         }
         self.flush_outputs(bands, frames);

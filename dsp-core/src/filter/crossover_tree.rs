@@ -16,8 +16,8 @@
 use super::crossover_settings::{MAX_BANDS, MAX_CROSSOVERS};
 use super::linkwitz_riley::{Complex, LrCoefs, LrState, F4};
 
-/// Longest run processed at once, samples (one crossover-smoothing step).
-pub const RUN: usize = 32;
+/// Longest run processed at once, samples (a multiple of the crossover-smoothing step).
+pub const RUN: usize = 64;
 /// Most levels a tree has (6 bands).
 pub const MAX_LEVELS: usize = 5;
 /// Signal slots: the input, two per split, one per all-pass, a zero source and a sink.
