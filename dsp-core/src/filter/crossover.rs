@@ -29,6 +29,8 @@
 //! (monomorphised per slope and band count); highpasses are `AP − LP` and the all-pass shares the
 //! first lowpass section's recursion ([`linkwitz_riley`]).
 
+use std::ops::Sub;
+
 use super::crossover_settings::{
     CrossoverMode, CrossoverSettings, CrossoverSlope, MAX_BANDS, MAX_CROSSOVERS,
 };
@@ -332,8 +334,8 @@ impl BandSplitter {
         let mut done = 0;
         while done < frames {
             let pos = self.position;
-            if pos % SMOOTHING_STEP_SAMPLES as u64 == 0 {
-                self.step(bands, pos % CLEAN_EVERY_SAMPLES == 0);
+            if pos.is_multiple_of(SMOOTHING_STEP_SAMPLES as u64) {
+                self.step(bands, pos.is_multiple_of(CLEAN_EVERY_SAMPLES));
             }
             // While a glide runs, runs end at every smoothing step; otherwise at run boundaries
             // (where the state checks fall), so the work is the same for any block partition.

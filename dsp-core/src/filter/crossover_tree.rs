@@ -13,6 +13,8 @@
 //! level reads its input slots, runs its packed split and/or all-pass over the run (state in
 //! registers), and writes its output slots; the bands are slots.
 
+use std::ops::{Mul, Sub};
+
 use super::crossover_settings::{MAX_BANDS, MAX_CROSSOVERS};
 use super::linkwitz_riley::{Complex, LrCoefs, LrState, F4};
 

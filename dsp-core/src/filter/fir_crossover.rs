@@ -322,9 +322,9 @@ impl FirCrossover {
         let mut done = 0;
         while done < frames {
             let n = (self.hop - self.pos).min(frames - done);
-            for ch in 0..self.channels {
+            for (ch, x) in input.iter().enumerate().take(self.channels) {
                 let hop_in = &mut self.input[ch * 2 * self.hop + self.hop + self.pos..][..n];
-                for (d, &v) in hop_in.iter_mut().zip(&input[ch][done..done + n]) {
+                for (d, &v) in hop_in.iter_mut().zip(&x[done..done + n]) {
                     let a = v.abs();
                     *d = if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
                         v

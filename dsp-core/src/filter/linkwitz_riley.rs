@@ -17,7 +17,7 @@
 //! threshold can flush decayed states to exact zero.
 
 use std::f64::consts::PI;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Div, Mul, Sub};
 
 use super::crossover_settings::CrossoverSlope;
 
@@ -78,28 +78,37 @@ impl Complex {
     pub const fn new(re: f64, im: f64) -> Self {
         Self { re, im }
     }
-    /// Product.
-    pub fn mul(self, o: Self) -> Self {
+    /// Squared magnitude.
+    pub fn norm_sqr(self) -> f64 {
+        self.re * self.re + self.im * self.im
+    }
+}
+
+impl Mul for Complex {
+    type Output = Self;
+    fn mul(self, o: Self) -> Self {
         Self::new(
             self.re * o.re - self.im * o.im,
             self.re * o.im + self.im * o.re,
         )
     }
-    /// Quotient.
-    pub fn div(self, o: Self) -> Self {
+}
+
+impl Div for Complex {
+    type Output = Self;
+    fn div(self, o: Self) -> Self {
         let d = o.re * o.re + o.im * o.im;
         Self::new(
             (self.re * o.re + self.im * o.im) / d,
             (self.im * o.re - self.re * o.im) / d,
         )
     }
-    /// Difference.
-    pub fn sub(self, o: Self) -> Self {
+}
+
+impl Sub for Complex {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
         Self::new(self.re - o.re, self.im - o.im)
-    }
-    /// Squared magnitude.
-    pub fn norm_sqr(self) -> f64 {
-        self.re * self.re + self.im * self.im
     }
 }
 
