@@ -398,7 +398,7 @@ fn run_body<const S: usize>(
     }
 }
 
-/// [`run_body`] in the widest build the CPU runs (AVX2 on x86-64 when present; the same
+/// `run_body` in the widest build the CPU runs (AVX2 on x86-64 when present; the same
 /// operations in the same order, so the results are bit-identical either way).
 pub fn run(
     sections: usize,

@@ -3,8 +3,8 @@
 //! Each crossover k gets a zero-phase FIR lowpass `h_k` whose magnitude is the analog
 //! Linkwitz-Riley lowpass magnitude `1/(1 + (f/fc)^p)` (p = 4 for 24 dB/oct, 8 for 48 dB/oct):
 //! the target is sampled on a fine grid ([`DESIGN_OVERSAMPLING`] × the partitioned kernel
-//! length), inverse-transformed in `f64`, and cut to [`kernel_len`] taps with a Kaiser window
-//! (β = [`KAISER_BETA`]). Bands are differences of the lowpass outputs with the dry signal delayed
+//! length), inverse-transformed in `f64`, and cut to [`kernel_len`] taps with a window that is
+//! flat over the inner half and a Kaiser half-window (β = [`KAISER_BETA`]) outside it. Bands are differences of the lowpass outputs with the dry signal delayed
 //! by the same latency: `band_0 = y_0`, `band_k = y_k − y_{k−1}`, `band_N−1 = x_delayed − y_N−2`,
 //! i.e. kernels `h_k − h_{k−1}` with `h_N` the centred delta. The sum of the bands is therefore the
 //! input delayed by [`latency_samples`], up to `f32` rounding of the differences, whatever the
@@ -16,6 +16,16 @@
 //! The lowpass outputs of a hop are played during the next hop, so the latency is the kernel's
 //! centre plus one hop. Samples are buffered one by one, so any block partition gives the same
 //! output.
+//!
+//! Sizes (the kernel scales with the rate, so the low-frequency resolution is the same at every
+//! rate from 44.1 kHz up): 4095 taps at 48 kHz (3763 at 44.1, 8189 at 96, 32753 at 384 kHz; 1881
+//! at 22.05 kHz), hop 512 (256..4096 by rate). Latency = centre + hop: 2559 samples = 53.3 ms at
+//! 48 kHz (2393 = 54.3 ms at 44.1 kHz, 5118 at 96 kHz, 20472 at 384 kHz, 1196 at 22.05 kHz).
+//! Resolution (worst error of any band against the zero-phase LR target, 10 Hz..20 kHz, 48 kHz,
+//! tests/crossover.rs): 24 dB/oct: −124 dB with the lowest crossover at 120 Hz, −66 dB at 60 Hz,
+//! −48 dB at 40 Hz, −25 dB at 20 Hz; 48 dB/oct: −73 dB at 120 Hz, −40 dB at 60 Hz, −16 dB at
+//! 20 Hz. So crossovers down to about 60 Hz (24 dB/oct) or 100 Hz (48 dB/oct) are resolved; lower
+//! ones get a shallower low slope (the sum stays exact).
 //!
 //! Kernel changes: new kernels are designed in preallocated scratch at a hop boundary (the audio
 //! thread pays the design, about 1 ms at 48 kHz for five crossovers) and the hop after it is
