@@ -216,13 +216,13 @@ fn band_response_matches_the_measured_bands() {
             let (spectra, latency) = band_spectra(rate, s, len);
             let mut sp = splitter(rate, 1, s);
             sp.split(&[&[0.0][..]]);
-            for b in 0..bands {
+            for (b, spectrum) in spectra.iter().enumerate() {
                 for i in [3usize, 40, 163, 700, 2000, 9000, 20000] {
                     let f = i as f64 * rate / len as f64;
                     let (re, im) = sp.band_response(b, f);
                     // Undo the delay for linear phase.
                     let w = 2.0 * std::f64::consts::PI * f * latency as f64 / rate;
-                    let m = spectra[b][i] * realfft::num_complex::Complex::new(w.cos(), w.sin());
+                    let m = spectrum[i] * realfft::num_complex::Complex::new(w.cos(), w.sin());
                     let err = ((m.re - re).powi(2) + (m.im - im).powi(2)).sqrt();
                     assert!(
                         err < 1e-5,
@@ -235,6 +235,7 @@ fn band_response_matches_the_measured_bands() {
 }
 
 #[test]
+#[allow(clippy::needless_range_loop)]
 fn linear_phase_bands_match_the_zero_phase_lr_magnitudes() {
     // Band k of the FIR bank against |L_k − L_{k−1}| with L = 1/(1 + (f/fc)^p): worst amplitude
     // error (re full scale) over 10 Hz..20 kHz, for a lowest crossover from 20 to 200 Hz.
@@ -249,7 +250,7 @@ fn linear_phase_bands_match_the_zero_phase_lr_magnitudes() {
             let p = if slope == CrossoverSlope::Db24 { 4 } else { 8 };
             let lp = |f: f64, k: usize| 1.0 / (1.0 + (f / s.crossovers_hz[k] as f64).powi(p));
             let mut worst = 0.0f64;
-            for i in 14..=27_307 {
+            for i in 14usize..=27_307 {
                 let f = i as f64 * rate / len as f64;
                 let w = 2.0 * std::f64::consts::PI * f * latency as f64 / rate;
                 let rot = realfft::num_complex::Complex::new(w.cos(), w.sin());
@@ -306,7 +307,7 @@ fn a_5khz_tone_stays_out_of_the_lowest_band() {
     for mode in CrossoverMode::ALL {
         for slope in CrossoverSlope::ALL {
             let mut sp = splitter(rate, 1, settings(mode, 4, slope));
-            let out = render(&mut sp, &[x.clone()], &[512]);
+            let out = render(&mut sp, std::slice::from_ref(&x), &[512]);
             let low = tone_level(&out[0][0][48_000..], rate, 5000.0, 0.5);
             let next = tone_level(&out[1][0][48_000..], rate, 5000.0, 0.5);
             println!("{:<14} {:>2} dB/oct: 5 kHz in band 0 (120 Hz) {low:>7.1} dB, in band 1 (120..1000 Hz) {next:>7.1} dB", mode.key(), slope.db_per_octave());
@@ -355,7 +356,7 @@ fn the_split_adds_no_sidebands_to_a_tone() {
     let x = sine(3 * n, rate, f, 0.5);
     for mode in CrossoverMode::ALL {
         let mut sp = splitter(rate, 1, settings(mode, 4, CrossoverSlope::Db24));
-        let out = render(&mut sp, &[x.clone()], &[512]);
+        let out = render(&mut sp, std::slice::from_ref(&x), &[512]);
         let tail = |v: &[f32]| v[2 * n..].iter().map(|&s| s as f64).collect::<Vec<_>>();
         let sum = band_sum(&out);
         for sig in [sum[2 * n..].to_vec(), tail(&out[1][0])] {

@@ -8,9 +8,11 @@
 //!   `c0` and `c2`; 6 bands: `c2`, then `c1`/`c4`, then `c0`/`c3`).
 //! - **DynamicPhase**: `band_k = L_k(x) − L_{k−1}(x)` with `L_0 = 0`, `L_N = x` and `L_k` the LR
 //!   lowpass at crossover k applied to the input, so the bands add up to the input exactly (up to
-//!   `f32` rounding of the outputs) at zero latency. Isolation above a band is the LR slope; below
-//!   it, `L_k − L_{k−1}` is the difference of two all-pass-like curves and falls only at 6 dB/oct
-//!   (about −20 dB one decade below the band's lower crossover, see the tests).
+//!   `f32` rounding of the outputs) at zero latency. Isolation above a band is the LR slope (a
+//!   5 kHz tone is −131 dB in the 120 Hz lowest band at 24 dB/oct); below a band's lower
+//!   crossover, `L_k − L_{k−1}` is the difference of two curves with phases ≈ −2√2·f/fc and falls
+//!   only at 6 dB/oct: ≈ `2√2·f·(1/c_{k−1} − 1/c_k)`, e.g. −12 dB at 12 Hz and −4 dB at 30 Hz
+//!   in a 120..1000 Hz band (the MinimumPhase band: −80 dB and −48 dB).
 //! - **LinearPhase**: the FIR bank of [`fir_crossover`]: zero-phase LR magnitudes, bands that add up
 //!   to the input delayed by [`BandSplitter::latency_samples`].
 //!
@@ -22,197 +24,45 @@
 //! LinearPhase (the new kernels jump to the target, no glide).
 //!
 //! Robustness: non-finite (and subnormal) input samples are read as 0, so NaN/Inf never reach the
-//! state; the state is also checked every smoothing step and cleared if non-finite, and cleared
-//! to exact zero once it has decayed below [`FLUSH_LEVEL`]; outputs are subnormal-free.
+//! state; the state is also checked every [`CLEAN_EVERY_SAMPLES`] samples (from reset) and cleared
+//! if non-finite, or to exact zero once it has decayed below [`FLUSH_LEVEL`]; outputs are
+//! subnormal-free.
 //!
-//! Speed: each channel pair runs as two `f64` lanes through one straight-line per-sample kernel
-//! (monomorphised per slope and band count); highpasses are `AP − LP` and the all-pass shares the
-//! first lowpass section's recursion ([`linkwitz_riley`]).
+//! Speed: the IIR modes run per channel pair in runs of up to [`RUN`] samples (ending at every
+//! smoothing step while a glide runs), level by level through the program of
+//! [`crossover_tree`] (two tree nodes × two channels in four `f64` lanes, AVX2 when present);
+//! highpasses are `AP − LP` and the all-pass shares the first lowpass section's recursion
+//! ([`linkwitz_riley`]). Design is `f64` everywhere; only the band outputs are `f32`.
+
+use std::ops::Sub;
 
 use super::crossover_settings::{
     CrossoverMode, CrossoverSettings, CrossoverSlope, MAX_BANDS, MAX_CROSSOVERS,
 };
+use super::crossover_tree::{self, PairState, Program, ResponseRun, Slots, TreeCoefs, RUN};
 use super::fir_crossover::{self, FirCrossover};
-use super::linkwitz_riley::{self, Complex, LrCoefs, LrDesign, LrState, F2};
+use super::linkwitz_riley::{self, section_count, Complex, LrCoefs, LrDesign};
 
 /// Samples between two steps of the crossover smoothing (counted from reset).
 pub const SMOOTHING_STEP_SAMPLES: usize = 32;
 /// Time constant of the crossover glide in log-frequency, ms.
 pub const SMOOTHING_TIME_MS: f64 = 20.0;
+/// Samples between two checks of the IIR state for non-finite or decayed values (counted from
+/// reset; a multiple of the run length).
+pub const CLEAN_EVERY_SAMPLES: u64 = 2 * RUN as u64;
 /// Distance to the target (natural log of the frequency ratio) below which a glide ends.
 const SETTLE_LN: f64 = 1e-6;
 /// A channel pair whose largest state magnitude falls below this is cleared to exact zero
 /// (−600 dB: far below anything audible, far above `f64` subnormals).
 pub const FLUSH_LEVEL: f64 = 1e-30;
-/// Compensation all-passes the trees use at most (6 bands).
-const MAX_COMPENSATION: usize = 6;
-/// Compensation all-passes used per band count.
-const COMPENSATION_USED: [usize; MAX_BANDS + 1] = [0, 0, 0, 1, 2, 4, 6];
-
-/// The state of one channel pair in the IIR modes.
-#[derive(Debug, Clone, Copy, Default)]
-struct PairState {
-    split: [LrState; MAX_CROSSOVERS],
-    compensation: [LrState; MAX_COMPENSATION],
-}
-
-/// What a band tree is built from: a split at a crossover and an all-pass of a crossover.
-trait TreeOps {
-    type Signal: Copy;
-    fn split(&mut self, crossover: usize, x: Self::Signal) -> (Self::Signal, Self::Signal);
-    fn allpass(&mut self, slot: usize, crossover: usize, x: Self::Signal) -> Self::Signal;
-}
-
-/// The MinimumPhase tree for `N` bands (the only place the tree shape is written down: the audio
-/// and [`BandSplitter::band_response`] both run it).
-#[inline(always)]
-fn tree<T: TreeOps, const N: usize>(t: &mut T, x: T::Signal, out: &mut [T::Signal; MAX_BANDS]) {
-    match N {
-        1 => out[0] = x,
-        2 => (out[0], out[1]) = t.split(0, x),
-        3 => {
-            let (l, h) = t.split(0, x);
-            out[0] = t.allpass(0, 1, l);
-            (out[1], out[2]) = t.split(1, h);
-        }
-        4 => {
-            let (l, h) = t.split(1, x);
-            let l = t.allpass(0, 2, l);
-            let h = t.allpass(1, 0, h);
-            (out[0], out[1]) = t.split(0, l);
-            (out[2], out[3]) = t.split(2, h);
-        }
-        5 => {
-            let (l, h) = t.split(1, x);
-            let l = t.allpass(0, 2, l);
-            let l = t.allpass(1, 3, l);
-            let h = t.allpass(2, 0, h);
-            (out[0], out[1]) = t.split(0, l);
-            let (m, hh) = t.split(2, h);
-            out[2] = t.allpass(3, 3, m);
-            (out[3], out[4]) = t.split(3, hh);
-        }
-        _ => {
-            let (l, h) = t.split(2, x);
-            let l = t.allpass(0, 3, l);
-            let l = t.allpass(1, 4, l);
-            let h = t.allpass(2, 0, h);
-            let h = t.allpass(3, 1, h);
-            let (ll, m) = t.split(1, l);
-            out[2] = t.allpass(4, 0, m);
-            (out[0], out[1]) = t.split(0, ll);
-            let (hl, hh) = t.split(4, h);
-            out[5] = t.allpass(5, 3, hh);
-            (out[3], out[4]) = t.split(3, hl);
-        }
-    }
-}
-
-/// The tree on one channel pair's state, one sample at a time.
-struct PairRun<'a, const S: usize> {
-    state: &'a mut PairState,
-    coefs: &'a [LrCoefs; MAX_CROSSOVERS],
-}
-
-impl<const S: usize> TreeOps for PairRun<'_, S> {
-    type Signal = F2;
-    #[inline(always)]
-    fn split(&mut self, crossover: usize, x: F2) -> (F2, F2) {
-        self.state.split[crossover].split::<S>(&self.coefs[crossover], x)
-    }
-    #[inline(always)]
-    fn allpass(&mut self, slot: usize, crossover: usize, x: F2) -> F2 {
-        self.state.compensation[slot].allpass::<S>(&self.coefs[crossover], x)
-    }
-}
-
-/// The tree on frequency responses.
-struct ResponseRun {
-    lowpass: [Complex; MAX_CROSSOVERS],
-    allpass: [Complex; MAX_CROSSOVERS],
-}
-
-impl TreeOps for ResponseRun {
-    type Signal = Complex;
-    fn split(&mut self, crossover: usize, x: Complex) -> (Complex, Complex) {
-        let lp = self.lowpass[crossover];
-        let hp = self.allpass[crossover].sub(lp);
-        (x.mul(lp), x.mul(hp))
-    }
-    fn allpass(&mut self, _slot: usize, crossover: usize, x: Complex) -> Complex {
-        x.mul(self.allpass[crossover])
-    }
-}
-
-/// Reads an input sample, non-finite and subnormal values as 0.
+/// Reads an input sample, non-finite and subnormal values as 0 (branch-free).
 #[inline(always)]
 fn sanitize(x: f32) -> f64 {
-    if x.is_finite() && !crate::subnormal::is_subnormal(x) {
+    let a = x.abs();
+    if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
         x as f64
     } else {
         0.0
-    }
-}
-
-/// An output sample in `f32`, subnormals flushed to zero.
-#[inline(always)]
-fn to_output(x: f64) -> f32 {
-    let y = x as f32;
-    if y.abs() < f32::MIN_POSITIVE {
-        0.0
-    } else {
-        y
-    }
-}
-
-/// One run (≤ [`SMOOTHING_STEP_SAMPLES`]) of one channel pair in MinimumPhase (`DYNAMIC` false)
-/// or DynamicPhase, `S` sections per LR half, `N` bands; results into `out[frame][band]`.
-fn run_pair<const S: usize, const N: usize, const DYNAMIC: bool>(
-    state: &mut PairState,
-    coefs: &[LrCoefs; MAX_CROSSOVERS],
-    x: (&[f32], &[f32]),
-    out: &mut [[F2; MAX_BANDS]],
-) {
-    let mut run = PairRun::<S> { state, coefs };
-    for ((o, &a), &b) in out.iter_mut().zip(x.0).zip(x.1) {
-        let v = F2([sanitize(a), sanitize(b)]);
-        if DYNAMIC {
-            let mut below = F2::default();
-            for k in 0..N - 1 {
-                let l = run.state.split[k].lowpass::<S>(&run.coefs[k], v);
-                o[k] = l - below;
-                below = l;
-            }
-            o[N - 1] = v - below;
-        } else {
-            tree::<_, N>(&mut run, v, o);
-        }
-    }
-}
-
-/// Signature of the per-pair kernels.
-type PairKernel =
-    fn(&mut PairState, &[LrCoefs; MAX_CROSSOVERS], (&[f32], &[f32]), &mut [[F2; MAX_BANDS]]);
-
-/// The kernel for a slope, band count and mode.
-fn pair_kernel(slope: CrossoverSlope, bands: usize, dynamic: bool) -> PairKernel {
-    macro_rules! pick {
-        ($s:literal, $d:literal) => {
-            match bands {
-                1 => run_pair::<$s, 1, $d>,
-                2 => run_pair::<$s, 2, $d>,
-                3 => run_pair::<$s, 3, $d>,
-                4 => run_pair::<$s, 4, $d>,
-                5 => run_pair::<$s, 5, $d>,
-                _ => run_pair::<$s, 6, $d>,
-            }
-        };
-    }
-    match (slope, dynamic) {
-        (CrossoverSlope::Db24, false) => pick!(1, false),
-        (CrossoverSlope::Db48, false) => pick!(2, false),
-        (CrossoverSlope::Db24, true) => pick!(1, true),
-        (CrossoverSlope::Db48, true) => pick!(2, true),
     }
 }
 
@@ -237,11 +87,12 @@ pub struct BandSplitter {
     current_ln_hz: [f64; MAX_CROSSOVERS],
     settled: bool,
     smoothing_coef: f64,
-    /// Position in the smoothing step, samples.
-    phase: usize,
-    coefs: [LrCoefs; MAX_CROSSOVERS],
+    /// Samples since the last reset (smoothing steps and state checks fall on multiples).
+    position: u64,
+    program: Program,
+    coefs: TreeCoefs,
     pairs: Vec<PairState>,
-    scratch: Vec<[F2; MAX_BANDS]>,
+    slots: Vec<Slots>,
     /// `[band][channel][frame]`.
     bands: Vec<f32>,
     len: usize,
@@ -261,7 +112,7 @@ impl BandSplitter {
         self.max_block_frames = max_block_frames;
         self.channels = channels;
         self.pairs = vec![PairState::default(); channels.div_ceil(2)];
-        self.scratch = vec![[F2::default(); MAX_BANDS]; SMOOTHING_STEP_SAMPLES];
+        self.slots = vec![crossover_tree::new_slots()];
         self.bands = vec![0.0; MAX_BANDS * channels * max_block_frames];
         self.fir = Some(FirCrossover::new(sample_rate_hz, channels));
         self.smoothing_coef = 1.0
@@ -306,7 +157,7 @@ impl BandSplitter {
             fir.reset();
         }
         self.bands.fill(0.0);
-        self.phase = 0;
+        self.position = 0;
         self.len = 0;
         self.jump = true;
     }
@@ -330,6 +181,7 @@ impl BandSplitter {
         };
         if self.structure != Some(structure) {
             self.structure = Some(structure);
+            self.program = Program::new(s.bands);
             self.pairs.fill(PairState::default());
             if let Some(fir) = &mut self.fir {
                 fir.reset();
@@ -371,21 +223,47 @@ impl BandSplitter {
     /// Recomputes the IIR coefficients from the smoothed crossovers.
     fn update_coefs(&mut self) {
         let slope = self.settings.slope;
-        for (c, &ln_hz) in self.coefs.iter_mut().zip(&self.current_ln_hz) {
-            if ln_hz > 0.0 {
-                *c = LrCoefs::from_design(&LrDesign::new(ln_hz.exp(), self.sample_rate_hz, slope));
+        let count = self.program_bands() - 1;
+        if count == 0 {
+            return;
+        }
+        let mut d = [LrDesign::default(); MAX_CROSSOVERS];
+        for (d, &ln_hz) in d.iter_mut().zip(&self.current_ln_hz).take(count) {
+            *d = LrDesign::new(ln_hz.exp(), self.sample_rate_hz, slope);
+        }
+        // An unused half of a packed operation runs the used half's design (on zeros).
+        let pack = |nodes: &[crossover_tree::Node], used: usize| {
+            let a = nodes[0].crossover.min(count - 1);
+            let b = if used > 1 { nodes[1].crossover } else { a };
+            LrCoefs::from_designs(&d[a], &d[b])
+        };
+        for (l, level) in self.program.levels[..self.program.level_count]
+            .iter()
+            .enumerate()
+        {
+            if level.split_count > 0 {
+                self.coefs.splits[l] = pack(&level.splits, level.split_count);
             }
+            if level.allpass_count > 0 {
+                self.coefs.allpasses[l] = pack(&level.allpasses, level.allpass_count);
+            }
+        }
+        for (k, c) in self.coefs.lowpasses.iter_mut().enumerate() {
+            let (a, b) = ((2 * k).min(count - 1), (2 * k + 1).min(count - 1));
+            *c = LrCoefs::from_designs(&d[a], &d[b]);
         }
     }
 
-    /// One smoothing step (at a step boundary): glide, and clean the pair states.
-    fn step(&mut self, bands: usize) {
-        let used = COMPENSATION_USED[bands];
-        for p in &mut self.pairs {
-            let m = p.split[..bands - 1]
-                .iter()
-                .chain(&p.compensation[..used])
-                .fold(0.0f64, |m, s| m.max(s.magnitude()));
+    /// Band count of the structure in force.
+    fn program_bands(&self) -> usize {
+        self.structure.map_or(1, |s| s.bands)
+    }
+
+    /// One smoothing step (at a step boundary): glide, and clean the pair states if `clean`.
+    fn step(&mut self, bands: usize, clean: bool) {
+        let dynamic = self.settings.mode == CrossoverMode::DynamicPhase;
+        for p in self.pairs.iter_mut().filter(|_| clean) {
+            let m = p.magnitude(&self.program, dynamic);
             if !m.is_finite() || m < FLUSH_LEVEL {
                 *p = PairState::default();
             }
@@ -429,54 +307,94 @@ impl BandSplitter {
                 self.sample_rate_hz,
                 (&hz[..count], s.slope),
                 input,
-                |ch, i, lows, dry| {
-                    let at = |b: usize| (b * channels + ch) * max + i;
-                    let mut below = 0.0f32;
+                |ch, start, lows, dry| {
+                    let n = dry.len();
+                    let mut below: &[f32] = &[];
                     for (b, &l) in lows.iter().enumerate() {
-                        out[at(b)] = l - below;
+                        let dst = &mut out[(b * channels + ch) * max + start..][..n];
+                        if b == 0 {
+                            dst.copy_from_slice(l);
+                        } else {
+                            for ((d, &v), &u) in dst.iter_mut().zip(l).zip(below) {
+                                *d = v - u;
+                            }
+                        }
                         below = l;
                     }
-                    out[at(bands - 1)] = dry - below;
+                    let dst = &mut out[((bands - 1) * channels + ch) * max + start..][..n];
+                    if lows.is_empty() {
+                        dst.copy_from_slice(dry);
+                    } else {
+                        for ((d, &v), &u) in dst.iter_mut().zip(dry).zip(below) {
+                            *d = v - u;
+                        }
+                    }
                 },
             );
-            crate::subnormal::flush_subnormals(&mut self.bands);
+            self.flush_outputs(bands, frames);
             return;
         }
-        let kernel = pair_kernel(s.slope, bands, s.mode == CrossoverMode::DynamicPhase);
+        let dynamic = s.mode == CrossoverMode::DynamicPhase;
+        let sections = section_count(s.slope);
         let mut done = 0;
         while done < frames {
-            if self.phase == 0 {
-                self.step(bands);
+            let pos = self.position;
+            if pos.is_multiple_of(SMOOTHING_STEP_SAMPLES as u64) {
+                self.step(bands, pos.is_multiple_of(CLEAN_EVERY_SAMPLES));
             }
-            let n = (SMOOTHING_STEP_SAMPLES - self.phase).min(frames - done);
+            // While a glide runs, runs end at every smoothing step; otherwise at run boundaries
+            // (where the state checks fall), so the work is the same for any block partition.
+            let stride = if self.settled {
+                RUN
+            } else {
+                SMOOTHING_STEP_SAMPLES
+            };
+            let n = (stride - (pos % stride as u64) as usize).min(frames - done);
+            let slots = &mut self.slots[0];
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
-                let x1: &[f32] = if c1 == c0 {
-                    &[0.0; SMOOTHING_STEP_SAMPLES][..n]
-                } else {
-                    &input[c1][done..done + n]
-                };
-                let out = &mut self.scratch[..n];
-                kernel(
+                let pair = c1 != c0;
+                for (i, v) in slots.slots[0][..n].iter_mut().enumerate() {
+                    let b = if pair {
+                        sanitize(input[c1][done + i])
+                    } else {
+                        0.0
+                    };
+                    *v = [sanitize(input[c0][done + i]), b];
+                }
+                crossover_tree::run(
+                    sections,
+                    &self.program,
+                    dynamic,
                     &mut self.pairs[p],
                     &self.coefs,
-                    (&input[c0][done..done + n], x1),
-                    out,
+                    slots,
+                    n,
                 );
                 for b in 0..bands {
-                    for (lane, ch) in [(0, c0), (1, c1)] {
-                        if lane == 1 && c1 == c0 {
-                            continue;
-                        }
+                    let src =
+                        &slots.slots[crossover_tree::band_slot(&self.program, dynamic, b)][..n];
+                    for (lane, ch) in [(0, c0), (1, c1)].into_iter().take(1 + pair as usize) {
                         let dst = &mut self.bands[(b * channels + ch) * max + done..][..n];
-                        for (d, o) in dst.iter_mut().zip(out.iter()) {
-                            *d = to_output(o[b].0[lane]);
+                        for (d, o) in dst.iter_mut().zip(src) {
+                            *d = o[lane] as f32;
                         }
                     }
                 }
             }
-            self.phase = (self.phase + n) % SMOOTHING_STEP_SAMPLES;
+            self.position += n as u64;
             done += n;
+        }
+        self.flush_outputs(bands, frames);
+    }
+
+    /// Flushes subnormal output samples of the used bands to zero.
+    fn flush_outputs(&mut self, bands: usize, frames: usize) {
+        for b in 0..bands {
+            for ch in 0..self.channels {
+                let at = (b * self.channels + ch) * self.max_block_frames;
+                crate::subnormal::flush_subnormals(&mut self.bands[at..at + frames]);
+            }
         }
     }
 
@@ -533,14 +451,7 @@ impl BandSplitter {
         } else {
             let mut run = ResponseRun { lowpass, allpass };
             let mut out = [Complex::default(); MAX_BANDS];
-            match s.bands {
-                1 => tree::<_, 1>(&mut run, one, &mut out),
-                2 => tree::<_, 2>(&mut run, one, &mut out),
-                3 => tree::<_, 3>(&mut run, one, &mut out),
-                4 => tree::<_, 4>(&mut run, one, &mut out),
-                5 => tree::<_, 5>(&mut run, one, &mut out),
-                _ => tree::<_, 6>(&mut run, one, &mut out),
-            }
+            crossover_tree::tree(&mut run, s.bands, one, &mut out);
             out[band]
         };
         (r.re, r.im)

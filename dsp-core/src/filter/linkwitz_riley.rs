@@ -11,52 +11,56 @@
 //! frequency `r = tan(πf/fs)/tan(πfc/fs)`: for LR of order p (4 or 8), `|LP| = 1/(1 + r^p)` and
 //! `|HP| = r^p/(1 + r^p)` ([`lr_magnitudes`]).
 //!
-//! Runtime: each section is a direct-form-II recursion `w = g·x − a1·w1 − a2·w2` in `f64` on two
-//! lanes ([`F2`], one channel pair), followed by the FIR `(1 + z⁻¹)²` (lowpass) or
+//! Runtime: each section is a direct-form-II recursion `w = g·x − a1·w1 − a2·w2` in `f64` on four
+//! lanes ([`F4`]: two nodes of a tree level × one channel pair), followed by the FIR `(1 + z⁻¹)²` (lowpass) or
 //! `(a2 + a1 z⁻¹ + z⁻²)/g` (all-pass). Feeding `g·x` keeps every state at signal level, so one
 //! threshold can flush decayed states to exact zero.
 
 use std::f64::consts::PI;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, Div, Mul, Sub};
 
 use super::crossover_settings::CrossoverSlope;
 
 /// Most Butterworth biquads per LR half (2 for LR8).
 pub const MAX_SECTIONS: usize = 2;
 
-/// Two `f64` lanes (one channel pair), written so LLVM maps each operation to one vector instruction.
+/// Four `f64` lanes (two nodes × one channel pair), written so LLVM maps each operation to one
+/// vector instruction (one AVX2 instruction, or two SSE2 ones).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct F2(pub [f64; 2]);
+pub struct F4(pub [f64; 4]);
 
-impl F2 {
-    /// Both lanes `v`.
+impl F4 {
+    /// Lanes 0, 1 `a` and lanes 2, 3 `b`.
     #[inline(always)]
-    pub fn splat(v: f64) -> Self {
-        Self([v, v])
+    pub fn pair(a: f64, b: f64) -> Self {
+        Self([a, a, b, b])
     }
 }
 
-impl Add for F2 {
+impl Add for F4 {
     type Output = Self;
     #[inline(always)]
     fn add(self, o: Self) -> Self {
-        Self([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+        let (a, b) = (self.0, o.0);
+        Self([a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]])
     }
 }
 
-impl Sub for F2 {
+impl Sub for F4 {
     type Output = Self;
     #[inline(always)]
     fn sub(self, o: Self) -> Self {
-        Self([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+        let (a, b) = (self.0, o.0);
+        Self([a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]])
     }
 }
 
-impl Mul for F2 {
+impl Mul for F4 {
     type Output = Self;
     #[inline(always)]
     fn mul(self, o: Self) -> Self {
-        Self([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+        let (a, b) = (self.0, o.0);
+        Self([a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]])
     }
 }
 
@@ -74,28 +78,37 @@ impl Complex {
     pub const fn new(re: f64, im: f64) -> Self {
         Self { re, im }
     }
-    /// Product.
-    pub fn mul(self, o: Self) -> Self {
+    /// Squared magnitude.
+    pub fn norm_sqr(self) -> f64 {
+        self.re * self.re + self.im * self.im
+    }
+}
+
+impl Mul for Complex {
+    type Output = Self;
+    fn mul(self, o: Self) -> Self {
         Self::new(
             self.re * o.re - self.im * o.im,
             self.re * o.im + self.im * o.re,
         )
     }
-    /// Quotient.
-    pub fn div(self, o: Self) -> Self {
+}
+
+impl Div for Complex {
+    type Output = Self;
+    fn div(self, o: Self) -> Self {
         let d = o.re * o.re + o.im * o.im;
         Self::new(
             (self.re * o.re + self.im * o.im) / d,
             (self.im * o.re - self.re * o.im) / d,
         )
     }
-    /// Difference.
-    pub fn sub(self, o: Self) -> Self {
+}
+
+impl Sub for Complex {
+    type Output = Self;
+    fn sub(self, o: Self) -> Self {
         Self::new(self.re - o.re, self.im - o.im)
-    }
-    /// Squared magnitude.
-    pub fn norm_sqr(self) -> f64 {
-        self.re * self.re + self.im * self.im
     }
 }
 
@@ -193,37 +206,41 @@ pub fn lr_magnitudes(
     (1.0 / (1.0 + rp), rp / (1.0 + rp))
 }
 
-/// Runtime coefficients of one section, both lanes pre-splatted.
+/// Runtime coefficients of one section for two nodes (lanes 0-1 and 2-3).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SectionCoefs {
-    a1: F2,
-    a2: F2,
-    gain: F2,
+    a1: F4,
+    a2: F4,
+    gain: F4,
     /// `a2/g`, `a1/g`, `1/g`: the all-pass numerator on the gain-scaled recursion.
-    ap_b0: F2,
-    ap_b1: F2,
-    ap_b2: F2,
+    ap_b0: F4,
+    ap_b1: F4,
+    ap_b2: F4,
 }
 
-/// Runtime coefficients of one crossover.
+/// Runtime coefficients of two crossovers (lanes 0-1 and 2-3) of the same slope.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LrCoefs {
     sections: [SectionCoefs; MAX_SECTIONS],
 }
 
 impl LrCoefs {
-    /// Runtime form of a design.
-    pub fn from_design(d: &LrDesign) -> Self {
+    /// Runtime form of two designs (`a` in lanes 0-1, `b` in lanes 2-3).
+    pub fn from_designs(a: &LrDesign, b: &LrDesign) -> Self {
         let mut sections = [SectionCoefs::default(); MAX_SECTIONS];
-        for (c, s) in sections.iter_mut().zip(&d.sections[..d.count]) {
-            let inv_g = 1.0 / s.gain;
+        for (c, (s, t)) in sections
+            .iter_mut()
+            .zip(a.sections.iter().zip(&b.sections))
+            .take(a.count)
+        {
+            let (ia, ib) = (1.0 / s.gain, 1.0 / t.gain);
             *c = SectionCoefs {
-                a1: F2::splat(s.a1),
-                a2: F2::splat(s.a2),
-                gain: F2::splat(s.gain),
-                ap_b0: F2::splat(s.a2 * inv_g),
-                ap_b1: F2::splat(s.a1 * inv_g),
-                ap_b2: F2::splat(inv_g),
+                a1: F4::pair(s.a1, t.a1),
+                a2: F4::pair(s.a2, t.a2),
+                gain: F4::pair(s.gain, t.gain),
+                ap_b0: F4::pair(s.a2 * ia, t.a2 * ib),
+                ap_b1: F4::pair(s.a1 * ia, t.a1 * ib),
+                ap_b2: F4::pair(ia, ib),
             };
         }
         Self { sections }
@@ -233,15 +250,16 @@ impl LrCoefs {
 /// State of one gain-scaled direct-form-II recursion (`w[n−1]`, `w[n−2]`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Recursion {
-    w1: F2,
-    w2: F2,
+    w1: F4,
+    w2: F4,
 }
 
 impl Recursion {
     /// Advances the recursion by one sample; returns (lowpass, all-pass) outputs of the section.
     #[inline(always)]
-    fn tick(&mut self, c: &SectionCoefs, x: F2) -> (F2, F2) {
-        let w = c.gain * x - (c.a1 * self.w1 + c.a2 * self.w2);
+    fn tick(&mut self, c: &SectionCoefs, x: F4) -> (F4, F4) {
+        // The loop-carried path is one multiply and one subtraction (w1 → a1·w1 → w).
+        let w = (c.gain * x - c.a2 * self.w2) - c.a1 * self.w1;
         let lp = (w + self.w2) + (self.w1 + self.w1);
         let ap = (c.ap_b0 * w + c.ap_b1 * self.w1) + c.ap_b2 * self.w2;
         self.w2 = self.w1;
@@ -249,18 +267,18 @@ impl Recursion {
         (lp, ap)
     }
 
-    /// Largest magnitude in the state.
-    #[inline]
-    fn magnitude(&self) -> f64 {
-        self.w1.0[0]
-            .abs()
-            .max(self.w1.0[1].abs())
-            .max(self.w2.0[0].abs())
-            .max(self.w2.0[1].abs())
+    /// Accumulates the lane-wise largest magnitude and the sum of the state (the sum is
+    /// non-finite if any value is).
+    #[inline(always)]
+    fn accumulate(&self, max: &mut [f64; 4], sum: &mut [f64; 4]) {
+        for l in 0..4 {
+            max[l] = max[l].max(self.w1.0[l].abs()).max(self.w2.0[l].abs());
+            sum[l] += self.w1.0[l] + self.w2.0[l];
+        }
     }
 }
 
-/// State of one LR crossover on a channel pair: the lowpass chain (2·S sections) and the rest of
+/// State of two LR crossovers (lanes 0-1 and 2-3) on a channel pair: the lowpass chain (2·S sections) and the rest of
 /// the all-pass chain (S − 1 sections; its first section is the lowpass chain's first).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LrState {
@@ -271,7 +289,7 @@ pub struct LrState {
 impl LrState {
     /// One sample of the crossover with `S` sections: (lowpass, highpass).
     #[inline(always)]
-    pub fn split<const S: usize>(&mut self, c: &LrCoefs, x: F2) -> (F2, F2) {
+    pub fn split<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> (F4, F4) {
         let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x);
         for j in 1..2 * S {
             lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
@@ -284,7 +302,7 @@ impl LrState {
 
     /// One sample of the lowpass alone.
     #[inline(always)]
-    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs, x: F2) -> F2 {
+    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> F4 {
         let mut lp = x;
         for j in 0..2 * S {
             lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
@@ -294,7 +312,7 @@ impl LrState {
 
     /// One sample of the all-pass alone (compensation), using the lowpass chain's first sections.
     #[inline(always)]
-    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs, x: F2) -> F2 {
+    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> F4 {
         let mut ap = x;
         for j in 0..S {
             ap = self.lowpass[j].tick(&c.sections[j], ap).1;
@@ -302,17 +320,16 @@ impl LrState {
         ap
     }
 
-    /// Largest magnitude in the state.
-    pub fn magnitude(&self) -> f64 {
-        self.lowpass
-            .iter()
-            .chain(&self.allpass)
-            .fold(0.0, |m, r| m.max(r.magnitude()))
-    }
-
-    /// Whether every state value is finite (NaN/Inf never reached it).
-    pub fn is_finite(&self) -> bool {
-        self.magnitude().is_finite()
+    /// Accumulates the lane-wise largest magnitude and the sum of the state (non-finite if any
+    /// state value is).
+    #[inline(always)]
+    pub fn accumulate(&self, max: &mut [f64; 4], sum: &mut [f64; 4]) {
+        for r in &self.lowpass {
+            r.accumulate(max, sum);
+        }
+        for r in &self.allpass {
+            r.accumulate(max, sum);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod biquad;
 pub mod crossover;
 pub mod crossover_settings;
+pub mod crossover_tree;
 pub mod dc_blocker;
 pub mod fir_crossover;
 pub mod k_weighting;
