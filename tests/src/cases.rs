@@ -31,6 +31,11 @@ pub struct PluginCase {
     /// A parameter (display name) and a display-text value that changes the latency, if any:
     /// the host tests check the new latency is reported and matches an impulse.
     pub latency_changing_param: Option<(&'static str, &'static str)>,
+    /// Settings (display name, display text) under which an impulse comes out as a delayed
+    /// impulse, applied before the latency-by-impulse checks: a plugin whose default is an
+    /// all-pass (the Multiband's Minimum Phase crossovers smear an impulse) names a mode that
+    /// is not. Empty when the defaults already are.
+    pub impulse_settings: &'static [(&'static str, &'static str)],
 }
 
 /// Every plugin the host tests load.
@@ -49,6 +54,7 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "Pause",
         ],
         latency_changing_param: None,
+        impulse_settings: &[],
     },
     PluginCase {
         package: "limiter",
@@ -71,6 +77,7 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "Bypass",
         ],
         latency_changing_param: Some(("Lookahead", "7.5")),
+        impulse_settings: &[],
     },
     PluginCase {
         package: "multiband",
@@ -185,6 +192,7 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "Band 6 Bypass",
         ],
         latency_changing_param: Some(("Lookahead", "5")),
+        impulse_settings: &[("Crossover Mode", "Dynamic Phase")],
     },
 ];
 

@@ -94,6 +94,7 @@ fn impulse_delay(host: &mut PluginHost, expected: usize) -> Result<usize, String
 fn the_audio_is_delayed_by_the_reported_latency_until_the_next_activation() {
     for_each_case(|case| {
         let mut host = PluginHost::for_case(case)?;
+        common::apply_impulse_settings(&mut host, case)?;
         let Some((name, text, param_id, value)) = common::latency_changing_value(&mut host, case)?
         else {
             return Ok(());

@@ -14,6 +14,7 @@ use host_tests::{AudioConfig, LatencyExpectation, PluginCase, PluginHost, TimedP
 fn latency_matches_impulse_measurement() {
     for_each_case(|case| {
         let mut host = PluginHost::for_case(case)?;
+        common::apply_impulse_settings(&mut host, case)?;
         for rate in [44_100.0, 96_000.0] {
             host.activate(AudioConfig::new(rate, 512))?;
             let reported = host.latency() as usize;
@@ -61,6 +62,7 @@ fn latency_matches_impulse_measurement() {
 fn latency_change_is_re_reported_and_matches_an_impulse() {
     for_each_case(|case| {
         let mut host = PluginHost::for_case(case)?;
+        common::apply_impulse_settings(&mut host, case)?;
         let Some((name, text, param_id, value)) = common::latency_changing_value(&mut host, case)?
         else {
             return Ok(());

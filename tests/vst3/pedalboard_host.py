@@ -99,13 +99,19 @@ EXPECTED = {
             "band_3_ratio": 2.0,
             "output_gain_db": -1.0,
         },
+        # Minimum Phase smears an impulse (its crossovers sum to an all-pass); idle Dynamic Phase
+        # passes it untouched, so the latency checks run there, with the bands at unity.
+        "impulse_settings": {
+            "crossover_mode": "Dynamic Phase",
+            "band_2_ratio": 1.0,
+            "band_3_ratio": 1.0,
+        },
         "latency_settings": [
             ("lookahead_ms", [5.0, 10.0, 2.0]),
-            ("crossover_mode", ["Linear Phase", "Minimum Phase"]),
+            ("crossover_mode", ["Linear Phase", "Dynamic Phase"]),
         ],
         # Minimum Phase output is an all-pass of the input, not the input: only finiteness and
-        # subnormals are checked (a Dynamic Phase pass-through check belongs here once the DSP
-        # lands).
+        # subnormals are checked.
         "passthrough": False,
     },
 }
@@ -201,6 +207,8 @@ def impulse_position(plugin):
 
 
 def check_latency(name, plugin, expected):
+    for key, value in expected.get("impulse_settings", {}).items():
+        setattr(plugin, key, value)
     cases = [("defaults", None, None)] + [
         (key, key, value) for key, values in expected["latency_settings"] for value in values
     ]

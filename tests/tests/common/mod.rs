@@ -110,3 +110,29 @@ pub fn latency_changing_value(
         .ok_or_else(|| format!("{name} does not parse {text:?}"))?;
     Ok(Some((name, text, param.id, value)))
 }
+
+/// Applies the case's [`PluginCase::impulse_settings`] on `host` (inactive), so an impulse comes
+/// out as a delayed impulse.
+pub fn apply_impulse_settings(
+    host: &mut host_tests::PluginHost,
+    case: &PluginCase,
+) -> Result<(), Box<dyn Error>> {
+    let params = host.params()?;
+    let mut changes = Vec::new();
+    for &(name, text) in case.impulse_settings {
+        let param = params
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| format!("no parameter named {name}"))?;
+        let value = host
+            .text_to_value(param.id, text)
+            .ok_or_else(|| format!("{name} does not parse {text:?}"))?;
+        changes.push(host_tests::ParamChange {
+            offset: 0,
+            param_id: param.id,
+            value,
+        });
+    }
+    host.flush_params(&changes)?;
+    Ok(())
+}
