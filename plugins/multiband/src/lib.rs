@@ -164,6 +164,9 @@ pub struct VernisMultiband {
     /// When to publish the readings and record a history point next.
     publish_clock: FrameClock,
     interval: IntervalMeters,
+    /// Standalone demo input (`VERNIS_DEMO`), never present in plugin builds.
+    #[cfg(feature = "standalone")]
+    demo: Option<ui_kit::demo::DemoInput>,
 }
 
 impl Default for VernisMultiband {
@@ -179,6 +182,8 @@ impl Default for VernisMultiband {
             channels: 2,
             publish_clock: FrameClock::new(1_600.0),
             interval: IntervalMeters::default(),
+            #[cfg(feature = "standalone")]
+            demo: None,
         }
     }
 }
@@ -351,6 +356,10 @@ impl Plugin for VernisMultiband {
             .main_input_channels
             .map_or(2, |n| n.get() as usize);
         self.prepare(f64::from(buffer_config.sample_rate), channels);
+        #[cfg(feature = "standalone")]
+        {
+            self.demo = ui_kit::demo::DemoInput::from_env(f64::from(buffer_config.sample_rate));
+        }
         self.latency
             .report_at_activation(self.compressor.latency_samples(), context);
         true
@@ -370,6 +379,10 @@ impl Plugin for VernisMultiband {
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         // Constant within this call: the wrapper splits the buffer at parameter events.
+        #[cfg(feature = "standalone")]
+        if let Some(demo) = self.demo.as_mut() {
+            demo.fill(buffer.as_slice());
+        }
         let settings = self.params.settings();
         let latency_may_change = LatencyReporter::changes_apply_while_active(context.plugin_api());
         let request = self.apply_settings(&settings, latency_may_change);
