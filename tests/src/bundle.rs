@@ -151,6 +151,7 @@ mod tests {
             passthrough: true,
             param_names: &[],
             latency_changing_param: None,
+            impulse_settings: &[],
         };
         let err = bundle_path(&case).unwrap_err();
         assert!(
