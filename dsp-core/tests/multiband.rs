@@ -386,6 +386,20 @@ fn external_sidechain_drives_the_gain() {
     let expected_db = -0.75 * (20.0 * (0.9f64 * 0.5).log10() + 20.0);
     println!("external sidechain: {change_db:.2} dB (expected {expected_db:.2})");
     assert!((change_db - expected_db).abs() < 0.2, "{change_db}");
+    // A mono key feeds both channels alike.
+    let mono_key = vec![sc[0].clone()];
+    let from_mono = render(s, FS, &input, Some(&mono_key), 512);
+    assert!(
+        from_mono == external,
+        "a mono sidechain acts like the same signal on both sides"
+    );
+    // A stereo key into a mono main: its mid, here the same tone.
+    let mono_main = render(s, FS, &input[..1], Some(&sc), 512);
+    let mono_change_db = 20.0 * (amplitude_at(&mono_main[0][24_000..], FS, 1000.0) / 0.05).log10();
+    assert!(
+        (mono_change_db - expected_db).abs() < 0.2,
+        "{mono_change_db}"
+    );
     // No sidechain connected: External falls back to nothing acting.
     let unconnected = render(s, FS, &input, None, 512);
     assert!(unconnected == input, "no sidechain connected");

@@ -127,6 +127,8 @@ pub struct MultibandCompressor {
     mix_ramp: Vec<f32>,
     switch_ramp: Vec<f32>,
     engagement_ramp: Vec<f32>,
+    /// Mid of a stereo sidechain feeding a mono main.
+    sidechain_mono: Vec<f32>,
     output_ramp: Vec<f32>,
     bypass_ramp: Vec<f32>,
 }
@@ -257,7 +259,8 @@ impl MultibandCompressor {
         self.bypass.set_target(if s.bypass { 1.0 } else { 0.0 });
     }
 
-    /// Processes in place with an optional external sidechain (same channel count and length).
+    /// Processes in place with an optional external sidechain (at least as long as the main
+    /// channels; a mono sidechain feeds every channel, a stereo one feeds a mono main its mid).
     pub fn process_with_sidechain(
         &mut self,
         channels: &mut [&mut [f32]],
@@ -282,15 +285,30 @@ impl MultibandCompressor {
             for (r, c) in refs.iter_mut().zip(channels.iter_mut()) {
                 *r = &mut c[start..start + n];
             }
+            // The sidechain is mapped onto the main channels: the same count as is; a mono key
+            // feeds every channel; a wider one feeds a mono main as its mid, (L + R) / 2.
+            let sc_ok =
+                sidechain.is_some_and(|s| !s.is_empty() && s.iter().all(|c| c.len() >= start + n));
+            let mut mono = std::mem::take(&mut self.sidechain_mono);
             let mut sc: [&[f32]; 16] = Default::default();
-            let sc_ok = sidechain
-                .is_some_and(|s| s.len() >= count && s.iter().all(|c| c.len() >= start + n));
             if let (true, Some(s)) = (sc_ok, sidechain) {
-                for (r, c) in sc.iter_mut().zip(s.iter()) {
-                    *r = &c[start..start + n];
+                if count == 1 && s.len() >= 2 {
+                    for ((m, &l), &r) in mono[..n]
+                        .iter_mut()
+                        .zip(&s[0][start..start + n])
+                        .zip(&s[1][start..start + n])
+                    {
+                        *m = 0.5 * (l + r);
+                    }
+                    sc[0] = &mono[..n];
+                } else {
+                    for (c, r) in sc.iter_mut().enumerate().take(count) {
+                        *r = &s[c % s.len()][start..start + n];
+                    }
                 }
             }
             self.process_chunk(&mut refs[..count], sc_ok.then_some(&sc[..count]), n);
+            self.sidechain_mono = mono;
             if self.switch_out_left > 0 {
                 self.switch_out_left -= n;
                 if self.switch_out_left == 0 {
@@ -648,6 +666,7 @@ impl Processor for MultibandCompressor {
         self.mix_ramp = vec![0.0; CHUNK];
         self.switch_ramp = vec![1.0; CHUNK];
         self.engagement_ramp = vec![0.0; CHUNK];
+        self.sidechain_mono = vec![0.0; CHUNK];
         self.engage_samples = ((ENGAGE_MS * 0.001 * fs).round() as usize).max(1);
         self.disengage_hold_samples = (DISENGAGE_HOLD_MS * 0.001 * fs).round() as usize;
         self.output_ramp = vec![0.0; CHUNK];

@@ -5,8 +5,9 @@
 //! draws through [`MultibandShared`]: each band's detector level, gain change and transient
 //! shaping, a short gain history, and the input and output audio for the live spectra.
 //!
-//! * Ports: stereo or mono main in/out, plus a "Sidechain" input of the same width
-//!   ([`ui_kit::layouts::SIDECHAIN_LAYOUTS`]). The sidechain is handed to the compressor while a
+//! * Ports: stereo or mono main in/out, plus a mono or stereo "Sidechain" input
+//!   ([`ui_kit::layouts::SIDECHAIN_LAYOUTS`]; a mono key feeds both detectors of a stereo main,
+//!   a stereo key feeds a mono main its mid). The sidechain is handed to the compressor while a
 //!   band listens to it (Band k Sidechain = External); nice-plug gives a port the host leaves
 //!   unconnected as silence, so such a band then hears silence.
 //! * Automation: `SAMPLE_ACCURATE_AUTOMATION` splits the host buffer at parameter events, so the
@@ -269,8 +270,9 @@ impl VernisMultiband {
             return;
         }
         let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
-        let sidechain = sidechain
-            .filter(|sc| sc.len() >= count && sc[..count].iter().all(|c| c.len() >= frames));
+        let sidechain =
+            sidechain.filter(|sc| !sc.is_empty() && sc.iter().all(|c| c.len() >= frames));
+        let sc_count = sidechain.map_or(0, |sc| sc.len().min(MAX_CHANNELS));
         let publishing = self.shared.editor_open.get();
         let mut pos = 0;
         while pos < frames {
@@ -293,7 +295,7 @@ impl VernisMultiband {
                 self.shared.input.push_mixed(&input[..count]);
             }
             self.compressor
-                .process_with_sidechain(block, sidechain.map(|_| &sc_block[..count]));
+                .process_with_sidechain(block, sidechain.map(|_| &sc_block[..sc_count]));
             if publishing {
                 let output: [&[f32]; MAX_CHANNELS] =
                     std::array::from_fn(|c| block.get(c).map_or(&[][..], |s| &s[..]));

@@ -32,11 +32,11 @@ pub const MAX_LAYOUT_CHANNELS: usize = 12;
 const MONO_SIDECHAIN: &[NonZeroU32] = &[new_nonzero_u32(1)];
 const STEREO_SIDECHAIN: &[NonZeroU32] = &[new_nonzero_u32(2)];
 
-const fn with_sidechain(channels: u32) -> AudioIOLayout {
+const fn with_sidechain(channels: u32, sidechain_channels: u32) -> AudioIOLayout {
     AudioIOLayout {
         main_input_channels: NonZeroU32::new(channels),
         main_output_channels: NonZeroU32::new(channels),
-        aux_input_ports: if channels == 1 {
+        aux_input_ports: if sidechain_channels == 1 {
             MONO_SIDECHAIN
         } else {
             STEREO_SIDECHAIN
@@ -52,9 +52,15 @@ const fn with_sidechain(channels: u32) -> AudioIOLayout {
     }
 }
 
-/// Stereo and mono, each with an auxiliary "Sidechain" input of the main input's width (for
-/// processors whose detectors may listen to an external signal).
-pub const SIDECHAIN_LAYOUTS: &[AudioIOLayout] = &[with_sidechain(2), with_sidechain(1)];
+/// Stereo and mono, each with an auxiliary "Sidechain" input of the main input's width first,
+/// then of the other width (a mono key on a stereo mix; VST3 hosts and Steinberg's validator may
+/// pick either): the processor maps the sidechain onto the main channels.
+pub const SIDECHAIN_LAYOUTS: &[AudioIOLayout] = &[
+    with_sidechain(2, 2),
+    with_sidechain(1, 1),
+    with_sidechain(2, 1),
+    with_sidechain(1, 2),
+];
 
 /// Most channels any layout of [`SIDECHAIN_LAYOUTS`] has, on the main and on the sidechain port.
 pub const MAX_SIDECHAIN_LAYOUT_CHANNELS: usize = 2;
