@@ -5,9 +5,8 @@
 //! draws through [`MultibandShared`]: each band's detector level, gain change and transient
 //! shaping, a short gain history, and the input and output audio for the live spectra.
 //!
-//! * Ports: stereo or mono main in/out, plus a mono or stereo "Sidechain" input
-//!   ([`ui_kit::layouts::SIDECHAIN_LAYOUTS`]; a mono key feeds both detectors of a stereo main,
-//!   a stereo key feeds a mono main its mid). The sidechain is handed to the compressor while a
+//! * Ports: stereo main in/out plus a stereo "Sidechain" input
+//!   ([`ui_kit::layouts::SIDECHAIN_LAYOUTS`] says why mono is not offered). The sidechain is handed to the compressor while a
 //!   band listens to it (Band k Sidechain = External); nice-plug gives a port the host leaves
 //!   unconnected as silence, so such a band then hears silence.
 //! * Automation: `SAMPLE_ACCURATE_AUTOMATION` splits the host buffer at parameter events, so the
@@ -436,7 +435,6 @@ impl ClapPlugin for VernisMultiband {
         ClapFeature::Expander,
         ClapFeature::Mastering,
         ClapFeature::Stereo,
-        ClapFeature::Mono,
     ];
 }
 

@@ -52,15 +52,12 @@ const fn with_sidechain(channels: u32, sidechain_channels: u32) -> AudioIOLayout
     }
 }
 
-/// Stereo and mono, each with an auxiliary "Sidechain" input of the main input's width first,
-/// then of the other width (a mono key on a stereo mix; VST3 hosts and Steinberg's validator may
-/// pick either): the processor maps the sidechain onto the main channels.
-pub const SIDECHAIN_LAYOUTS: &[AudioIOLayout] = &[
-    with_sidechain(2, 2),
-    with_sidechain(1, 1),
-    with_sidechain(2, 1),
-    with_sidechain(1, 2),
-];
+/// Stereo with a stereo auxiliary "Sidechain" input. Mono is left out on purpose: nice-plug
+/// 0.4.2's VST3 `setBusArrangements` compares the sidechain's channel count against the main
+/// input's (its aux index starts at the main bus), so with a mono layout it accepts "mono main +
+/// stereo sidechain" and then reports a mono sidechain, which Steinberg's validator fails
+/// ("SideChain Arrangement"). With stereo only, such requests are refused as they should be.
+pub const SIDECHAIN_LAYOUTS: &[AudioIOLayout] = &[with_sidechain(2, 2)];
 
 /// Most channels any layout of [`SIDECHAIN_LAYOUTS`] has, on the main and on the sidechain port.
 pub const MAX_SIDECHAIN_LAYOUT_CHANNELS: usize = 2;
