@@ -132,6 +132,11 @@ pub struct BandDynamics {
     smoothers: Smoothers,
     shape: CurveShape,
     simd: SimdLevel,
+    /// The shaper's hold is in the detector's hold state (both reset alike and fed the same
+    /// magnitudes since), so only the detector's hold runs; see [`unmirror`].
+    mirrored: bool,
+    /// The lowest frequency the holds were last set for.
+    applied_lowest_hz: f32,
     scratch: Box<Scratch>,
 }
 
@@ -156,6 +161,8 @@ impl BandDynamics {
             smoothers: Smoothers::new(),
             shape: CurveShape::of(settings.direction),
             simd: SimdLevel::Baseline,
+            mirrored: true,
+            applied_lowest_hz: 20.0,
             scratch: Box::new(Scratch {
                 level: [0.0; CHUNK],
                 fast: [0.0; CHUNK],
@@ -193,15 +200,25 @@ impl BandDynamics {
     pub fn reset(&mut self) {
         self.detector.reset();
         self.shaper.reset();
+        self.mirrored = true;
         self.fresh = true;
         self.pending = true;
     }
 
     fn apply_settings(&mut self) {
         let band = self.settings;
+        let lowest_changed = self.lowest_hz != self.applied_lowest_hz;
+        if lowest_changed || band.detector != self.detector.detector() {
+            unmirror(&mut self.detector, &mut self.shaper, &mut self.mirrored);
+        }
         self.detector.set_detector(band.detector, self.lowest_hz);
         self.detector.set_times(band.attack_ms, band.release_ms);
         self.shaper.set_lowest_hz(self.lowest_hz);
+        if lowest_changed {
+            // Both holds were cleared and set to the same window.
+            self.applied_lowest_hz = self.lowest_hz;
+            self.mirrored = true;
+        }
         self.shape = CurveShape::of(band.direction);
         let fresh = self.fresh;
         for (s, t) in self
@@ -324,9 +341,24 @@ impl BandDynamics {
             &mut scratch.slow[..m],
         );
 
-        // Pass 1: pre-envelope level (dB) and held band magnitude; with Peak detection both
-        // holds run in one loop (same window and phase).
-        if self.detector.detector() == BandDetector::Peak {
+        // Pass 1: pre-envelope level (dB) and held band magnitude. With Peak detection both
+        // holds share window and phase: when the detector reads the band's own magnitude they
+        // hold the same values, so one hold serves both; otherwise both run in one loop.
+        let peak = self.detector.detector() == BandDetector::Peak;
+        let same = peak
+            && self.mirrored
+            && (std::ptr::eq(detector, audio) || bitwise_equal(detector, audio));
+        if same {
+            for (l, &d) in level.iter_mut().zip(detector) {
+                *l = -sanitize_magnitude(d);
+            }
+            self.detector.peak_hold_mut().process(level);
+            for (f, &l) in fast.iter_mut().zip(level.iter()) {
+                *f = -l;
+            }
+            LevelDetector::held_to_db(level);
+        } else if peak {
+            unmirror(&mut self.detector, &mut self.shaper, &mut self.mirrored);
             for ((l, f), (&d, &a)) in level
                 .iter_mut()
                 .zip(fast.iter_mut())
@@ -346,6 +378,7 @@ impl BandDynamics {
                 *f = -*f;
             }
         } else {
+            unmirror(&mut self.detector, &mut self.shaper, &mut self.mirrored);
             self.detector.measure(detector, level);
             self.shaper.measure(audio, fast);
         }
@@ -364,27 +397,71 @@ impl BandDynamics {
         *self.detector.follower_mut() = follower;
         let last_level = level[m - 1];
 
-        // Pass 3: smoothed parameters, curve, transient, makeup, bypass, dB → gain.
-        let p = &mut scratch.parameters;
-        for (buf, s) in p.iter_mut().zip(self.smoothers.all()) {
-            s.fill(&mut buf[..m]);
-        }
-        let [thr, slope, knee, range, makeup, trans, wet] = &*p;
-        let (thr, slope, knee, range) = (&thr[..m], &slope[..m], &knee[..m], &range[..m]);
-        let (makeup, trans, wet) = (&makeup[..m], &trans[..m], &wet[..m]);
-        let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
+        // Pass 3: smoothed parameters, curve, transient, makeup, bypass, dB → gain. With every
+        // parameter settled the values are constants (what `fill` would repeat); a Transient
+        // of exactly 0 then contributes exactly ±0 dB, which leaves the sum's gain unchanged
+        // (`fast_db_to_gain(±0) == 1` and `x ± 0 == x` otherwise), so it is skipped.
         let shape = self.shape;
+        let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
         let (dynamics, transient) = (&mut scratch.dynamics[..m], &mut scratch.transient[..m]);
-        for i in 0..m {
-            let w = wet[i];
-            dynamics[i] = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
-            transient[i] = w * trans[i] * attack_share(fast[i], slow[i]);
-            gain[i] = fast_db_to_gain(dynamics[i] + transient[i] + w * makeup[i]);
+        let settled = self.smoothers.all().iter().all(|s| !s.is_smoothing());
+        if settled {
+            let [thr, slope, knee, range, makeup, trans, w] =
+                self.smoothers.all().map(|s| s.value() as f32);
+            let makeup = w * makeup;
+            if trans == 0.0 {
+                for i in 0..m {
+                    dynamics[i] = w * shape.gain_db(level[i], thr, slope, knee, range);
+                    gain[i] = fast_db_to_gain(dynamics[i] + makeup);
+                }
+                let (g_lo, g_hi) = min_max(dynamics);
+                return (last_level, g_lo, g_hi, 0.0, 0.0);
+            }
+            let trans = w * trans;
+            for i in 0..m {
+                dynamics[i] = w * shape.gain_db(level[i], thr, slope, knee, range);
+                transient[i] = trans * attack_share(fast[i], slow[i]);
+                gain[i] = fast_db_to_gain(dynamics[i] + transient[i] + makeup);
+            }
+        } else {
+            let p = &mut scratch.parameters;
+            for (buf, s) in p.iter_mut().zip(self.smoothers.all()) {
+                s.fill(&mut buf[..m]);
+            }
+            let [thr, slope, knee, range, makeup, trans, wet] = &*p;
+            let (thr, slope, knee, range) = (&thr[..m], &slope[..m], &knee[..m], &range[..m]);
+            let (makeup, trans, wet) = (&makeup[..m], &trans[..m], &wet[..m]);
+            for i in 0..m {
+                let w = wet[i];
+                dynamics[i] = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
+                transient[i] = w * trans[i] * attack_share(fast[i], slow[i]);
+                gain[i] = fast_db_to_gain(dynamics[i] + transient[i] + w * makeup[i]);
+            }
         }
         let (g_lo, g_hi) = min_max(dynamics);
         let (t_lo, t_hi) = min_max(transient);
         (last_level, g_lo, g_hi, t_lo, t_hi)
     }
+}
+
+/// Gives the shaper's hold its own copy of the state it mirrors (before the two diverge).
+fn unmirror(detector: &mut LevelDetector, shaper: &mut TransientShaper, mirrored: &mut bool) {
+    if *mirrored {
+        shaper.hold_mut().copy_from(detector.peak_hold_mut());
+        *mirrored = false;
+    }
+}
+
+/// Whether `a` and `b` hold the same bits (so the holds fed from them agree exactly).
+#[inline(always)]
+fn bitwise_equal(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len()
+        && a.chunks(16).zip(b.chunks(16)).all(|(x, y)| {
+            x.iter()
+                .zip(y)
+                .fold(0u32, |d, (p, q)| d | (p.to_bits() ^ q.to_bits()))
+                == 0
+        })
 }
 
 /// Smallest and largest value of `values` (0 when empty), in lanes so the loop vectorises.

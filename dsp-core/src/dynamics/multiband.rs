@@ -392,18 +392,25 @@ impl MultibandCompressor {
                 &self.splitter
             };
             routed_magnitude(source, b, channels, band.channel, &mut self.detector[..n]);
-            routed_magnitude(
-                &self.splitter,
-                b,
-                channels,
-                band.channel,
-                &mut self.magnitude[..n],
-            );
-            let values = self.dynamics[b].process(
-                &self.detector[..n],
-                &self.magnitude[..n],
-                &mut self.gains[b][..n],
-            );
+            // The internal detector reads the band's own routed magnitude: the same slice
+            // serves both (and lets the band run one hold for detector and shaper).
+            let external_source = !std::ptr::eq(source, &self.splitter);
+            if external_source {
+                routed_magnitude(
+                    &self.splitter,
+                    b,
+                    channels,
+                    band.channel,
+                    &mut self.magnitude[..n],
+                );
+            }
+            let audio = if external_source {
+                &self.magnitude[..n]
+            } else {
+                &self.detector[..n]
+            };
+            let values =
+                self.dynamics[b].process(&self.detector[..n], audio, &mut self.gains[b][..n]);
             self.meters[b] = BandMeter {
                 level_db: values.level_db,
                 gain_db: values.gain_db,
@@ -431,11 +438,30 @@ impl MultibandCompressor {
         self.fill_switch_ramp(n);
         self.output_gain.fill(&mut self.output_ramp[..n]);
         self.bypass.fill(&mut self.bypass_ramp[..n]);
+        // The bands' unity sum is only read where the mix is below 100 %.
+        let full_mix = !self.mix.is_smoothing() && self.mix.value() == 1.0;
         if engaged {
-            self.sum_bands(bands, channels, n);
+            self.sum_bands(bands, channels, n, !full_mix);
         }
         // Mix (against the bands' unity sum, the crossovers' all-pass, so a partial mix never
         // combs), Dynamic Phase engagement, structural crossfade, output gain, bypass.
+        // Fully wet, engaged, no switch, unity output gain, not bypassed: the loop below
+        // would write `wet` itself, so copy it.
+        let plain_wet = engaged
+            && full_mix
+            && self.switch_out_left == 0
+            && self.switch_in_left == 0
+            && !self.output_gain.is_smoothing()
+            && self.output_gain.value() == 1.0
+            && !self.bypass.is_smoothing()
+            && self.bypass.value() == 0.0
+            && (!dynamic_phase || self.engagement_ramp[..n].iter().all(|&e| e == 1.0));
+        if plain_wet {
+            for (out, wet) in io.iter_mut().zip(&self.wet) {
+                out.copy_from_slice(&wet[..n]);
+            }
+            return;
+        }
         let all_pass_dry = structure.mode != CrossoverMode::LinearPhase;
         for (ch, out) in io.iter_mut().enumerate() {
             let (wet, dry) = (&self.wet[ch][..n], &self.dry[ch][..n]);
@@ -509,11 +535,15 @@ impl MultibandCompressor {
         any
     }
 
-    /// Sums the bands after their gains and solo/mute weights into `wet`, and their unity sum into `unity`.
-    fn sum_bands(&mut self, bands: usize, channels: usize, n: usize) {
+    /// Sums the bands after their gains and solo/mute weights into `wet`, and (`with_unity`)
+    /// their unity sum into `unity`.
+    fn sum_bands(&mut self, bands: usize, channels: usize, n: usize, with_unity: bool) {
         let stereo = channels == 2;
         for ch in 0..channels {
             self.wet[ch][..n].fill(0.0);
+            if !with_unity {
+                continue;
+            }
             let unity = &mut self.unity[ch][..n];
             unity.copy_from_slice(&self.splitter.band(0, ch)[..n]);
             for b in 1..bands {
