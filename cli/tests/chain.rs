@@ -1,10 +1,5 @@
 //! End-to-end tests of the mastering chain on the command line: `--set multiband.<key>=<value>`
 //! for `render` and `master`, stages left out when none of their keys is set, errors and `--help`.
-//!
-//! One test needs the real multiband DSP (the current `MultibandCompressor` is a pass-through
-//! stub that ignores its settings): `multiband_output_gain_scales_the_output`, marked `#[ignore]`;
-//! run it with `cargo test -p vernis-cli --test chain -- --ignored` once the DSP is in, then drop
-//! the `ignore`.
 
 mod common;
 
@@ -170,7 +165,6 @@ fn render_with_multiband_keys_puts_the_stage_in_the_chain() {
 /// output is the input × 10^(−6/20) = 0.501 to within 1e-4, and so differs from a render without
 /// the multiband.
 #[test]
-#[ignore = "needs the multiband DSP (the pass-through stub ignores output_gain_db)"]
 fn multiband_output_gain_scales_the_output() {
     let dir = TempDir::new("chain-multiband-gain");
     let signal = quiet_noise(2.0);
