@@ -145,7 +145,7 @@ impl EditorContents for MultibandEditor {
         row(ui, layout.footer, |ui| footer(ui, &r));
 
         let body = layout.body;
-        let globals_w = (body.width() * 0.25).clamp(250.0, 300.0);
+        let globals_w = (body.width() * 0.28).clamp(290.0, 330.0);
         let globals =
             Rect::from_min_max(egui::pos2(body.right() - globals_w, body.top()), body.max);
         let left = Rect::from_min_max(body.min, egui::pos2(globals.left() - gap, body.bottom()));
