@@ -7,7 +7,7 @@ use std::time::Instant;
 fn main() {
     let fs = 48000.0;
     let n = 48000 * 5;
-    let x: Vec<f32> = (0..n).map(|i| ((i as f32 * 0.01).sin() * 0.5)).collect();
+    let x: Vec<f32> = (0..n).map(|i| (i as f32 * 0.01).sin() * 0.5).collect();
     let mut sp = BandSplitter::new();
     sp.prepare(fs, 256, 2);
     sp.set_settings(CrossoverSettings::default());

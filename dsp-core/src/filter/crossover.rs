@@ -36,10 +36,10 @@
 
 use std::ops::Sub;
 
+use super::crossover_pipeline::{self, sanitize};
 use super::crossover_settings::{
     CrossoverMode, CrossoverSettings, CrossoverSlope, MAX_BANDS, MAX_CROSSOVERS,
 };
-use super::crossover_tree::sanitize;
 use super::crossover_tree::{self, PairState, Program, ResponseRun, Slots, TreeCoefs, RUN};
 use super::fir_crossover::{self, FirCrossover};
 use super::linkwitz_riley::{self, section_count, Complex, LrCoefs, LrDesign};
@@ -252,8 +252,11 @@ impl BandSplitter {
     /// One smoothing step (at a step boundary): glide, and clean the pair states if `clean`.
     fn step(&mut self, bands: usize, clean: bool) {
         let dynamic = self.settings.mode == CrossoverMode::DynamicPhase;
+        let sections = self
+            .structure
+            .map_or(linkwitz_riley::MAX_SECTIONS, |s| section_count(s.slope));
         for p in self.pairs.iter_mut().filter(|_| clean) {
-            let m = p.magnitude(&self.program, dynamic);
+            let m = p.magnitude(&self.program, dynamic, sections);
             if !m.is_finite() || m < FLUSH_LEVEL {
                 *p = PairState::default();
             }
@@ -343,18 +346,18 @@ impl BandSplitter {
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
-                if dynamic || !crossover_tree::has_tree_kernel(bands) {
+                if dynamic || !crossover_pipeline::has_tree_kernel(bands) {
                     self.run_slots(dynamic, input, (c0, c1), done, n);
                     continue;
                 }
-                let mut io = crossover_tree::PairIo {
+                let mut io = crossover_pipeline::PairIo {
                     left: &input[c0][done..done + n],
                     right: pair.then(|| &input[c1][done..done + n]),
                     out: &mut self.bands,
                     band_stride: channels * max,
                     offsets: [c0 * max + done, c1 * max + done],
                 };
-                crossover_tree::run_tree(
+                crossover_pipeline::run_tree(
                     sections,
                     &self.program,
                     &mut self.pairs[p],

@@ -147,7 +147,7 @@ pub struct Program {
     /// Used levels.
     pub level_count: usize,
     band_slots: [usize; MAX_BANDS],
-    bands: usize,
+    pub(super) bands: usize,
 }
 
 /// Records [`tree`] on slot numbers.
@@ -218,24 +218,28 @@ impl Program {
 /// lowpasses of DynamicPhase.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PairState {
-    splits: [LrState; MAX_LEVELS],
-    allpasses: [LrState; MAX_LEVELS],
+    pub(super) splits: [LrState; MAX_LEVELS],
+    pub(super) allpasses: [LrState; MAX_LEVELS],
     lowpasses: [LrState; MAX_DYNAMIC],
 }
 
 impl PairState {
-    /// Largest magnitude of the states `program` uses (in `dynamic` mode or not), or infinity if
-    /// any is non-finite.
-    pub fn magnitude(&self, program: &Program, dynamic: bool) -> f64 {
+    /// Largest magnitude of the states `program` uses (in `dynamic` mode or not, `sections`
+    /// biquads per LR half), or infinity if any is non-finite.
+    pub fn magnitude(&self, program: &Program, dynamic: bool, sections: usize) -> f64 {
         let (mut max, mut sum) = ([0.0; 4], [0.0; 4]);
         if dynamic {
             for s in &self.lowpasses[..(program.bands - 1).div_ceil(2)] {
-                s.accumulate(&mut max, &mut sum);
+                s.accumulate(sections, &mut max, &mut sum);
             }
         } else {
-            for l in 0..program.level_count {
-                self.splits[l].accumulate(&mut max, &mut sum);
-                self.allpasses[l].accumulate(&mut max, &mut sum);
+            for (l, level) in program.levels[..program.level_count].iter().enumerate() {
+                if level.split_count > 0 {
+                    self.splits[l].accumulate(sections, &mut max, &mut sum);
+                }
+                if level.allpass_count > 0 {
+                    self.allpasses[l].accumulate(sections, &mut max, &mut sum);
+                }
             }
         }
         if sum.iter().all(|v| v.is_finite()) {
@@ -395,203 +399,6 @@ fn run_body<const S: usize>(
             (false, true) => run_level::<S, false, true>(level, st, c, slots, n),
             (false, false) => {}
         }
-    }
-}
-
-/// Where a MinimumPhase run reads its input and writes its bands.
-pub struct PairIo<'a> {
-    /// Input of the pair's first channel (`n` samples).
-    pub left: &'a [f32],
-    /// Input of the second channel, if the pair has one.
-    pub right: Option<&'a [f32]>,
-    /// Band buffers `[band][channel][frame]`.
-    pub out: &'a mut [f32],
-    /// Distance between two bands in `out`.
-    pub band_stride: usize,
-    /// Offsets in `out` of the first frame of band 0 of the two channels.
-    pub offsets: [usize; 2],
-}
-
-/// Reads an input sample, non-finite and subnormal values as 0 (branch-free).
-#[inline(always)]
-pub fn sanitize(x: f32) -> f64 {
-    let a = x.abs();
-    if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
-        x as f64
-    } else {
-        0.0
-    }
-}
-
-/// Packed outputs of one run, `[output][frame][lane]` (output `k` holds bands `k` and
-/// `k + bands / 2`, two lanes each).
-type RunOut = [[[f32; 4]; RUN]; MAX_BANDS / 2];
-
-/// Stores `v` rounded to `f32` as frame `i` of packed output `k`.
-#[inline(always)]
-fn put(buf: &mut RunOut, i: usize, v: F4, k: usize) {
-    buf[k][i] = v.0.map(|x| x as f32);
-}
-
-/// Input frame `i` of a pair in lanes 0-1 (lanes 2-3 zero: an unused node).
-#[inline(always)]
-fn input(io: &PairIo, i: usize) -> F4 {
-    let r = io.right.map_or(0.0, |r| sanitize(r[i]));
-    F4([sanitize(io.left[i]), r, 0.0, 0.0])
-}
-
-/// Lanes 0-1 of `a` and lanes 0-1 of `b`.
-#[inline(always)]
-fn low_halves(a: F4, b: F4) -> F4 {
-    F4([a.0[0], a.0[1], b.0[0], b.0[1]])
-}
-
-/// The 4-band program ([`Program::new`]`(4)`) sample by sample through its three levels, states in
-/// registers: the same packed operations, in the same order, as level by level.
-#[inline(always)]
-fn tree4<const S: usize>(
-    st: &mut PairState,
-    c: &TreeCoefs,
-    io: &PairIo,
-    buf: &mut RunOut,
-    n: usize,
-) {
-    let (mut s0, mut a1, mut s2) = (st.splits[0], st.allpasses[1], st.splits[2]);
-    for i in 0..n {
-        // Level 0: split c1; level 1: all-passes c2 (low) and c0 (high); level 2: splits c0, c2.
-        let (l, h) = s0.split::<S>(&c.splits[0], input(io, i));
-        let y = a1.allpass::<S>(&c.allpasses[1], low_halves(l, h));
-        let (lo, hi) = s2.split::<S>(&c.splits[2], y);
-        put(buf, i, lo, 0);
-        put(buf, i, hi, 1);
-    }
-    (st.splits[0], st.allpasses[1], st.splits[2]) = (s0, a1, s2);
-}
-
-/// The 6-band program ([`Program::new`]`(6)`) sample by sample through its five levels, as
-/// [`tree4`].
-#[inline(always)]
-fn tree6<const S: usize>(
-    st: &mut PairState,
-    c: &TreeCoefs,
-    io: &PairIo,
-    buf: &mut RunOut,
-    n: usize,
-) {
-    let (mut s0, mut a1, mut a2) = (st.splits[0], st.allpasses[1], st.allpasses[2]);
-    let (mut s3, mut s4, mut a4) = (st.splits[3], st.splits[4], st.allpasses[4]);
-    for i in 0..n {
-        // Level 0: split c2; 1: all-passes c3 (low), c0 (high); 2: c4, c1; 3: splits c1, c4;
-        // 4: splits c0, c3 of the lows and all-passes c0, c3 of the highs.
-        let (l, h) = s0.split::<S>(&c.splits[0], input(io, i));
-        let y = a1.allpass::<S>(&c.allpasses[1], low_halves(l, h));
-        let y = a2.allpass::<S>(&c.allpasses[2], y);
-        let (lo, hi) = s3.split::<S>(&c.splits[3], y);
-        let (b0, b1) = s4.split::<S>(&c.splits[4], lo);
-        let b2 = a4.allpass::<S>(&c.allpasses[4], hi);
-        put(buf, i, b0, 0);
-        put(buf, i, b1, 1);
-        put(buf, i, b2, 2);
-    }
-    (st.splits[0], st.allpasses[1], st.allpasses[2]) = (s0, a1, a2);
-    (st.splits[3], st.splits[4], st.allpasses[4]) = (s3, s4, a4);
-}
-
-/// [`tree4`] or [`tree6`], then the bands copied to `io.out`.
-#[inline(always)]
-fn tree_levels<const S: usize>(
-    program: &Program,
-    state: &mut PairState,
-    coefs: &TreeCoefs,
-    io: &mut PairIo,
-    n: usize,
-) {
-    let mut buf = [[[0.0f32; 4]; RUN]; MAX_BANDS / 2];
-    if program.bands == 4 {
-        tree4::<S>(state, coefs, io, &mut buf, n);
-    } else {
-        tree6::<S>(state, coefs, io, &mut buf, n);
-    }
-    let lanes = 1 + io.right.is_some() as usize;
-    let half = program.bands / 2;
-    for b in 0..program.bands {
-        let (k, base) = (b % half, 2 * (b / half));
-        for lane in 0..lanes {
-            let at = b * io.band_stride + io.offsets[lane];
-            for (d, v) in io.out[at..at + n].iter_mut().zip(&buf[k][..n]) {
-                *d = v[base + lane];
-            }
-        }
-    }
-}
-
-/// Whether [`run_tree`] runs the program of `bands` bands (4 and 6; the others run level by level
-/// with [`run`]).
-pub fn has_tree_kernel(bands: usize) -> bool {
-    bands == 4 || bands == 6
-}
-
-/// Runs the MinimumPhase program of 4 or 6 bands ([`has_tree_kernel`]) over `n` samples of `io`
-/// (with `sections` biquads per LR half) in the widest build the CPU runs; bit-identical whichever runs.
-pub fn run_tree(
-    sections: usize,
-    program: &Program,
-    state: &mut PairState,
-    coefs: &TreeCoefs,
-    io: &mut PairIo,
-    n: usize,
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2")]
-        fn wide<const S: usize>(
-            p: &Program,
-            st: &mut PairState,
-            c: &TreeCoefs,
-            io: &mut PairIo,
-            n: usize,
-        ) {
-            tree_levels::<S>(p, st, c, io, n)
-        }
-        // The AVX-512 build: the same four-lane operations, with 32 vector registers.
-        #[target_feature(enable = "avx2,avx512f,avx512vl")]
-        fn widest<const S: usize>(
-            p: &Program,
-            st: &mut PairState,
-            c: &TreeCoefs,
-            io: &mut PairIo,
-            n: usize,
-        ) {
-            tree_levels::<S>(p, st, c, io, n)
-        }
-        let level = crate::simd::detect();
-        if level == crate::simd::SimdLevel::Avx512 {
-            // SAFETY: detect() reported AVX-512 F/VL on this CPU.
-            unsafe {
-                if sections == 1 {
-                    widest::<1>(program, state, coefs, io, n)
-                } else {
-                    widest::<2>(program, state, coefs, io, n)
-                }
-            }
-            return;
-        }
-        if level >= crate::simd::SimdLevel::Avx2 {
-            // SAFETY: detect() reported AVX2 on this CPU.
-            unsafe {
-                if sections == 1 {
-                    wide::<1>(program, state, coefs, io, n)
-                } else {
-                    wide::<2>(program, state, coefs, io, n)
-                }
-            }
-            return;
-        }
-    }
-    if sections == 1 {
-        tree_levels::<1>(program, state, coefs, io, n)
-    } else {
-        tree_levels::<2>(program, state, coefs, io, n)
     }
 }
 
