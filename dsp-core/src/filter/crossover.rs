@@ -346,7 +346,7 @@ impl BandSplitter {
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
-                if dynamic || !crossover_pipeline::has_tree_kernel(bands) {
+                if dynamic || !crossover_pipeline::has_tree_kernel(bands, sections) {
                     self.run_slots(dynamic, input, (c0, c1), done, n);
                     continue;
                 }

@@ -255,10 +255,12 @@ fn tree_levels<const S: usize>(
     }
 }
 
-/// Whether [`run_tree`] runs the program of `bands` bands (4 and 6; the others run level by level
-/// with [`run`]).
-pub fn has_tree_kernel(bands: usize) -> bool {
-    bands == 4 || bands == 6
+/// Whether [`run_tree`] is the faster way to run `bands` bands with `sections` biquads per LR
+/// half: 4 and 6 bands at 24 dB/oct (at 48 dB/oct the states of all levels do not fit in
+/// registers and level by level with [`crossover_tree::run`] is faster; both give the same
+/// bits).
+pub fn has_tree_kernel(bands: usize, sections: usize) -> bool {
+    (bands == 4 || bands == 6) && sections == 1
 }
 
 /// Runs the MinimumPhase program of 4 or 6 bands ([`has_tree_kernel`]) over `n` samples of `io`
