@@ -36,6 +36,7 @@
 
 use std::ops::Sub;
 
+use super::crossover_pipeline::{self, sanitize};
 use super::crossover_settings::{
     CrossoverMode, CrossoverSettings, CrossoverSlope, MAX_BANDS, MAX_CROSSOVERS,
 };
@@ -55,17 +56,6 @@ const SETTLE_LN: f64 = 1e-6;
 /// A channel pair whose largest state magnitude falls below this is cleared to exact zero
 /// (−600 dB: far below anything audible, far above `f64` subnormals).
 pub const FLUSH_LEVEL: f64 = 1e-30;
-/// Reads an input sample, non-finite and subnormal values as 0 (branch-free).
-#[inline(always)]
-fn sanitize(x: f32) -> f64 {
-    let a = x.abs();
-    if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
-        x as f64
-    } else {
-        0.0
-    }
-}
-
 /// The structure of the bands: changing any of it clears the state.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Structure {
@@ -262,8 +252,11 @@ impl BandSplitter {
     /// One smoothing step (at a step boundary): glide, and clean the pair states if `clean`.
     fn step(&mut self, bands: usize, clean: bool) {
         let dynamic = self.settings.mode == CrossoverMode::DynamicPhase;
+        let sections = self
+            .structure
+            .map_or(linkwitz_riley::MAX_SECTIONS, |s| section_count(s.slope));
         for p in self.pairs.iter_mut().filter(|_| clean) {
-            let m = p.magnitude(&self.program, dynamic);
+            let m = p.magnitude(&self.program, dynamic, sections);
             if !m.is_finite() || m < FLUSH_LEVEL {
                 *p = PairState::default();
             }
@@ -350,42 +343,76 @@ impl BandSplitter {
                 SMOOTHING_STEP_SAMPLES
             };
             let n = (stride - (pos % stride as u64) as usize).min(frames - done);
-            let slots = &mut self.slots[0];
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
-                for (i, v) in slots.slots[0][..n].iter_mut().enumerate() {
-                    let b = if pair {
-                        sanitize(input[c1][done + i])
-                    } else {
-                        0.0
-                    };
-                    *v = [sanitize(input[c0][done + i]), b];
+                if dynamic || !crossover_pipeline::has_tree_kernel(bands, sections) {
+                    self.run_slots(dynamic, input, (c0, c1), done, n);
+                    continue;
                 }
-                crossover_tree::run(
+                let mut io = crossover_pipeline::PairIo {
+                    left: &input[c0][done..done + n],
+                    right: pair.then(|| &input[c1][done..done + n]),
+                    out: &mut self.bands,
+                    band_stride: channels * max,
+                    offsets: [c0 * max + done, c1 * max + done],
+                };
+                crossover_pipeline::run_tree(
                     sections,
                     &self.program,
-                    dynamic,
                     &mut self.pairs[p],
                     &self.coefs,
-                    slots,
+                    &mut io,
                     n,
                 );
-                for b in 0..bands {
-                    let src =
-                        &slots.slots[crossover_tree::band_slot(&self.program, dynamic, b)][..n];
-                    for (lane, ch) in [(0, c0), (1, c1)].into_iter().take(1 + pair as usize) {
-                        let dst = &mut self.bands[(b * channels + ch) * max + done..][..n];
-                        for (d, o) in dst.iter_mut().zip(src) {
-                            *d = o[lane] as f32;
-                        }
-                    }
-                }
             }
             self.position += n as u64;
             done += n;
         }
         self.flush_outputs(bands, frames);
+    }
+
+    /// The DynamicPhase lowpasses (`dynamic`) or the MinimumPhase program level by level, of the
+    /// channel pair `(c0, c1)` over `n` frames from `done`.
+    fn run_slots(
+        &mut self,
+        dynamic: bool,
+        input: &[&[f32]],
+        (c0, c1): (usize, usize),
+        done: usize,
+        n: usize,
+    ) {
+        let (channels, max) = (self.channels, self.max_block_frames);
+        let bands = self.program_bands();
+        let pair = c1 != c0;
+        let slots = &mut self.slots[0];
+        for (i, v) in slots.slots[0][..n].iter_mut().enumerate() {
+            let b = if pair {
+                sanitize(input[c1][done + i])
+            } else {
+                0.0
+            };
+            *v = [sanitize(input[c0][done + i]), b];
+        }
+        let sections = section_count(self.settings.slope);
+        crossover_tree::run(
+            sections,
+            &self.program,
+            dynamic,
+            &mut self.pairs[c0 / 2],
+            &self.coefs,
+            slots,
+            n,
+        );
+        for b in 0..bands {
+            let src = &slots.slots[crossover_tree::band_slot(&self.program, dynamic, b)][..n];
+            for (lane, ch) in [(0, c0), (1, c1)].into_iter().take(1 + pair as usize) {
+                let dst = &mut self.bands[(b * channels + ch) * max + done..][..n];
+                for (d, o) in dst.iter_mut().zip(src) {
+                    *d = o[lane] as f32;
+                }
+            }
+        }
     }
 
     /// Flushes subnormal output samples of the used bands to zero.

@@ -147,7 +147,7 @@ pub struct Program {
     /// Used levels.
     pub level_count: usize,
     band_slots: [usize; MAX_BANDS],
-    bands: usize,
+    pub(super) bands: usize,
 }
 
 /// Records [`tree`] on slot numbers.
@@ -218,24 +218,28 @@ impl Program {
 /// lowpasses of DynamicPhase.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PairState {
-    splits: [LrState; MAX_LEVELS],
-    allpasses: [LrState; MAX_LEVELS],
+    pub(super) splits: [LrState; MAX_LEVELS],
+    pub(super) allpasses: [LrState; MAX_LEVELS],
     lowpasses: [LrState; MAX_DYNAMIC],
 }
 
 impl PairState {
-    /// Largest magnitude of the states `program` uses (in `dynamic` mode or not), or infinity if
-    /// any is non-finite.
-    pub fn magnitude(&self, program: &Program, dynamic: bool) -> f64 {
+    /// Largest magnitude of the states `program` uses (in `dynamic` mode or not, `sections`
+    /// biquads per LR half), or infinity if any is non-finite.
+    pub fn magnitude(&self, program: &Program, dynamic: bool, sections: usize) -> f64 {
         let (mut max, mut sum) = ([0.0; 4], [0.0; 4]);
         if dynamic {
             for s in &self.lowpasses[..(program.bands - 1).div_ceil(2)] {
-                s.accumulate(&mut max, &mut sum);
+                s.accumulate(sections, &mut max, &mut sum);
             }
         } else {
-            for l in 0..program.level_count {
-                self.splits[l].accumulate(&mut max, &mut sum);
-                self.allpasses[l].accumulate(&mut max, &mut sum);
+            for (l, level) in program.levels[..program.level_count].iter().enumerate() {
+                if level.split_count > 0 {
+                    self.splits[l].accumulate(sections, &mut max, &mut sum);
+                }
+                if level.allpass_count > 0 {
+                    self.allpasses[l].accumulate(sections, &mut max, &mut sum);
+                }
             }
         }
         if sum.iter().all(|v| v.is_finite()) {

@@ -320,14 +320,15 @@ impl LrState {
         ap
     }
 
-    /// Accumulates the lane-wise largest magnitude and the sum of the state (non-finite if any
-    /// state value is).
+    /// Accumulates the lane-wise largest magnitude and the sum of the state of a crossover with
+    /// `sections` sections (non-finite if any state value is); the recursions it does not use
+    /// stay zero, so they are skipped.
     #[inline(always)]
-    pub fn accumulate(&self, max: &mut [f64; 4], sum: &mut [f64; 4]) {
-        for r in &self.lowpass {
+    pub fn accumulate(&self, sections: usize, max: &mut [f64; 4], sum: &mut [f64; 4]) {
+        for r in &self.lowpass[..2 * sections] {
             r.accumulate(max, sum);
         }
-        for r in &self.allpass {
+        for r in &self.allpass[..sections - 1] {
             r.accumulate(max, sum);
         }
     }

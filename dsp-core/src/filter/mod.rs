@@ -3,6 +3,7 @@
 
 pub mod biquad;
 pub mod crossover;
+pub mod crossover_pipeline;
 pub mod crossover_settings;
 pub mod crossover_tree;
 pub mod dc_blocker;
