@@ -13,11 +13,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use egui::{Align, Button, Layout, Rect, RichText, Ui, Vec2};
+use egui::{Align, Layout, Rect, RichText, Ui, Vec2};
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditor;
-use ui_kit::param::{param_choice, param_toggle, set_bool, set_param, ChoiceStyle, ParamSlider};
+use ui_kit::param::{param_choice, param_toggle, set_param, ChoiceStyle, ParamSlider};
 use ui_kit::theme;
+use ui_kit::widgets;
 use ui_kit::widgets::{
     brand, channel_names, editor_layout, footer_item, format_duration, format_value,
     loudness_verdict, panel, platform_combo, platform_gain_table, reset_button, row, section_title,
@@ -214,33 +215,13 @@ impl LimiterEditor {
             ) {
                 self.shared.reset.request();
             }
-            let bypassed = self.params.bypass.value();
-            let text = if bypassed {
-                RichText::new("Bypassed").strong().color(theme::WARN)
-            } else {
-                RichText::new("Bypass")
-            };
-            if ui
-                .add(Button::selectable(bypassed, text).min_size(Vec2::new(84.0, 24.0)))
-                .on_hover_text("Latency-compensated bypass (crossfaded)")
-                .clicked()
-            {
-                set_bool(setter, &self.params.bypass, !bypassed);
-            }
-            ui.add_space(8.0);
-            ui.label(
-                RichText::new(format!(
-                    "{} ms",
-                    format_value(r.latency_ms(), 2, false, "—")
-                ))
-                .monospace()
-                .color(theme::TEXT),
-            )
-            .on_hover_text(format!(
-                "{} samples reported to the host",
-                r.latency_samples
-            ));
-            ui.label(RichText::new("Latency").color(theme::TEXT_DIM));
+            widgets::bypass_and_latency(
+                ui,
+                setter,
+                &self.params.bypass,
+                r.latency_ms(),
+                r.latency_samples,
+            );
         });
     }
 

@@ -16,12 +16,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use dsp_core::filter::crossover_settings::{clamp_crossovers, MAX_BANDS, MAX_CROSSOVERS};
-use egui::{Align, Button, Layout, Rect, RichText, Ui, Vec2};
+use egui::{Align, Layout, Rect, RichText, Ui, Vec2};
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditor;
-use ui_kit::param::{param_choice, param_toggle, set_bool, ChoiceStyle, ParamSlider};
+use ui_kit::param::{param_choice, param_toggle, ChoiceStyle, ParamSlider};
 use ui_kit::theme;
-use ui_kit::widgets::{brand, editor_layout, footer_item, format_value, panel, row, section_title};
+use ui_kit::widgets;
+use ui_kit::widgets::{brand, editor_layout, footer_item, panel, row, section_title};
 use ui_kit::{EditorContents, EditorShell, SpectrumAnalyzer};
 
 use crate::params::DEFAULT_EDITOR_SIZE;
@@ -197,33 +198,13 @@ impl MultibandEditor {
         brand(ui, "MULTIBAND");
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.add_space(4.0);
-            let bypassed = self.params.bypass.value();
-            let text = if bypassed {
-                RichText::new("Bypassed").strong().color(theme::WARN)
-            } else {
-                RichText::new("Bypass")
-            };
-            if ui
-                .add(Button::selectable(bypassed, text).min_size(Vec2::new(84.0, 24.0)))
-                .on_hover_text("Latency-compensated bypass (crossfaded)")
-                .clicked()
-            {
-                set_bool(setter, &self.params.bypass, !bypassed);
-            }
-            ui.add_space(8.0);
-            ui.label(
-                RichText::new(format!(
-                    "{} ms",
-                    format_value(r.latency_ms(), 2, false, "—")
-                ))
-                .monospace()
-                .color(theme::TEXT),
-            )
-            .on_hover_text(format!(
-                "{} samples reported to the host",
-                r.latency_samples
-            ));
-            ui.label(RichText::new("Latency").color(theme::TEXT_DIM));
+            widgets::bypass_and_latency(
+                ui,
+                setter,
+                &self.params.bypass,
+                r.latency_ms(),
+                f64::from(r.latency_samples),
+            );
         });
     }
 

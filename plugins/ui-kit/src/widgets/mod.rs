@@ -6,6 +6,7 @@ use egui::{Rect, Response, Sense, Ui, Vec2};
 mod chrome;
 mod gain_reduction_graph;
 mod graph;
+mod header;
 mod history_graph;
 mod level_bar;
 mod meters;
@@ -17,6 +18,7 @@ pub use chrome::{
     brand, editor_layout, footer_item, panel, reset_button, row, span_selector, tile, EditorLayout,
 };
 pub use gain_reduction_graph::{GainReductionGraph, LevelTrace};
+pub use header::bypass_and_latency;
 pub use history_graph::{HistoryGraph, Series};
 pub use level_bar::{LevelBar, Orientation};
 pub use meters::{GainReductionMeter, PeakFollower, PeakMeter};
