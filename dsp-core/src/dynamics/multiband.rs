@@ -740,11 +740,13 @@ impl Processor for MultibandCompressor {
         self.meters = [BandMeter::default(); MAX_BANDS];
     }
 
+    /// The latency of the settings handed over: a change of lookahead or mode is switched in
+    /// within [`SWITCH_MS`] (crossfaded through the dry signal), so hosts are told at once.
     fn latency_samples(&self) -> u32 {
-        self.running.map_or(0, |s| {
-            BandSplitter::latency_samples_for(s.mode, self.sample_rate_hz)
-                + s.lookahead_samples as u32
-        })
+        if self.running.is_none() {
+            return 0;
+        }
+        Self::latency_samples_for(&self.settings, self.sample_rate_hz)
     }
 
     fn process(&mut self, channels: &mut [&mut [f32]]) {
