@@ -1,6 +1,6 @@
 //! User-facing settings of the limiter, in user units, with their ranges (shared by the plugin and the CLI).
 
-/// Limiter character; each trades transparency against loudness differently (see [`LimiterStyle::describe`]).
+/// Limiter character; each trades transparency against loudness differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LimiterStyle {
     /// Smooth two-stage attack over the whole lookahead, long release hold: lowest distortion.
