@@ -49,26 +49,8 @@ fn sine(fs: f64, freq_hz: f64, peak: f64, frames: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Amplitude of the `freq_hz` component of `x` by least squares (sine and cosine).
-fn amplitude_at(x: &[f32], fs: f64, freq_hz: f64) -> f64 {
-    let (mut ss, mut sc, mut cc, mut xs, mut xc) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (i, &v) in x.iter().enumerate() {
-        let w = 2.0 * PI * freq_hz * i as f64 / fs;
-        let (s, c) = w.sin_cos();
-        ss += s * s;
-        sc += s * c;
-        cc += c * c;
-        xs += v as f64 * s;
-        xc += v as f64 * c;
-    }
-    let det = ss * cc - sc * sc;
-    let a = (xs * cc - xc * sc) / det;
-    let b = (xc * ss - xs * sc) / det;
-    (a * a + b * b).sqrt()
-}
-
-/// Residual RMS of `x` after removing its best-fit sine at `freq_hz`, relative to that sine's RMS, dB.
-fn thd_n_db(x: &[f32], fs: f64, freq_hz: f64) -> f64 {
+/// Least-squares fit of a sine at `freq_hz` to `x`: the (sine, cosine) coefficients.
+fn sine_fit(x: &[f32], fs: f64, freq_hz: f64) -> (f64, f64) {
     let (mut ss, mut sc, mut cc, mut xs, mut xc) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for (i, &v) in x.iter().enumerate() {
         let (s, c) = (2.0 * PI * freq_hz * i as f64 / fs).sin_cos();
@@ -79,8 +61,18 @@ fn thd_n_db(x: &[f32], fs: f64, freq_hz: f64) -> f64 {
         xc += v as f64 * c;
     }
     let det = ss * cc - sc * sc;
-    let a = (xs * cc - xc * sc) / det;
-    let b = (xc * ss - xs * sc) / det;
+    ((xs * cc - xc * sc) / det, (xc * ss - xs * sc) / det)
+}
+
+/// Amplitude of the `freq_hz` component of `x` by least squares (sine and cosine).
+fn amplitude_at(x: &[f32], fs: f64, freq_hz: f64) -> f64 {
+    let (a, b) = sine_fit(x, fs, freq_hz);
+    (a * a + b * b).sqrt()
+}
+
+/// Residual RMS of `x` after removing its best-fit sine at `freq_hz`, relative to that sine's RMS, dB.
+fn thd_n_db(x: &[f32], fs: f64, freq_hz: f64) -> f64 {
+    let (a, b) = sine_fit(x, fs, freq_hz);
     let mut residual = 0.0;
     for (i, &v) in x.iter().enumerate() {
         let (s, c) = (2.0 * PI * freq_hz * i as f64 / fs).sin_cos();
