@@ -30,7 +30,7 @@ use super::band_settings::{BandDetector, BandSettings};
 use super::envelope::SlidingMinimum;
 use super::fast_db::fast_db_to_gain;
 use super::level_detector::{sanitize_magnitude, LevelDetector};
-use super::transient_shaper::{attack_share, TransientShaper, MAX_TRANSIENT_DB};
+use super::transient_shaper::{attack_share, boost_gate, TransientShaper, MAX_TRANSIENT_DB};
 use crate::simd::SimdLevel;
 use crate::smoothing::LinearSmoother;
 
@@ -113,6 +113,8 @@ struct Scratch {
     slow: [f32; CHUNK],
     dynamics: [f32; CHUNK],
     transient: [f32; CHUNK],
+    /// Samples since the band's held level last rose (the transient boost gate).
+    age: [f32; CHUNK],
     /// Threshold, slope, knee, range, makeup, transient, wet (the order of `Smoothers::all`).
     parameters: [[f32; CHUNK]; 7],
 }
@@ -169,6 +171,7 @@ impl BandDynamics {
                 slow: [0.0; CHUNK],
                 dynamics: [0.0; CHUNK],
                 transient: [0.0; CHUNK],
+                age: [0.0; CHUNK],
                 parameters: [[0.0; CHUNK]; 7],
             }),
         }
@@ -383,6 +386,17 @@ impl BandDynamics {
             self.shaper.measure(audio, fast);
         }
 
+        // The boost gate's ages, from the held magnitudes (only when the shaper is in use; the
+        // state advances either way, so the ages do not depend on how blocks were cut).
+        let transient = &self.smoothers.transient_db;
+        let shaping = transient.is_smoothing() || transient.value() != 0.0;
+        if shaping {
+            self.shaper.rise_ages(fast, &mut scratch.age[..m]);
+        } else {
+            self.shaper.skip_rise_ages(fast);
+        }
+        let fall_log2 = self.shaper.fall_log2();
+
         // Pass 2: the three followers in one serial loop.
         let mut follower = *self.detector.follower_mut();
         let (f_env, s_env) = self.shaper.followers_mut();
@@ -404,6 +418,7 @@ impl BandDynamics {
         let shape = self.shape;
         let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
         let (dynamics, transient) = (&mut scratch.dynamics[..m], &mut scratch.transient[..m]);
+        let age = &scratch.age[..m];
         let settled = self.smoothers.all().iter().all(|s| !s.is_smoothing());
         if settled {
             let [thr, slope, knee, range, makeup, trans, w] =
@@ -420,7 +435,8 @@ impl BandDynamics {
             let trans = w * trans;
             for i in 0..m {
                 dynamics[i] = w * shape.gain_db(level[i], thr, slope, knee, range);
-                transient[i] = trans * attack_share(fast[i], slow[i]);
+                let gate = boost_gate(trans, age[i], fall_log2);
+                transient[i] = trans * attack_share(fast[i], slow[i]) * gate;
                 gain[i] = fast_db_to_gain(dynamics[i] + transient[i] + makeup);
             }
         } else {
@@ -434,7 +450,8 @@ impl BandDynamics {
             for i in 0..m {
                 let w = wet[i];
                 dynamics[i] = w * shape.gain_db(level[i], thr[i], slope[i], knee[i], range[i]);
-                transient[i] = w * trans[i] * attack_share(fast[i], slow[i]);
+                let gate = boost_gate(trans[i], age[i], fall_log2);
+                transient[i] = w * trans[i] * attack_share(fast[i], slow[i]) * gate;
                 gain[i] = fast_db_to_gain(dynamics[i] + transient[i] + w * makeup[i]);
             }
         }
