@@ -523,3 +523,62 @@ fn latency_matches_an_impulse_measurement() {
         }
     }
 }
+
+#[test]
+fn linear_phase_designs_one_moved_crossover_per_hop_and_keeps_the_sum() {
+    // All five crossovers move at once: one kernel is designed per hop (so no hop pays for
+    // five designs), then the new set is crossfaded in over one hop. From then on the bands are
+    // exactly those of a splitter that had the new crossovers all along (the convolution's
+    // history is the input's, whatever the kernels), and the sum is the delayed input throughout.
+    let rate = 48_000.0;
+    let hop = dsp_core::filter::fir_crossover::hop_samples(rate);
+    let x = stereo_noise(48_000);
+    let change = 24 * hop;
+    let s = settings(CrossoverMode::LinearPhase, 6, CrossoverSlope::Db24);
+    let mut moved = s;
+    moved.crossovers_hz = [90.0, 700.0, 3000.0, 9000.0, 14000.0];
+    let mut sp = splitter(rate, 2, s);
+    let (a, b): (Vec<Vec<f32>>, Vec<Vec<f32>>) = x
+        .iter()
+        .map(|c| (c[..change].to_vec(), c[change..].to_vec()))
+        .unzip();
+    let mut out = render(&mut sp, &a, &[hop]);
+    sp.set_settings(moved);
+    for (ob, mb) in out.iter_mut().zip(render(&mut sp, &b, &[hop])) {
+        for (oc, mc) in ob.iter_mut().zip(mb) {
+            oc.extend(mc);
+        }
+    }
+    let fresh = render(&mut splitter(rate, 2, moved), &x, &[hop]);
+    let hop_bits = |o: &[Vec<Vec<f32>>], k: usize| -> Vec<u32> {
+        let r = change + k * hop..change + (k + 1) * hop;
+        o.iter()
+            .flat_map(|band| {
+                band.iter()
+                    .flat_map(|c| c[r.clone()].iter().map(|v| v.to_bits()))
+            })
+            .collect()
+    };
+    // Five designs at the next five hop boundaries; the fifth boundary computes the crossfade.
+    assert_ne!(hop_bits(&out, 4), hop_bits(&fresh, 4), "switched too early");
+    assert_ne!(hop_bits(&out, 5), hop_bits(&fresh, 5), "no crossfade hop");
+    let from = change + 6 * hop;
+    for (ob, fb) in out.iter().zip(&fresh) {
+        for (oc, fc) in ob.iter().zip(fb) {
+            assert!(
+                oc[from..] == fc[from..],
+                "new kernels not in use after six hops"
+            );
+        }
+    }
+    let latency = dsp_core::filter::fir_crossover::latency_samples(rate);
+    for ch in 0..2 {
+        let worst = (latency..x[0].len())
+            .map(|i| {
+                let sum: f64 = out.iter().map(|band| band[ch][i] as f64).sum();
+                (sum - x[ch][i - latency] as f64).abs()
+            })
+            .fold(0.0, f64::max);
+        assert!(worst < 1e-5, "band sum left the delayed input by {worst}");
+    }
+}

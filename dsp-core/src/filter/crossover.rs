@@ -104,7 +104,12 @@ impl BandSplitter {
         self.pairs = vec![PairState::default(); channels.div_ceil(2)];
         self.slots = vec![crossover_tree::new_slots()];
         self.bands = vec![0.0; MAX_BANDS * channels * max_block_frames];
-        self.fir = Some(FirCrossover::new(sample_rate_hz, channels));
+        let mut fir = FirCrossover::new(sample_rate_hz, channels);
+        // Kernels for the settings already handed over, designed here (not on the audio
+        // thread), so the first split in Linear Phase, or a later switch to it, finds them.
+        let (hz, count) = self.target_hz();
+        fir.design_now(sample_rate_hz, &hz[..count], self.settings().slope);
+        self.fir = Some(fir);
         self.smoothing_coef = 1.0
             - (-(SMOOTHING_STEP_SAMPLES as f64) / (SMOOTHING_TIME_MS * 1e-3 * sample_rate_hz))
                 .exp();
