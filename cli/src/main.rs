@@ -479,6 +479,9 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+    for text in settings::unused_band_warnings(&args.sets, multiband.as_ref()) {
+        warn(&text);
+    }
     if let Some(style) = args.style.as_deref().and_then(LimiterStyle::parse) {
         limiter.style = style;
     }

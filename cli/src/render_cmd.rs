@@ -25,6 +25,9 @@ pub(crate) fn cmd_render(args: &RenderArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for text in settings::unused_band_warnings(&args.sets, chain.multiband.as_ref()) {
+        warn(&text);
+    }
     let info = match guarded(|| AudioSource::open(&args.input).map_err(|e| e.to_string())) {
         Ok(source) => source.info().clone(),
         Err(reason) => {

@@ -134,6 +134,27 @@ pub fn multiband_settings(sets: &[SetArg]) -> Result<Option<MultibandSettings>, 
     Ok(out)
 }
 
+/// One warning per multiband `--set` addressed to a band the settings do not use (its number is
+/// above `multiband.bands`): accepted, so a preset can carry them, but it does nothing.
+pub fn unused_band_warnings(sets: &[SetArg], multiband: Option<&MultibandSettings>) -> Vec<String> {
+    let Some(m) = multiband else {
+        return Vec::new();
+    };
+    sets.iter()
+        .filter(|s| s.stage == Stage::Multiband)
+        .filter_map(|s| {
+            let rest = s.key.strip_prefix("band")?;
+            let band: usize = rest.split('.').next()?.parse().ok()?;
+            (band > m.bands).then(|| {
+                format!(
+                    "{MULTIBAND_PREFIX}{} is set, but {MULTIBAND_PREFIX}bands is {}: band {band} is not used",
+                    s.key, m.bands
+                )
+            })
+        })
+        .collect()
+}
+
 /// The chain `render` runs: a stage is in when at least one of its keys is set (the limiter with
 /// every other key at its default), and the pre-gain is `pre_gain_db`.
 pub fn chain_settings(pre_gain_db: f32, sets: &[SetArg]) -> Result<ChainSettings, String> {
@@ -368,6 +389,24 @@ mod tests {
             (set.stage, set.key.as_str()),
             (Stage::Multiband, "band6.threshold_db")
         );
+    }
+
+    #[test]
+    fn keys_of_unused_bands_are_warned_about() {
+        let sets: Vec<SetArg> = [
+            "multiband.bands=3",
+            "multiband.band3.ratio=2",
+            "multiband.band5.threshold_db=-10",
+        ]
+        .iter()
+        .map(|a| parse_setting(a).unwrap())
+        .collect();
+        let m = multiband_settings(&sets).unwrap();
+        assert_eq!(
+            unused_band_warnings(&sets, m.as_ref()),
+            ["multiband.band5.threshold_db is set, but multiband.bands is 3: band 5 is not used"]
+        );
+        assert!(unused_band_warnings(&sets[..2], m.as_ref()).is_empty());
     }
 
     #[test]
