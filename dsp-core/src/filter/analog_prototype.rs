@@ -139,13 +139,21 @@ impl AnalogPrototype {
                 let low_cut = s.shape == EqShape::LowCut;
                 let order = s.slope.order();
                 if order % 2 == 1 {
-                    let num = if low_cut { [0.0, 1.0, 0.0] } else { [1.0, 0.0, 0.0] };
+                    let num = if low_cut {
+                        [0.0, 1.0, 0.0]
+                    } else {
+                        [1.0, 0.0, 0.0]
+                    };
                     p.push(sec(num, [1.0, 1.0, 0.0]));
                 }
                 let mut qs = [0.0; MAX_ANALOG_SECTIONS];
                 let pairs = cut_section_qs(order, q, &mut qs);
                 for &qk in &qs[..pairs] {
-                    let num = if low_cut { [0.0, 0.0, 1.0] } else { [1.0, 0.0, 0.0] };
+                    let num = if low_cut {
+                        [0.0, 0.0, 1.0]
+                    } else {
+                        [1.0, 0.0, 0.0]
+                    };
                     p.push(sec(num, [1.0, 1.0 / qk, 1.0]));
                 }
             }

@@ -152,7 +152,11 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
             let boost = s.gain_db > 0.0;
             let design_boost = matches!(s.shape, EqShape::Bell | EqShape::LowShelf);
             let mut d = s;
-            d.gain_db = if design_boost { s.gain_db.abs() } else { -s.gain_db.abs() };
+            d.gain_db = if design_boost {
+                s.gain_db.abs()
+            } else {
+                -s.gain_db.abs()
+            };
             let p = AnalogPrototype::new(&d, fs);
             let proto = p.sections()[0];
             let w_top = TOP_FRACTION * 2.0 * PI / w0;
@@ -163,14 +167,24 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
                     (c - h, c + h)
                 }
                 _ => {
-                    let wp = shelf_a(d.gain_db).sqrt().min(1.0 / shelf_a(d.gain_db).sqrt());
+                    let wp = shelf_a(d.gain_db)
+                        .sqrt()
+                        .min(1.0 / shelf_a(d.gain_db).sqrt());
                     (wp, 1.0 / wp)
                 }
             };
             let lo = lo.max(MIN_NODE_HZ / s.frequency_hz);
             let hi = hi.min(w_top.sqrt());
-            let sections = fit_sections(&proto, w0, lo, hi, w_top);
-            for sec in &sections[..if sections[1] == EqSection::IDENTITY { 1 } else { 2 }] {
+            let sections = if s.shape == EqShape::Bell {
+                fit_sections(&proto, w0, bell_nodes(lo, hi, w_top), lo, hi, w_top)
+            } else {
+                fit_sections(&proto, w0, shelf_nodes(lo, s.q, w_top), lo, hi, w_top)
+            };
+            for sec in &sections[..if sections[1] == EqSection::IDENTITY {
+                1
+            } else {
+                2
+            }] {
                 out.push(if boost == design_boost {
                     *sec
                 } else {
@@ -194,6 +208,12 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
                 den_dc,
                 den_nyquist: den_ny,
             });
+        }
+        EqShape::LowCut => {
+            let p = AnalogPrototype::new(&s, fs);
+            for sec in p.sections() {
+                out.push(match_highpass(sec, w0));
+            }
         }
         _ => {
             let p = AnalogPrototype::new(&s, fs);
@@ -235,6 +255,39 @@ fn matched_poles(den: &[f64; 3], w0: f64) -> (f64, f64, f64, f64) {
         let den_dc = (-(-sigma + mu).exp_m1()) * (-(-sigma - mu).exp_m1());
         let den_ny = (1.0 + z1) * (1.0 + z2);
         (a1, a2, den_dc, den_ny)
+    }
+}
+
+/// A highpass section with the analogue's zeros at DC kept exactly (`k·(1 − z⁻¹)ⁿ`, n = 1 or 2),
+/// impulse-invariant poles, and `k` matching the analogue magnitude at f0 (Vicanek 2016, §4).
+fn match_highpass(sec: &AnalogSection, w0: f64) -> EqSection {
+    let (a1, a2, den_dc, den_ny) = matched_poles(&sec.den, w0);
+    let wm = w0.min(PI * 0.999);
+    let phi1 = (0.5 * wm).sin().powi(2);
+    let phi0 = 1.0 - phi1;
+    let den_mag = (den_dc * den_dc * phi0 + den_ny * den_ny * phi1 - 4.0 * a2 * 4.0 * phi0 * phi1)
+        .max(0.0)
+        .sqrt();
+    let h = sec.magnitude_sq(wm / w0).sqrt();
+    let (b, num_ny) = if sec.is_first_order() {
+        let k = h * den_mag / (2.0 * phi1.sqrt());
+        ([k, -k, 0.0], 2.0 * k)
+    } else {
+        let k = h * den_mag / (4.0 * phi1);
+        ([k, -2.0 * k, k], 4.0 * k)
+    };
+    EqSection {
+        biquad: BiquadCoefficients {
+            b0: b[0],
+            b1: b[1],
+            b2: b[2],
+            a1,
+            a2,
+        },
+        num_dc: 0.0,
+        num_nyquist: num_ny,
+        den_dc,
+        den_nyquist: den_ny,
     }
 }
 
@@ -295,13 +348,40 @@ fn match_section(sec: &AnalogSection, w0: f64) -> EqSection {
     }
 }
 
-
 /// The anti-cramping design of one bell/shelf/tilt section: two biquads interpolating the analogue
 /// magnitude at DC and eight frequencies (`lo`, `1`, `hi` and log-spaced towards `w_top`, all
 /// normalised to f0), else one biquad at five, else the plain matched biquad.
-fn fit_sections(proto: &AnalogSection, w0: f64, lo: f64, hi: f64, w_top: f64) -> [EqSection; 2] {
+fn fit_sections(
+    proto: &AnalogSection,
+    w0: f64,
+    nodes9: [f64; 9],
+    lo: f64,
+    hi: f64,
+    w_top: f64,
+) -> [EqSection; 2] {
+    if let Some(pair) = fit_two_biquads(proto, w0, &nodes9) {
+        return pair;
+    }
+    // Second try: nodes spread evenly in log frequency from `lo` to the top.
+    let r = (w_top / lo).powf(1.0 / 7.0);
+    let mut spread = [0.0; 9];
+    let mut w = lo;
+    for node in spread.iter_mut().skip(1) {
+        *node = w;
+        w *= r;
+    }
+    if let Some(pair) = fit_two_biquads(proto, w0, &spread) {
+        return pair;
+    }
+    let nodes5 = [0.0, lo, 1.0, hi, w_top];
+    let one = fit_biquad(proto, w0, &nodes5).unwrap_or_else(|| match_section(proto, w0));
+    [one, EqSection::IDENTITY]
+}
+
+/// Bell nodes (normalised to f0): DC, the half-gain edges `lo`, `hi`, f0, and log-spaced above.
+fn bell_nodes(lo: f64, hi: f64, w_top: f64) -> [f64; 9] {
     let r = (w_top / hi).powf(0.2);
-    let nodes9 = [
+    [
         0.0,
         lo,
         lo.sqrt(),
@@ -311,11 +391,26 @@ fn fit_sections(proto: &AnalogSection, w0: f64, lo: f64, hi: f64, w_top: f64) ->
         hi * r * r,
         hi * r.powi(4),
         w_top,
-    ];
-    if let Some(pair) = fit_two_biquads(proto, w0, &nodes9) {
-        return pair;
+    ]
+}
+
+/// Shelf nodes (normalised to f0, designed orientation: poles at `wp` ≤ 1, zeros at `1/wp`): DC,
+/// three around the pole resonance, three around the zero resonance if it is in band, the rest
+/// log-spaced up to `w_top`.
+fn shelf_nodes(wp: f64, q: f64, w_top: f64) -> [f64; 9] {
+    let h = (0.5 / q).min(0.35).exp();
+    let zp = 1.0 / wp;
+    let mut n = [0.0, wp / h, wp, wp * h, 0.0, 0.0, 0.0, 0.0, w_top];
+    if zp * h * h < w_top {
+        n[4] = zp / h;
+        n[5] = zp;
+        n[6] = zp * h;
+        n[7] = (zp * h * w_top).sqrt();
+    } else {
+        let r = (w_top / (wp * h)).powf(0.2);
+        for k in 4..8 {
+            n[k] = n[k - 1] * r;
+        }
     }
-    let nodes5 = [0.0, lo, 1.0, hi, w_top];
-    let one = fit_biquad(proto, w0, &nodes5).unwrap_or_else(|| match_section(proto, w0));
-    [one, EqSection::IDENTITY]
+    n
 }

@@ -187,7 +187,12 @@ fn split_quartic(c: [f64; 4]) -> Option<[(f64, f64); 2]> {
         }
         acc
     };
-    let radius = 1.0 + a0.abs().max(a1.abs()).max(a2.abs()).max(a3.abs()).powf(0.25);
+    let radius = 1.0
+        + a0.abs()
+            .max(a1.abs())
+            .max(a2.abs())
+            .max(a3.abs())
+            .powf(0.25);
     let seed = C64(0.4, 0.9);
     let mut z = [C64(radius, 0.0); 4];
     let mut s = C64(radius * 0.5, 0.0);
