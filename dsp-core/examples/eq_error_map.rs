@@ -54,7 +54,7 @@ fn main() {
                     continue;
                 }
                 let e = (c.magnitude_db(f, fs) - pa).abs();
-                if !(e <= w) {
+                if e > w || e.is_nan() {
                     w = e;
                 }
             }

@@ -102,7 +102,7 @@ fn worst_error_q(shape: EqShape, fs: f64, f0_limit_hz: f64, q_min: f64, q_limit:
                             continue;
                         }
                         let e = (c.magnitude_db(f, fs) - reference).abs();
-                        if !(e <= w.error_db) {
+                        if e > w.error_db || e.is_nan() {
                             w = Worst {
                                 error_db: e,
                                 f0_hz: f0,

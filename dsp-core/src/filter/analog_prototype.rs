@@ -94,7 +94,7 @@ pub fn shelf_a(gain_db: f64) -> f64 {
 /// order has a first-order section.
 pub fn butterworth_q(order: usize, k: usize) -> f64 {
     let n = order as f64;
-    let alpha = if order % 2 == 0 {
+    let alpha = if order.is_multiple_of(2) {
         (2.0 * k as f64 + 1.0) * std::f64::consts::PI / (2.0 * n)
     } else {
         (k as f64 + 1.0) * std::f64::consts::PI / n
