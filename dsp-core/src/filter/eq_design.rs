@@ -1,0 +1,450 @@
+//! Coefficient design of the EQ shapes: magnitude-matched biquads, in `f64`, closed form.
+//!
+//! Per shape (references: [`crate::filter::analog_prototype`]; `A = 10^(G/40)`):
+//!
+//! - **Bell, Low/High Shelf, Tilt** (anti-cramping): the orientation whose poles lie at or below
+//!   f0 is designed (boost for bells and low shelves, cut for high shelves and tilts) and inverted
+//!   for the other sign, so boost and cut errors are mirror images. Two biquads interpolate the
+//!   analogue `|H|²` at DC and eight frequencies ([`crate::filter::eq_fit`]: a 9×9 linear solve and
+//!   two quartic splits); bell nodes are the half-gain edges, f0 and log-spaced points up to
+//!   0.46·fs, shelf nodes cluster around the pole and zero resonances. If that fit is not
+//!   realisable, nodes spread evenly in log frequency are tried, then one biquad at five nodes, then
+//!   Vicanek's matched biquad (impulse-invariant poles, numerator matched at DC, f0, Nyquist).
+//! - **Low Cut**: per Butterworth section, impulse-invariant poles, the DC zeros kept exactly
+//!   (`k(1 − z⁻¹)ⁿ`), `k` matched at f0.
+//! - **High Cut, Notch, Band Pass**: Vicanek's matched biquad per section (first-order sections:
+//!   numerator matched at DC and Nyquist).
+//! - **All Pass**: impulse-invariant poles, numerator the reversed denominator (|H| = 1 exactly).
+//! - **0 dB** bell/shelf/tilt: no section at all (bit-exact identity).
+//!
+//! Measured worst |digital − analogue| (tests/eq_shapes.rs grid: f0 20 Hz..18 kHz (≤ 0.408·fs),
+//! G ±5..±30 dB, Q 0.025..40, 20 Hz..20 kHz at 44.1 kHz / ..0.45·fs elsewhere):
+//!
+//! | shape | 44.1 kHz | 48 kHz | 96 kHz | where it peaks |
+//! |---|---|---|---|---|
+//! | Bell | 0.091 dB | 0.055 dB | 0.033 dB | f0 18 kHz, −30 dB, Q 2.5, at 7.4 kHz (96 k: Q 0.025) |
+//! | Shelves, Tilt, f0 ≤ 0.12·fs | 0.054 dB | 0.052 dB | 0.057 dB | Q 0.025, ±30 dB, near the top |
+//! | Shelves, Tilt, all f0 | 12.9 dB | 5.6 dB | 3.5 dB | Q ≥ 1.6 with f0 ≥ 9 kHz: the fits fail, fallback |
+//! | Low Cut, f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.042 dB | 0.041 dB | 0.041 dB | Q 40, near the top |
+//! | Low Cut, all | 3.3 dB | 3.0 dB | 3.0 dB | f0 18 kHz Q 40, or Q 0.025 |
+//! | High Cut, f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.96 dB | 0.96 dB | 0.97 dB | 6 dB/oct section near the top |
+//! | High Cut, all | 8.4 dB | 5.4 dB | 2.1 dB | f0 18 kHz, 96 dB/oct |
+//! | Notch / Band Pass (> −30 dB) | 53 / 3.6 dB | 54 / 2.8 dB | 42 / 1.0 dB | next to the notch; Q ≈ 4 tails |
+//! | All Pass | 0 | 0 | 0 | |
+//!
+//! Cost (examples/eq_speed.rs, shared 2-core machine, noisy): a bell/shelf/tilt design 9–17 µs
+//! (the fit, with fallbacks when it fails); a matched or cut design 0.2–2 µs (8 sections); the
+//! runtime 2 sections for bells/shelves/tilts, one per Butterworth section for cuts.
+
+use std::f64::consts::PI;
+
+use super::analog_prototype::{shelf_a, AnalogPrototype, AnalogSection, MAX_ANALOG_SECTIONS};
+use super::biquad::BiquadCoefficients;
+use super::eq_fit::{fit_biquad, fit_two_biquads};
+use super::eq_shape::{EqShape, EqShapeSettings};
+
+/// Highest fitted frequency as a fraction of the rate (the accuracy band ends at 0.45·fs, or
+/// 20 kHz at 44.1 kHz = 0.4535·fs).
+pub const TOP_FRACTION: f64 = 0.46;
+
+/// Lowest fitted frequency other than DC, Hz.
+pub const MIN_NODE_HZ: f64 = 5.0;
+
+/// Most digital sections of one band (a 96 dB/oct cut).
+pub const MAX_EQ_SECTIONS: usize = MAX_ANALOG_SECTIONS;
+
+/// One designed section: the biquad plus its numerator and denominator summed at DC
+/// (`b0 + b1 + b2`, `1 + a1 + a2`) and at Nyquist (`b0 − b1 + b2`, `1 − a1 + a2`), computed
+/// without cancellation, so a low-frequency section converts to the state-variable runtime
+/// ([`crate::filter::eq_section`]) with full relative precision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EqSection {
+    /// The normalised biquad (`a0 = 1`).
+    pub biquad: BiquadCoefficients,
+    /// `b0 + b1 + b2`.
+    pub num_dc: f64,
+    /// `b0 − b1 + b2`.
+    pub num_nyquist: f64,
+    /// `1 + a1 + a2`.
+    pub den_dc: f64,
+    /// `1 − a1 + a2`.
+    pub den_nyquist: f64,
+}
+
+impl EqSection {
+    /// The identity section.
+    pub const IDENTITY: Self = Self {
+        biquad: BiquadCoefficients::IDENTITY,
+        num_dc: 1.0,
+        num_nyquist: 1.0,
+        den_dc: 1.0,
+        den_nyquist: 1.0,
+    };
+
+    /// The reciprocal section (poles and zeros swapped, renormalised to `a0 = 1`); the zeros
+    /// must be strictly inside the unit circle.
+    pub fn inverted(&self) -> Self {
+        let c = &self.biquad;
+        let inv_b0 = 1.0 / c.b0;
+        Self {
+            biquad: BiquadCoefficients {
+                b0: inv_b0,
+                b1: c.a1 * inv_b0,
+                b2: c.a2 * inv_b0,
+                a1: c.b1 * inv_b0,
+                a2: c.b2 * inv_b0,
+            },
+            num_dc: self.den_dc * inv_b0,
+            num_nyquist: self.den_nyquist * inv_b0,
+            den_dc: self.num_dc * inv_b0,
+            den_nyquist: self.num_nyquist * inv_b0,
+        }
+    }
+
+    /// Multiplies the numerator by `gain`.
+    pub fn scaled(mut self, gain: f64) -> Self {
+        self.biquad.b0 *= gain;
+        self.biquad.b1 *= gain;
+        self.biquad.b2 *= gain;
+        self.num_dc *= gain;
+        self.num_nyquist *= gain;
+        self
+    }
+}
+
+/// The designed cascade of one band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EqCoefficients {
+    sections: [EqSection; MAX_EQ_SECTIONS],
+    len: usize,
+}
+
+impl Default for EqCoefficients {
+    fn default() -> Self {
+        Self::IDENTITY
+    }
+}
+
+impl EqCoefficients {
+    /// The identity (no section): output equals input bit for bit.
+    pub const IDENTITY: Self = Self {
+        sections: [EqSection::IDENTITY; MAX_EQ_SECTIONS],
+        len: 0,
+    };
+
+    /// The sections of the cascade (empty for the identity).
+    pub fn sections(&self) -> &[EqSection] {
+        &self.sections[..self.len]
+    }
+
+    /// Whether the cascade is the exact identity.
+    pub fn is_identity(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, s: EqSection) {
+        if self.len < MAX_EQ_SECTIONS {
+            self.sections[self.len] = s;
+            self.len += 1;
+        }
+    }
+
+    /// Complex response at `freq_hz` (product of the sections), as (real, imaginary).
+    pub fn response(&self, freq_hz: f64, sample_rate_hz: f64) -> (f64, f64) {
+        let mut acc = (1.0, 0.0);
+        for s in self.sections() {
+            let (re, im) = s.biquad.response(freq_hz, sample_rate_hz);
+            acc = (acc.0 * re - acc.1 * im, acc.0 * im + acc.1 * re);
+        }
+        acc
+    }
+
+    /// Magnitude response at `freq_hz`, dB.
+    pub fn magnitude_db(&self, freq_hz: f64, sample_rate_hz: f64) -> f64 {
+        let (re, im) = self.response(freq_hz, sample_rate_hz);
+        10.0 * (re * re + im * im).log10()
+    }
+}
+
+/// Designs the band `settings` (sanitised first) for `sample_rate_hz`: closed form, no allocation.
+pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients {
+    let fs = if sample_rate_hz.is_finite() {
+        sample_rate_hz.max(1_000.0)
+    } else {
+        48_000.0
+    };
+    let s = settings.sanitized(fs);
+    let mut out = EqCoefficients::IDENTITY;
+    if s.shape.uses_gain() && s.gain_db == 0.0 {
+        return out;
+    }
+    let w0 = 2.0 * PI * s.frequency_hz / fs;
+    match s.shape {
+        EqShape::Bell | EqShape::LowShelf | EqShape::HighShelf | EqShape::TiltShelf => {
+            // Design the orientation whose poles lie at or below f0 (boost for bells and low
+            // shelves, cut for high and tilt shelves), then invert if the other one was asked for.
+            let boost = s.gain_db > 0.0;
+            let design_boost = matches!(s.shape, EqShape::Bell | EqShape::LowShelf);
+            let mut d = s;
+            d.gain_db = if design_boost {
+                s.gain_db.abs()
+            } else {
+                -s.gain_db.abs()
+            };
+            let p = AnalogPrototype::new(&d, fs);
+            let proto = p.sections()[0];
+            let w_top = TOP_FRACTION * 2.0 * PI / w0;
+            let (lo, hi) = match s.shape {
+                EqShape::Bell => {
+                    let h = 0.5 / s.q;
+                    let c = (1.0 + h * h).sqrt();
+                    (c - h, c + h)
+                }
+                _ => {
+                    let wp = shelf_a(d.gain_db)
+                        .sqrt()
+                        .min(1.0 / shelf_a(d.gain_db).sqrt());
+                    (wp, 1.0 / wp)
+                }
+            };
+            let lo = lo.max(MIN_NODE_HZ / s.frequency_hz);
+            let hi = hi.min(w_top.sqrt());
+            let sections = if s.shape == EqShape::Bell {
+                fit_sections(&proto, w0, bell_nodes(lo, hi, w_top), lo, hi, w_top)
+            } else {
+                fit_sections(&proto, w0, shelf_nodes(lo, s.q, w_top), lo, hi, w_top)
+            };
+            for sec in &sections[..if sections[1] == EqSection::IDENTITY {
+                1
+            } else {
+                2
+            }] {
+                out.push(if boost == design_boost {
+                    *sec
+                } else {
+                    sec.inverted()
+                });
+            }
+        }
+        EqShape::AllPass => {
+            let p = AnalogPrototype::new(&s, fs);
+            let (a1, a2, den_dc, den_ny) = matched_poles(&p.sections()[0].den, w0);
+            out.push(EqSection {
+                biquad: BiquadCoefficients {
+                    b0: a2,
+                    b1: a1,
+                    b2: 1.0,
+                    a1,
+                    a2,
+                },
+                num_dc: den_dc,
+                num_nyquist: den_ny,
+                den_dc,
+                den_nyquist: den_ny,
+            });
+        }
+        EqShape::LowCut => {
+            let p = AnalogPrototype::new(&s, fs);
+            for sec in p.sections() {
+                out.push(match_highpass(sec, w0));
+            }
+        }
+        _ => {
+            let p = AnalogPrototype::new(&s, fs);
+            for sec in p.sections() {
+                out.push(match_section(sec, w0));
+            }
+        }
+    }
+    out
+}
+
+/// Impulse-invariant poles of the analogue denominator `den` (normalised `s`) at `w0` rad/sample:
+/// `(a1, a2, 1 + a1 + a2, 1 − a1 + a2)`, the sums computed without cancellation.
+fn matched_poles(den: &[f64; 3], w0: f64) -> (f64, f64, f64, f64) {
+    let [d0, d1, d2] = *den;
+    if d2 == 0.0 {
+        // First order: pole at −w0·d0/d1.
+        let c = w0 * d0 / d1;
+        let z = (-c).exp();
+        return (-z, 0.0, -(-c).exp_m1(), 1.0 + z);
+    }
+    // Poles −σ ± jθ (or −σ ± μ), in rad/sample.
+    let sigma = 0.5 * w0 * d1 / d2;
+    let disc = d1 * d1 - 4.0 * d0 * d2;
+    let r = (-sigma).exp();
+    let a2 = r * r;
+    if disc < 0.0 {
+        let theta = (0.5 * w0 * (-disc).sqrt() / d2).min(PI * 0.999);
+        let one_minus_r = -(-sigma).exp_m1();
+        let (sh, ch) = ((0.5 * theta).sin(), (0.5 * theta).cos());
+        let a1 = -2.0 * r * theta.cos();
+        let den_dc = one_minus_r * one_minus_r + 4.0 * r * sh * sh;
+        let den_ny = one_minus_r * one_minus_r + 4.0 * r * ch * ch;
+        (a1, a2, den_dc, den_ny)
+    } else {
+        let mu = 0.5 * w0 * disc.sqrt() / d2;
+        let (z1, z2) = ((-sigma + mu).exp(), (-sigma - mu).exp());
+        let a1 = -(z1 + z2);
+        let den_dc = (-(-sigma + mu).exp_m1()) * (-(-sigma - mu).exp_m1());
+        let den_ny = (1.0 + z1) * (1.0 + z2);
+        (a1, a2, den_dc, den_ny)
+    }
+}
+
+/// A highpass section with the analogue's zeros at DC kept exactly (`k·(1 − z⁻¹)ⁿ`, n = 1 or 2),
+/// impulse-invariant poles, and `k` matching the analogue magnitude at f0 (Vicanek 2016, §4).
+fn match_highpass(sec: &AnalogSection, w0: f64) -> EqSection {
+    let (a1, a2, den_dc, den_ny) = matched_poles(&sec.den, w0);
+    let wm = w0.min(PI * 0.999);
+    let phi1 = (0.5 * wm).sin().powi(2);
+    let phi0 = 1.0 - phi1;
+    let den_mag = (den_dc * den_dc * phi0 + den_ny * den_ny * phi1 - 4.0 * a2 * 4.0 * phi0 * phi1)
+        .max(0.0)
+        .sqrt();
+    let h = sec.magnitude_sq(wm / w0).sqrt();
+    let (b, num_ny) = if sec.is_first_order() {
+        let k = h * den_mag / (2.0 * phi1.sqrt());
+        ([k, -k, 0.0], 2.0 * k)
+    } else {
+        let k = h * den_mag / (4.0 * phi1);
+        ([k, -2.0 * k, k], 4.0 * k)
+    };
+    EqSection {
+        biquad: BiquadCoefficients {
+            b0: b[0],
+            b1: b[1],
+            b2: b[2],
+            a1,
+            a2,
+        },
+        num_dc: 0.0,
+        num_nyquist: num_ny,
+        den_dc,
+        den_nyquist: den_ny,
+    }
+}
+
+/// Vicanek's magnitude match ("Matched Second Order Digital Filters", 2016): impulse-invariant
+/// poles, and the numerator whose squared magnitude
+/// `B0·φ0 + B1·φ1 + B2·φ2` (`φ1 = sin²(ω/2)`, `φ0 = 1 − φ1`, `φ2 = 4·φ0·φ1`) equals the analogue one
+/// at DC, at Nyquist and at f0; the minimum-phase factor of it is taken.
+fn match_section(sec: &AnalogSection, w0: f64) -> EqSection {
+    let (a1, a2, den_dc, den_ny) = matched_poles(&sec.den, w0);
+    let h_dc = sec.magnitude_sq(0.0).sqrt();
+    let h_ny = sec.magnitude_sq(PI / w0).sqrt();
+    let sqrt_b0 = den_dc * h_dc;
+    let sqrt_b1 = den_ny * h_ny;
+    if sec.is_first_order() {
+        // |b0 + b1 z⁻¹|² has only B0 and B1: matched at DC and Nyquist.
+        let b0 = 0.5 * (sqrt_b0 + sqrt_b1);
+        let b1 = 0.5 * (sqrt_b0 - sqrt_b1);
+        return EqSection {
+            biquad: BiquadCoefficients {
+                b0,
+                b1,
+                b2: 0.0,
+                a1,
+                a2,
+            },
+            num_dc: sqrt_b0,
+            num_nyquist: sqrt_b1,
+            den_dc,
+            den_nyquist: den_ny,
+        };
+    }
+    let wm = w0.min(PI * 0.999);
+    let phi1 = (0.5 * wm).sin().powi(2);
+    let phi0 = 1.0 - phi1;
+    let phi2 = 4.0 * phi0 * phi1;
+    let (big_a0, big_a1, big_a2) = (den_dc * den_dc, den_ny * den_ny, -4.0 * a2);
+    let hm2 = sec.magnitude_sq(wm / w0);
+    let big_b2 = (hm2 * (big_a0 * phi0 + big_a1 * phi1 + big_a2 * phi2)
+        - sqrt_b0 * sqrt_b0 * phi0
+        - sqrt_b1 * sqrt_b1 * phi1)
+        / phi2;
+    let w = 0.5 * (sqrt_b0 + sqrt_b1);
+    let root = (w * w + big_b2).max(0.0).sqrt();
+    let b0 = 0.5 * (w + root);
+    let b2 = 0.5 * (w - root);
+    EqSection {
+        biquad: BiquadCoefficients {
+            b0,
+            b1: 0.5 * (sqrt_b0 - sqrt_b1),
+            b2,
+            a1,
+            a2,
+        },
+        num_dc: sqrt_b0,
+        num_nyquist: sqrt_b1,
+        den_dc,
+        den_nyquist: den_ny,
+    }
+}
+
+/// The anti-cramping design of one bell/shelf/tilt section: two biquads interpolating the analogue
+/// magnitude at DC and eight frequencies (`lo`, `1`, `hi` and log-spaced towards `w_top`, all
+/// normalised to f0), else one biquad at five, else the plain matched biquad.
+fn fit_sections(
+    proto: &AnalogSection,
+    w0: f64,
+    nodes9: [f64; 9],
+    lo: f64,
+    hi: f64,
+    w_top: f64,
+) -> [EqSection; 2] {
+    if let Some(pair) = fit_two_biquads(proto, w0, &nodes9) {
+        return pair;
+    }
+    // Second try: nodes spread evenly in log frequency from `lo` to the top.
+    let r = (w_top / lo).powf(1.0 / 7.0);
+    let mut spread = [0.0; 9];
+    let mut w = lo;
+    for node in spread.iter_mut().skip(1) {
+        *node = w;
+        w *= r;
+    }
+    if let Some(pair) = fit_two_biquads(proto, w0, &spread) {
+        return pair;
+    }
+    let nodes5 = [0.0, lo, 1.0, hi, w_top];
+    let one = fit_biquad(proto, w0, &nodes5).unwrap_or_else(|| match_section(proto, w0));
+    [one, EqSection::IDENTITY]
+}
+
+/// Bell nodes (normalised to f0): DC, the half-gain edges `lo`, `hi`, f0, and log-spaced above.
+fn bell_nodes(lo: f64, hi: f64, w_top: f64) -> [f64; 9] {
+    let r = (w_top / hi).powf(0.2);
+    [
+        0.0,
+        lo,
+        lo.sqrt(),
+        1.0,
+        hi,
+        hi * r,
+        hi * r * r,
+        hi * r.powi(4),
+        w_top,
+    ]
+}
+
+/// Shelf nodes (normalised to f0, designed orientation: poles at `wp` ≤ 1, zeros at `1/wp`): DC,
+/// three around the pole resonance, three around the zero resonance if it is in band, the rest
+/// log-spaced up to `w_top`.
+fn shelf_nodes(wp: f64, q: f64, w_top: f64) -> [f64; 9] {
+    let h = (0.5 / q).min(0.35).exp();
+    let zp = 1.0 / wp;
+    let mut n = [0.0, wp / h, wp, wp * h, 0.0, 0.0, 0.0, 0.0, w_top];
+    if zp * h * h < w_top {
+        n[4] = zp / h;
+        n[5] = zp;
+        n[6] = zp * h;
+        n[7] = (zp * h * w_top).sqrt();
+    } else {
+        let r = (w_top / (wp * h)).powf(0.2);
+        for k in 4..8 {
+            n[k] = n[k - 1] * r;
+        }
+    }
+    n
+}
