@@ -227,7 +227,7 @@ fn mixed(x: &[Vec<f32>], bands: usize, mode: CrossoverMode) -> u64 {
         .map(|c| {
             c.iter()
                 .skip(shift)
-                .chain(std::iter::repeat(&0.0).take(shift))
+                .chain(std::iter::repeat_n(&0.0, shift))
                 .map(|v| 0.5 * v)
                 .collect()
         })

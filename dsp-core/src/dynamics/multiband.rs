@@ -33,6 +33,7 @@
 //!   the start of each call, and every stage is itself partition-invariant, so any block
 //!   partition gives the same output; settings handed over before `reset()` apply at once.
 
+use super::band_bank::follow_bank;
 use super::band_curve::auto_makeup_db;
 use super::band_dynamics::BandDynamics;
 use super::band_settings::{BandSettings, BandSidechain};
@@ -51,6 +52,8 @@ use summing::routed_magnitude;
 
 /// Frames processed at once inside a call (bounds the scratch buffers).
 pub const CHUNK: usize = 256;
+// A chunk is one chunk of each band's dynamics (`begin_chunk` takes up to its `CHUNK`).
+const _: () = assert!(CHUNK <= super::band_dynamics::CHUNK);
 /// Ramp of mix, output gain, solo/mute weights and bypass, ms.
 const RAMP_MS: f64 = 10.0;
 /// Half of the wet → dry → wet crossfade around a structural change, ms.
@@ -394,14 +397,18 @@ impl MultibandCompressor {
             } else {
                 &self.detector[..n]
             };
-            let values =
-                self.dynamics[b].process(&self.detector[..n], audio, &mut self.gains[b][..n]);
+            self.dynamics[b].begin_chunk(&self.detector[..n], audio);
+            self.weights[b].fill(&mut self.weight_ramps[b][..n]);
+        }
+        // Every band's followers in one serial loop, then each band's gains.
+        follow_bank(&mut self.dynamics[..bands], n);
+        for b in 0..bands {
+            let values = self.dynamics[b].finish_chunk(&mut self.gains[b][..n]);
             self.meters[b] = BandMeter {
                 level_db: values.level_db,
                 gain_db: values.gain_db,
                 transient_db: values.transient_db,
             };
-            self.weights[b].fill(&mut self.weight_ramps[b][..n]);
         }
         for m in &mut self.meters[bands..] {
             *m = BandMeter::default();
