@@ -5,7 +5,8 @@
 //! 1. detector magnitude → Peak hold or RMS mean → dB ([`LevelDetector::measure`]); band audio →
 //!    held magnitude ([`TransientShaper::measure`]) (vectorised apart from the hold/sum chains);
 //! 2. one serial loop running the three followers side by side (detector attack/release in dB,
-//!    the shaper's fast and slow envelopes), so their dependency chains overlap;
+//!    the shaper's fast and slow envelopes), so their dependency chains overlap (or, in the
+//!    multiband compressor, the followers of every band in one loop);
 //! 3. a vectorised pass: static curve ([`CurveShape`]) with the smoothed parameters, transient
 //!    gain `T·w`, makeup, bypass mix, and one [`fast_db_to_gain`] per sample.
 //!
@@ -20,10 +21,12 @@
 //! 1.0 (as it is when bypassed). All state advances per sample, so any block partition gives
 //! bit-identical gains, and every vector build (baseline, AVX2, AVX-512) the same gains.
 //!
-//! Cost (benches/band_dynamics.rs, 2.1 GHz shared VM): 40–69 M samples/s (≈ 830–1400× real time
-//! at 48 kHz, 0.7–1.2 ms per second of audio). The floor is the serial part: the follower loop's
-//! multiply → add → select chain (≈ 9–12 cycles per sample) and the two holds' minimum chains;
-//! the dB conversions and the curve are vectorised and no longer dominate.
+//! Cost (2.1 GHz shared VM, AVX-512 build, `examples/mbtime`; benches/band_dynamics.rs measures
+//! the same): ≈ 2000–2400× real time at 48 kHz (≈ 0.45 ms per second of audio). The floor is
+//! the serial part: the follower loop's multiply → add → select chain (≈ 9–12 cycles per
+//! sample); the holds' minimum chains are scanned in registers, and the dB conversions and the
+//! curve are vectorised. The multiband compressor runs pass 2 of all its bands at once
+//! (`band_bank`), so there the chain's cost is shared by up to six bands.
 
 use super::band_bank::in_simd_build;
 use super::band_curve::{slope_factor, CurveShape};
@@ -258,7 +261,7 @@ impl BandDynamics {
         meter_values(level_db, gain_lo, gain_hi, tr_lo, tr_hi)
     }
 
-    /// Pass 1 of one chunk for [`band_bank`](super::band_bank) (`detector` and `audio` of the
+    /// Pass 1 of one chunk for `band_bank` (`detector` and `audio` of the
     /// same length, 1..=[`CHUNK`]); the bank then runs every band's followers together and
     /// [`finish_chunk`](Self::finish_chunk) gives the gains, as [`process`](Self::process) would.
     pub(crate) fn begin_chunk(&mut self, detector: &[f32], audio: &[f32]) {
