@@ -1,12 +1,17 @@
 //! Quick timing of the multiband compressor's parts on 5 s of the 48 kHz stereo demo programme
 //! (the bench's material and settings: every band compressing at −40 dB, 4:1, 5/80 ms), printed
 //! as x-real-time. `mbtime [filter] [repeats]` runs only cases whose name contains `filter`
-//! (e.g. `mbtime "4 bands minimum" 20` for a profile).
+//! (e.g. `mbtime "4 bands minimum" 20` for a profile). `MBTIME_SIMD=baseline|avx2|avx512` caps
+//! the vector build (see [`dsp_core::simd::set_level_cap`]) so the builds' hashes can be compared.
 
 use dsp_core::dynamics::band_dynamics::BandDynamics;
-use dsp_core::dynamics::{BandSettings, MultibandCompressor, MultibandSettings};
+use dsp_core::dynamics::{
+    BandChannel, BandDetector, BandDirection, BandSettings, BandSidechain, MultibandCompressor,
+    MultibandSettings,
+};
 use dsp_core::filter::crossover::BandSplitter;
 use dsp_core::filter::{CrossoverMode, CrossoverSettings};
+use dsp_core::simd::SimdLevel;
 use dsp_core::{ProcessSpec, Processor};
 use std::hint::black_box;
 use std::time::Instant;
@@ -50,6 +55,14 @@ fn compressing(band: &mut BandSettings) {
 }
 
 fn main() {
+    let cap = match std::env::var("MBTIME_SIMD").as_deref() {
+        Ok("baseline") => Some(SimdLevel::Baseline),
+        Ok("avx2") => Some(SimdLevel::Avx2),
+        Ok("avx512") => Some(SimdLevel::Avx512),
+        _ => None,
+    };
+    dsp_core::simd::set_level_cap(cap);
+    println!("simd {:?}", dsp_core::simd::detect());
     let args: Vec<String> = std::env::args().collect();
     let filter = args.get(1).cloned().unwrap_or_default();
     let repeats = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(5);
@@ -96,15 +109,20 @@ fn main() {
         band.reset();
         let magnitude: Vec<f32> = x[0].iter().map(|v| v.abs()).collect();
         let mut gain = vec![0.0f32; 256];
-        let mut sum = 0xcbf2_9ce4_8422_2325u64;
         let speed = best(seconds, repeats, || {
             for c in magnitude.chunks(256) {
                 black_box(band.process(c, c, &mut gain[..c.len()]));
-                sum = gain.iter().fold(sum, |h, v| {
-                    (h ^ u64::from(v.to_bits())).wrapping_mul(0x100_0000_01b3)
-                });
             }
         });
+        // A checksum of the gain bits from a fresh start, to compare builds for bit identity.
+        band.reset();
+        let mut sum = 0xcbf2_9ce4_8422_2325u64;
+        for c in magnitude.chunks(256) {
+            band.process(c, c, &mut gain[..c.len()]);
+            sum = gain[..c.len()].iter().fold(sum, |h, v| {
+                (h ^ u64::from(v.to_bits())).wrapping_mul(0x100_0000_01b3)
+            });
+        }
         println!("{:<40} {speed:7.0}x  gains {sum:016x}", "band dynamics x1");
     }
 
@@ -148,4 +166,97 @@ fn main() {
         });
         println!("{name:<40} {speed:7.0}x  output {sum:016x}");
     }
+    if wanted("mixed") {
+        for (bands, mode) in [
+            (5, CrossoverMode::MinimumPhase),
+            (4, CrossoverMode::DynamicPhase),
+        ] {
+            println!(
+                "{:<40}          output {:016x}",
+                format!("mixed {bands} bands {mode:?}"),
+                mixed(&x, bands, mode)
+            );
+        }
+    }
+}
+
+/// A checksum of the output of a run that touches the less common paths: every direction,
+/// RMS and Peak detectors, every routing, external sidechain, transient shaping, lookahead,
+/// partial mix, and settings changed while audio runs (so the ramps run).
+fn mixed(x: &[Vec<f32>], bands: usize, mode: CrossoverMode) -> u64 {
+    let mut settings = MultibandSettings {
+        bands,
+        mode,
+        lookahead_ms: 2.0,
+        mix_percent: 70.0,
+        ..MultibandSettings::default()
+    };
+    let channels = [
+        BandChannel::Stereo,
+        BandChannel::Mid,
+        BandChannel::Side,
+        BandChannel::Left,
+        BandChannel::Right,
+        BandChannel::Stereo,
+    ];
+    for (b, band) in settings.band.iter_mut().enumerate() {
+        compressing(band);
+        band.direction = BandDirection::ALL[b % 4];
+        band.detector = if b % 3 == 1 {
+            BandDetector::Rms
+        } else {
+            BandDetector::Peak
+        };
+        band.channel = channels[b];
+        band.sidechain = if b == 2 {
+            BandSidechain::External
+        } else {
+            BandSidechain::Internal
+        };
+        band.transient_db = [6.0, -4.0, 0.0, 12.0, -12.0, 3.0][b];
+        band.threshold_db = -30.0 - 4.0 * b as f32;
+    }
+    let mut mb = MultibandCompressor::new();
+    mb.set_settings(settings);
+    mb.prepare(&ProcessSpec::new(FS, BLOCK, 2));
+    let (mut l, mut r) = (x[0].clone(), x[1].clone());
+    // The key: the programme 10 ms later, halved.
+    let shift = (0.01 * FS) as usize;
+    let key: Vec<Vec<f32>> = x
+        .iter()
+        .map(|c| {
+            c.iter()
+                .skip(shift)
+                .chain(std::iter::repeat_n(&0.0, shift))
+                .map(|v| 0.5 * v)
+                .collect()
+        })
+        .collect();
+    let blocks = l.len().div_ceil(BLOCK);
+    for (i, (a, b)) in l.chunks_mut(BLOCK).zip(r.chunks_mut(BLOCK)).enumerate() {
+        if i == blocks / 3 {
+            for band in &mut settings.band {
+                band.threshold_db += 6.0;
+                band.transient_db = -band.transient_db;
+                band.ratio = 2.0;
+            }
+            settings.band[1].bypass = true;
+            settings.mix_percent = 100.0;
+            mb.set_settings(settings);
+        }
+        if i == 2 * blocks / 3 {
+            settings.band[0].solo = true;
+            settings.band[1].bypass = false;
+            mb.set_settings(settings);
+        }
+        let start = i * BLOCK;
+        let sc = [
+            &key[0][start..start + a.len()],
+            &key[1][start..start + a.len()],
+        ];
+        mb.process_with_sidechain(&mut [a, b], Some(&sc));
+    }
+    l.iter().chain(&r).fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
+        (h ^ u64::from(v.to_bits())).wrapping_mul(0x100_0000_01b3)
+    })
 }

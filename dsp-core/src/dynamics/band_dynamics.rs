@@ -5,7 +5,8 @@
 //! 1. detector magnitude → Peak hold or RMS mean → dB ([`LevelDetector::measure`]); band audio →
 //!    held magnitude ([`TransientShaper::measure`]) (vectorised apart from the hold/sum chains);
 //! 2. one serial loop running the three followers side by side (detector attack/release in dB,
-//!    the shaper's fast and slow envelopes), so their dependency chains overlap;
+//!    the shaper's fast and slow envelopes), so their dependency chains overlap (or, in the
+//!    multiband compressor, the followers of every band in one loop);
 //! 3. a vectorised pass: static curve ([`CurveShape`]) with the smoothed parameters, transient
 //!    gain `T·w`, makeup, bypass mix, and one [`fast_db_to_gain`] per sample.
 //!
@@ -20,16 +21,19 @@
 //! 1.0 (as it is when bypassed). All state advances per sample, so any block partition gives
 //! bit-identical gains, and every vector build (baseline, AVX2, AVX-512) the same gains.
 //!
-//! Cost (benches/band_dynamics.rs, 2.1 GHz shared VM): 40–69 M samples/s (≈ 830–1400× real time
-//! at 48 kHz, 0.7–1.2 ms per second of audio). The floor is the serial part: the follower loop's
-//! multiply → add → select chain (≈ 9–12 cycles per sample) and the two holds' minimum chains;
-//! the dB conversions and the curve are vectorised and no longer dominate.
+//! Cost (2.1 GHz shared VM, AVX-512 build, `examples/mbtime`; benches/band_dynamics.rs measures
+//! the same): ≈ 2000–2400× real time at 48 kHz (≈ 0.45 ms per second of audio). The floor is
+//! the serial part: the follower loop's multiply → add → select chain (≈ 9–12 cycles per
+//! sample); the holds' minimum chains are scanned in registers, and the dB conversions and the
+//! curve are vectorised. The multiband compressor runs pass 2 of all its bands at once
+//! (`band_bank`), so there the chain's cost is shared by up to six bands.
 
+use super::band_bank::in_simd_build;
 use super::band_curve::{slope_factor, CurveShape};
 use super::band_settings::{BandDetector, BandSettings};
 use super::envelope::SlidingMinimum;
 use super::fast_db::fast_db_to_gain;
-use super::level_detector::{sanitize_magnitude, LevelDetector};
+use super::level_detector::{sanitize_magnitude, AttackRelease, LevelDetector};
 use super::transient_shaper::{attack_share, boost_gate, TransientShaper, MAX_TRANSIENT_DB};
 use crate::simd::SimdLevel;
 use crate::smoothing::LinearSmoother;
@@ -257,11 +261,52 @@ impl BandDynamics {
         let (level_db, gain_lo, gain_hi, tr_lo, tr_hi) =
             self.process_chunks(&detector[..n], &audio[..n], &mut gain[..n], level_db);
         gain[n..].fill(1.0);
-        BandMeterValues {
-            level_db,
-            gain_db: if -gain_lo > gain_hi { gain_lo } else { gain_hi },
-            transient_db: if -tr_lo > tr_hi { tr_lo } else { tr_hi },
+        meter_values(level_db, gain_lo, gain_hi, tr_lo, tr_hi)
+    }
+
+    /// Pass 1 of one chunk for `band_bank` (`detector` and `audio` of the
+    /// same length, 1..=[`CHUNK`]); the bank then runs every band's followers together and
+    /// [`finish_chunk`](Self::finish_chunk) gives the gains, as [`process`](Self::process) would.
+    pub(crate) fn begin_chunk(&mut self, detector: &[f32], audio: &[f32]) {
+        let m = detector.len().min(audio.len()).min(CHUNK);
+        if self.pending {
+            self.apply_settings();
         }
+        self.fresh = false;
+        let (detector, audio) = (&detector[..m], &audio[..m]);
+        in_simd_build(
+            self.simd,
+            #[inline(always)]
+            || self.measure_chunk(detector, audio),
+        );
+    }
+
+    /// Pass 3 of the chunk begun by [`begin_chunk`](Self::begin_chunk) (after the bank's
+    /// followers): the gains (`gain` as long as the chunk) and the meters.
+    pub(crate) fn finish_chunk(&mut self, gain: &mut [f32]) -> BandMeterValues {
+        let (level_db, gain_lo, gain_hi, tr_lo, tr_hi) = in_simd_build(
+            self.simd,
+            #[inline(always)]
+            || self.shape_chunk(gain),
+        );
+        meter_values(level_db, gain_lo, gain_hi, tr_lo, tr_hi)
+    }
+
+    /// The vector build this band runs in.
+    pub(crate) fn simd_level(&self) -> SimdLevel {
+        self.simd
+    }
+
+    /// The three followers (detector, shaper fast, shaper slow) and the chunk buffers they
+    /// run over (`level`, `fast`, `slow`), for the bank's pass 2.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn follower_parts(&mut self) -> ([&mut AttackRelease; 3], [&mut [f32; CHUNK]; 3]) {
+        let (fast, slow) = self.shaper.followers_mut();
+        let scratch = &mut *self.scratch;
+        (
+            [self.detector.follower_mut(), fast, slow],
+            [&mut scratch.level, &mut scratch.fast, &mut scratch.slow],
+        )
     }
 
     /// [`process_chunks_body`](Self::process_chunks_body) in a build for the widest vector
@@ -337,12 +382,19 @@ impl BandDynamics {
         gain: &mut [f32],
     ) -> (f32, f32, f32, f32, f32) {
         let m = gain.len();
+        self.measure_chunk(detector, audio);
+        self.follow_chunk(m);
+        self.shape_chunk(gain)
+    }
+
+    /// Pass 1 of a chunk (`detector` and `audio` of the same length ≤ [`CHUNK`]): the level
+    /// before attack/release (dB) into `scratch.level`, the held band magnitude into
+    /// `scratch.fast`.
+    #[inline(always)]
+    fn measure_chunk(&mut self, detector: &[f32], audio: &[f32]) {
+        let m = detector.len();
         let scratch = &mut *self.scratch;
-        let (level, fast, slow) = (
-            &mut scratch.level[..m],
-            &mut scratch.fast[..m],
-            &mut scratch.slow[..m],
-        );
+        let (level, fast) = (&mut scratch.level[..m], &mut scratch.fast[..m]);
 
         // Pass 1: pre-envelope level (dB) and held band magnitude. With Peak detection both
         // holds share window and phase: when the detector reads the band's own magnitude they
@@ -395,9 +447,18 @@ impl BandDynamics {
         } else {
             self.shaper.skip_rise_ages(fast);
         }
-        let fall_log2 = self.shaper.fall_log2();
+    }
 
-        // Pass 2: the three followers in one serial loop.
+    /// Pass 2 of a chunk of `m` samples: the three followers in one serial loop (the detector's
+    /// over `scratch.level`, the shaper's fast and slow over `scratch.fast`, into `fast`/`slow`).
+    #[inline(always)]
+    fn follow_chunk(&mut self, m: usize) {
+        let scratch = &mut *self.scratch;
+        let (level, fast, slow) = (
+            &mut scratch.level[..m],
+            &mut scratch.fast[..m],
+            &mut scratch.slow[..m],
+        );
         let mut follower = *self.detector.follower_mut();
         let (f_env, s_env) = self.shaper.followers_mut();
         let (mut f_env_local, mut s_env_local) = (*f_env, *s_env);
@@ -409,16 +470,24 @@ impl BandDynamics {
         }
         (*f_env, *s_env) = (f_env_local, s_env_local);
         *self.detector.follower_mut() = follower;
-        let last_level = level[m - 1];
+    }
 
+    /// Pass 3 of a chunk (`gain` as long as the chunk, after passes 1 and 2); returns (last
+    /// level, min/max dynamics dB, min/max transient dB).
+    #[inline(always)]
+    fn shape_chunk(&mut self, gain: &mut [f32]) -> (f32, f32, f32, f32, f32) {
+        let m = gain.len();
+        let scratch = &mut *self.scratch;
+        let last_level = scratch.level[m - 1];
+        let (level, fast, slow) = (&scratch.level[..m], &scratch.fast[..m], &scratch.slow[..m]);
         // Pass 3: smoothed parameters, curve, transient, makeup, bypass, dB → gain. With every
         // parameter settled the values are constants (what `fill` would repeat); a Transient
         // of exactly 0 then contributes exactly ±0 dB, which leaves the sum's gain unchanged
         // (`fast_db_to_gain(±0) == 1` and `x ± 0 == x` otherwise), so it is skipped.
         let shape = self.shape;
-        let (level, fast, slow, gain) = (&level[..m], &fast[..m], &slow[..m], &mut gain[..m]);
         let (dynamics, transient) = (&mut scratch.dynamics[..m], &mut scratch.transient[..m]);
         let age = &scratch.age[..m];
+        let fall_log2 = self.shaper.fall_log2();
         let settled = self.smoothers.all().iter().all(|s| !s.is_smoothing());
         if settled {
             let [thr, slope, knee, range, makeup, trans, w] =
@@ -458,6 +527,21 @@ impl BandDynamics {
         let (g_lo, g_hi) = min_max(dynamics);
         let (t_lo, t_hi) = min_max(transient);
         (last_level, g_lo, g_hi, t_lo, t_hi)
+    }
+}
+
+/// The meters from a block's last level and its min/max dynamics and transient dB.
+fn meter_values(
+    level_db: f32,
+    gain_lo: f32,
+    gain_hi: f32,
+    tr_lo: f32,
+    tr_hi: f32,
+) -> BandMeterValues {
+    BandMeterValues {
+        level_db,
+        gain_db: if -gain_lo > gain_hi { gain_lo } else { gain_hi },
+        transient_db: if -tr_lo > tr_hi { tr_lo } else { tr_hi },
     }
 }
 

@@ -126,18 +126,12 @@ impl SlidingMinimum {
             let w = self.window;
             let pos = self.pos;
             let m = (w - pos).min(io.len() - start);
-            let mut prefix = self.prefix;
-            for ((x, c), &older) in io[start..start + m]
-                .iter_mut()
-                .zip(&mut self.current[pos..pos + m])
-                .zip(&self.suffix[pos + 1..pos + 1 + m])
-            {
-                let v = *x;
-                *c = v;
-                prefix = if v < prefix { v } else { prefix };
-                *x = if older < prefix { older } else { prefix };
-            }
-            self.prefix = prefix;
+            self.prefix = scan_piece(
+                self.prefix,
+                &mut io[start..start + m],
+                &mut self.current[pos..pos + m],
+                &self.suffix[pos + 1..pos + 1 + m],
+            );
             self.pos = pos + m;
             if self.pos == w {
                 std::mem::swap(&mut self.current, &mut self.previous);
@@ -152,9 +146,9 @@ impl SlidingMinimum {
 }
 
 impl SlidingMinimum {
-    /// Runs two queues over `a` and `b` (same length) at once, as [`process`](Self::process)
-    /// on each; when both share the window and the block phase (as two queues reset and set
-    /// alike do), their serial minimum chains run side by side in one loop.
+    /// Runs two queues over `a` and `b` (same length), as [`process`](Self::process) on each;
+    /// when both share the window and the block phase (as two queues reset and set alike do),
+    /// they share the piece bookkeeping.
     #[inline(always)]
     pub fn process_pair(first: &mut Self, second: &mut Self, a: &mut [f32], b: &mut [f32]) {
         if first.window != second.window || first.pos != second.pos || a.len() != b.len() {
@@ -167,28 +161,18 @@ impl SlidingMinimum {
             let w = first.window;
             let pos = first.pos;
             let m = (w - pos).min(a.len() - start);
-            let (mut p1, mut p2) = (first.prefix, second.prefix);
-            for ((((x, y), c1), c2), (&o1, &o2)) in a[start..start + m]
-                .iter_mut()
-                .zip(&mut b[start..start + m])
-                .zip(&mut first.current[pos..pos + m])
-                .zip(&mut second.current[pos..pos + m])
-                .zip(
-                    first.suffix[pos + 1..pos + 1 + m]
-                        .iter()
-                        .zip(&second.suffix[pos + 1..pos + 1 + m]),
-                )
-            {
-                let (v1, v2) = (*x, *y);
-                *c1 = v1;
-                *c2 = v2;
-                p1 = if v1 < p1 { v1 } else { p1 };
-                p2 = if v2 < p2 { v2 } else { p2 };
-                *x = if o1 < p1 { o1 } else { p1 };
-                *y = if o2 < p2 { o2 } else { p2 };
-            }
-            first.prefix = p1;
-            second.prefix = p2;
+            first.prefix = scan_piece(
+                first.prefix,
+                &mut a[start..start + m],
+                &mut first.current[pos..pos + m],
+                &first.suffix[pos + 1..pos + 1 + m],
+            );
+            second.prefix = scan_piece(
+                second.prefix,
+                &mut b[start..start + m],
+                &mut second.current[pos..pos + m],
+                &second.suffix[pos + 1..pos + 1 + m],
+            );
             first.pos = pos + m;
             second.pos = pos + m;
             if first.pos == w {
@@ -209,6 +193,48 @@ impl SlidingMinimum {
         first.finish_suffix();
         second.finish_suffix();
     }
+}
+
+/// Values of a piece whose running minimum is found by one in-register scan.
+const SCAN: usize = 16;
+
+/// One piece of a block (`io`, `current` and `older` of one length): stores the raw values in
+/// `current`, replaces each value with `min(older, running minimum since the block start)` and
+/// returns the running minimum, starting from `prefix`, exactly as the plain loop
+/// `prefix = if v < prefix { v } else { prefix }` would. The running minimum is found [`SCAN`]
+/// values at a time by a log-step scan plus one carry: the plain loop ignores NaN (as it does
+/// +inf), so NaN is read as +inf, and keeping the older value on ties makes the combination
+/// associative (it picks the first minimal value, as the loop does, even among ±0).
+#[inline(always)]
+fn scan_piece(mut prefix: f32, io: &mut [f32], current: &mut [f32], older: &[f32]) -> f32 {
+    current.copy_from_slice(io);
+    let mut blocks = io.chunks_exact_mut(SCAN);
+    let mut olders = older.chunks_exact(SCAN);
+    for (x, o) in (&mut blocks).zip(&mut olders) {
+        let x: &mut [f32; SCAN] = x.try_into().expect("block");
+        let mut v = x.map(|v| if v.is_nan() { f32::INFINITY } else { v });
+        let mut step = 1;
+        while step < SCAN {
+            let mut shifted = [f32::INFINITY; SCAN];
+            shifted[step..].copy_from_slice(&v[..SCAN - step]);
+            for (v, &s) in v.iter_mut().zip(&shifted) {
+                *v = if *v < s { *v } else { s };
+            }
+            step *= 2;
+        }
+        for ((x, &v), &o) in x.iter_mut().zip(&v).zip(o) {
+            let p = if v < prefix { v } else { prefix };
+            *x = if o < p { o } else { p };
+        }
+        let last = v[SCAN - 1];
+        prefix = if last < prefix { last } else { prefix };
+    }
+    for (x, &o) in blocks.into_remainder().iter_mut().zip(olders.remainder()) {
+        let v = *x;
+        prefix = if v < prefix { v } else { prefix };
+        *x = if o < prefix { o } else { prefix };
+    }
+    prefix
 }
 
 /// `out[j] = min(values[j..])` (exact, like a plain backward scan): the values are cut into four
@@ -438,6 +464,45 @@ mod tests {
             for (i, &(m, e)) in pushed.iter().enumerate() {
                 assert_eq!((m, e), (mins[i], means[i]), "window {window} at {i}");
             }
+        }
+    }
+
+    #[test]
+    fn scanned_blocks_match_pushing_bit_for_bit_with_ties_zeros_and_nan() {
+        let mut state = 99u32;
+        let specials = [
+            0.0,
+            -0.0,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            1.0,
+            -1.0,
+        ];
+        let values: Vec<f32> = (0..4000)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let r = state >> 8;
+                // Few distinct values, so ties (and ±0 ties) are common.
+                specials[r as usize % 7] * ((r >> 3) % 3) as f32
+            })
+            .collect();
+        for window in [1usize, 2, 15, 16, 17, 64, 200] {
+            let (mut a, mut b) = (
+                SlidingMinimum::with_capacity(256),
+                SlidingMinimum::with_capacity(256),
+            );
+            a.set_window(window);
+            b.set_window(window);
+            let pushed: Vec<u32> = values.iter().map(|&v| a.push(v).to_bits()).collect();
+            let mut mins = values.clone();
+            for (i, m) in mins.chunks_mut(101).enumerate() {
+                let (first, second) = m.split_at_mut((7 * i + 1) % m.len().max(1));
+                b.process(first);
+                b.process(second);
+            }
+            let scanned: Vec<u32> = mins.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(pushed, scanned, "window {window}");
         }
     }
 

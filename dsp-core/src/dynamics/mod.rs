@@ -1,5 +1,6 @@
 //! Dynamics: gain computers, envelopes and the processors built from them.
 
+pub(crate) mod band_bank;
 pub mod band_curve;
 pub mod band_dynamics;
 pub mod band_settings;

@@ -33,6 +33,7 @@
 //!   the start of each call, and every stage is itself partition-invariant, so any block
 //!   partition gives the same output; settings handed over before `reset()` apply at once.
 
+use super::band_bank::{follow_bank, in_simd_build};
 use super::band_curve::auto_makeup_db;
 use super::band_dynamics::BandDynamics;
 use super::band_settings::{BandSettings, BandSidechain};
@@ -43,6 +44,7 @@ use crate::filter::crossover_settings::{
     CrossoverMode, CrossoverSettings, CrossoverSlope, CROSSOVER_MIN_HZ, MAX_BANDS,
 };
 use crate::processor::{ProcessSpec, Processor};
+use crate::simd::SimdLevel;
 use crate::smoothing::LinearSmoother;
 use crate::units::db_to_gain;
 
@@ -51,6 +53,8 @@ use summing::routed_magnitude;
 
 /// Frames processed at once inside a call (bounds the scratch buffers).
 pub const CHUNK: usize = 256;
+// A chunk is one chunk of each band's dynamics (`begin_chunk` takes up to its `CHUNK`).
+const _: () = assert!(CHUNK <= super::band_dynamics::CHUNK);
 /// Ramp of mix, output gain, solo/mute weights and bypass, ms.
 const RAMP_MS: f64 = 10.0;
 /// Half of the wet → dry → wet crossfade around a structural change, ms.
@@ -117,6 +121,8 @@ pub struct MultibandCompressor {
     switch_in_left: usize,
     switch_samples: usize,
     meters: [BandMeter; MAX_BANDS],
+    /// The vector build the chunk loops run in.
+    simd: SimdLevel,
     // Scratch, CHUNK frames each.
     input: Vec<Vec<f32>>,
     dry: Vec<Vec<f32>>,
@@ -329,7 +335,23 @@ impl MultibandCompressor {
         self.running != Some(self.structure())
     }
 
+    /// [`process_chunk_body`](Self::process_chunk_body) built for the widest vector
+    /// instructions available (its loops are element-wise, so every build gives the same bits).
     fn process_chunk(&mut self, io: &mut [&mut [f32]], sidechain: Option<&[&[f32]]>, n: usize) {
+        in_simd_build(
+            self.simd,
+            #[inline(always)]
+            || self.process_chunk_body(io, sidechain, n),
+        );
+    }
+
+    #[inline(always)]
+    fn process_chunk_body(
+        &mut self,
+        io: &mut [&mut [f32]],
+        sidechain: Option<&[&[f32]]>,
+        n: usize,
+    ) {
         let channels = io.len();
         let structure = self.running.expect("prepared");
         let bands = structure.bands;
@@ -394,14 +416,18 @@ impl MultibandCompressor {
             } else {
                 &self.detector[..n]
             };
-            let values =
-                self.dynamics[b].process(&self.detector[..n], audio, &mut self.gains[b][..n]);
+            self.dynamics[b].begin_chunk(&self.detector[..n], audio);
+            self.weights[b].fill(&mut self.weight_ramps[b][..n]);
+        }
+        // Every band's followers in one serial loop, then each band's gains.
+        follow_bank(&mut self.dynamics[..bands], n);
+        for b in 0..bands {
+            let values = self.dynamics[b].finish_chunk(&mut self.gains[b][..n]);
             self.meters[b] = BandMeter {
                 level_db: values.level_db,
                 gain_db: values.gain_db,
                 transient_db: values.transient_db,
             };
-            self.weights[b].fill(&mut self.weight_ramps[b][..n]);
         }
         for m in &mut self.meters[bands..] {
             *m = BandMeter::default();
@@ -505,6 +531,7 @@ impl Processor for MultibandCompressor {
         let channels = spec.channels.clamp(1, 16);
         self.sample_rate_hz = fs;
         self.channels = channels;
+        self.simd = crate::simd::detect();
         self.splitter.prepare(fs, CHUNK, channels);
         self.sidechain_splitter.prepare(fs, CHUNK, channels);
         self.dynamics = (0..MAX_BANDS)

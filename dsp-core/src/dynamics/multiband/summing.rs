@@ -1,6 +1,6 @@
 //! The per-sample parts of [`MultibandCompressor`] that sum and route the bands: the routed
 //! detector magnitudes, the bands' weighted sum, the Dynamic Phase engagement and the structural
-//! crossfade ramps.
+//! crossfade ramps (inlined, so they are compiled in the chunk's vector build).
 
 use super::MultibandCompressor;
 use crate::dynamics::band_settings::BandChannel;
@@ -8,6 +8,7 @@ use crate::filter::crossover::BandSplitter;
 
 impl MultibandCompressor {
     /// The structural crossfade of each sample of the chunk (1 outside a switch, 0 at the switch).
+    #[inline(always)]
     pub(super) fn fill_switch_ramp(&mut self, n: usize) {
         let total = self.switch_samples.max(1) as f32;
         let ramp = &mut self.switch_ramp[..n];
@@ -30,6 +31,7 @@ impl MultibandCompressor {
     /// muted. Engagement rises to 1 over [`ENGAGE_MS`](super::ENGAGE_MS) when a sample is active and falls back
     /// over the same time once nothing was active for [`DISENGAGE_HOLD_MS`](super::DISENGAGE_HOLD_MS); right after a
     /// reset it starts at 1 if the first sample is active, so settings apply at once.
+    #[inline(always)]
     pub(super) fn fill_engagement(&mut self, bands: usize, n: usize) -> bool {
         let step = 1.0 / self.engage_samples.max(1) as f32;
         let mut any = self.engagement > 0.0;
@@ -58,6 +60,7 @@ impl MultibandCompressor {
 
     /// Sums the bands after their gains and solo/mute weights into `wet`, and (`with_unity`)
     /// their unity sum into `unity`.
+    #[inline(always)]
     pub(super) fn sum_bands(&mut self, bands: usize, channels: usize, n: usize, with_unity: bool) {
         let stereo = channels == 2;
         for ch in 0..channels {
@@ -129,6 +132,7 @@ impl MultibandCompressor {
 
 /// Writes the magnitude of band `b`'s routed component: max |x| over channels (Stereo), |M|,
 /// |S|, |L| or |R|; with other than two channels every routing reads all channels.
+#[inline(always)]
 pub(super) fn routed_magnitude(
     splitter: &BandSplitter,
     b: usize,
