@@ -24,10 +24,69 @@ use super::crossover_settings::CrossoverSlope;
 /// Most Butterworth biquads per LR half (2 for LR8).
 pub const MAX_SECTIONS: usize = 2;
 
-/// Four `f64` lanes (two nodes × one channel pair), written so LLVM maps each operation to one
-/// vector instruction (one AVX2 instruction, or two SSE2 ones).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct F4(pub [f64; 4]);
+/// Lane vectors the LR sections run on ([`F4`], [`F8`]): every operation is the IEEE operation
+/// of each lane on its own, so a lane's result does not depend on the width it runs at.
+pub trait Lanes:
+    Copy + Default + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self>
+{
+}
+
+/// Defines a lane vector of `$n` `f64` lanes with lane-wise `+`, `−` and `×`, written so LLVM
+/// maps each operation to one vector instruction.
+macro_rules! lanes {
+    ($(#[$meta:meta])* $name:ident, $n:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct $name(pub [f64; $n]);
+
+        impl Default for $name {
+            #[inline(always)]
+            fn default() -> Self {
+                Self([0.0; $n])
+            }
+        }
+
+        impl Add for $name {
+            type Output = Self;
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                Self(std::array::from_fn(|l| self.0[l] + o.0[l]))
+            }
+        }
+
+        impl Sub for $name {
+            type Output = Self;
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                Self(std::array::from_fn(|l| self.0[l] - o.0[l]))
+            }
+        }
+
+        impl Mul for $name {
+            type Output = Self;
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                Self(std::array::from_fn(|l| self.0[l] * o.0[l]))
+            }
+        }
+
+        impl Lanes for $name {}
+    };
+}
+
+lanes!(
+    /// Four `f64` lanes (two nodes × one channel pair): one AVX2 instruction per operation, or
+    /// two SSE2 ones.
+    F4,
+    4
+);
+
+lanes!(
+    /// Eight `f64` lanes (two packed four-lane operations, [`F8::join`]): one AVX-512
+    /// instruction per operation.
+    F8,
+    8
+);
 
 impl F4 {
     /// Lanes 0, 1 `a` and lanes 2, 3 `b`.
@@ -37,30 +96,32 @@ impl F4 {
     }
 }
 
-impl Add for F4 {
-    type Output = Self;
+impl F8 {
+    /// `a` in lanes 0-3 and `b` in lanes 4-7.
     #[inline(always)]
-    fn add(self, o: Self) -> Self {
-        let (a, b) = (self.0, o.0);
-        Self([a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]])
+    pub fn join(a: F4, b: F4) -> Self {
+        let (a, b) = (a.0, b.0);
+        Self([a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]])
     }
-}
 
-impl Sub for F4 {
-    type Output = Self;
+    /// Lanes 0-3.
     #[inline(always)]
-    fn sub(self, o: Self) -> Self {
-        let (a, b) = (self.0, o.0);
-        Self([a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]])
+    pub fn low(self) -> F4 {
+        F4([self.0[0], self.0[1], self.0[2], self.0[3]])
     }
-}
 
-impl Mul for F4 {
-    type Output = Self;
+    /// Lanes 4-7.
     #[inline(always)]
-    fn mul(self, o: Self) -> Self {
-        let (a, b) = (self.0, o.0);
-        Self([a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]])
+    pub fn high(self) -> F4 {
+        F4([self.0[4], self.0[5], self.0[6], self.0[7]])
+    }
+
+    /// Lane `l` of `a` where `mask[l]`, else of `b` (a bitwise select: the bits are kept).
+    #[inline(always)]
+    pub fn select(mask: [bool; 8], a: Self, b: Self) -> Self {
+        Self(std::array::from_fn(
+            |l| if mask[l] { a.0[l] } else { b.0[l] },
+        ))
     }
 }
 
@@ -206,22 +267,41 @@ pub fn lr_magnitudes(
     (1.0 / (1.0 + rp), rp / (1.0 + rp))
 }
 
-/// Runtime coefficients of one section for two nodes (lanes 0-1 and 2-3).
+/// Runtime coefficients of one section for two nodes (lanes 0-1 and 2-3; with [`F8`], four).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SectionCoefs {
-    a1: F4,
-    a2: F4,
-    gain: F4,
+pub struct SectionCoefs<V = F4> {
+    a1: V,
+    a2: V,
+    gain: V,
     /// `a2/g`, `a1/g`, `1/g`: the all-pass numerator on the gain-scaled recursion.
-    ap_b0: F4,
-    ap_b1: F4,
-    ap_b2: F4,
+    ap_b0: V,
+    ap_b1: V,
+    ap_b2: V,
 }
 
-/// Runtime coefficients of two crossovers (lanes 0-1 and 2-3) of the same slope.
+/// Runtime coefficients of two crossovers (lanes 0-1 and 2-3) of the same slope; with [`F8`], of
+/// two such packs ([`LrCoefs::join`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LrCoefs {
-    sections: [SectionCoefs; MAX_SECTIONS],
+pub struct LrCoefs<V = F4> {
+    sections: [SectionCoefs<V>; MAX_SECTIONS],
+}
+
+impl LrCoefs<F8> {
+    /// `a` in lanes 0-3 and `b` in lanes 4-7.
+    #[inline(always)]
+    pub fn join(a: &LrCoefs, b: &LrCoefs) -> Self {
+        let j = |s: &SectionCoefs, t: &SectionCoefs| SectionCoefs {
+            a1: F8::join(s.a1, t.a1),
+            a2: F8::join(s.a2, t.a2),
+            gain: F8::join(s.gain, t.gain),
+            ap_b0: F8::join(s.ap_b0, t.ap_b0),
+            ap_b1: F8::join(s.ap_b1, t.ap_b1),
+            ap_b2: F8::join(s.ap_b2, t.ap_b2),
+        };
+        Self {
+            sections: std::array::from_fn(|k| j(&a.sections[k], &b.sections[k])),
+        }
+    }
 }
 
 impl LrCoefs {
@@ -249,15 +329,15 @@ impl LrCoefs {
 
 /// State of one gain-scaled direct-form-II recursion (`w[n−1]`, `w[n−2]`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Recursion {
-    w1: F4,
-    w2: F4,
+pub struct Recursion<V = F4> {
+    w1: V,
+    w2: V,
 }
 
-impl Recursion {
+impl<V: Lanes> Recursion<V> {
     /// Advances the recursion by one sample; returns (lowpass, all-pass) outputs of the section.
     #[inline(always)]
-    fn tick(&mut self, c: &SectionCoefs, x: F4) -> (F4, F4) {
+    fn tick(&mut self, c: &SectionCoefs<V>, x: V) -> (V, V) {
         // The loop-carried path is one multiply and one subtraction (w1 → a1·w1 → w).
         let w = (c.gain * x - c.a2 * self.w2) - c.a1 * self.w1;
         let lp = (w + self.w2) + (self.w1 + self.w1);
@@ -266,7 +346,9 @@ impl Recursion {
         self.w1 = w;
         (lp, ap)
     }
+}
 
+impl Recursion {
     /// Accumulates the lane-wise largest magnitude and the sum of the state (the sum is
     /// non-finite if any value is).
     #[inline(always)]
@@ -280,16 +362,25 @@ impl Recursion {
 
 /// State of two LR crossovers (lanes 0-1 and 2-3) on a channel pair: the lowpass chain (2·S sections) and the rest of
 /// the all-pass chain (S − 1 sections; its first section is the lowpass chain's first).
+/// With [`F8`], two such states ([`LrState::join`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LrState {
-    lowpass: [Recursion; 2 * MAX_SECTIONS],
-    allpass: [Recursion; MAX_SECTIONS - 1],
+pub struct LrState<V = F4> {
+    lowpass: [Recursion<V>; 2 * MAX_SECTIONS],
+    allpass: [Recursion<V>; MAX_SECTIONS - 1],
 }
 
-impl LrState {
+impl<V: Lanes> LrState<V> {
     /// One sample of the crossover with `S` sections: (lowpass, highpass).
     #[inline(always)]
-    pub fn split<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> (F4, F4) {
+    pub fn split<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> (V, V) {
+        let (lp, _, hp) = self.split_allpass::<S>(c, x);
+        (lp, hp)
+    }
+
+    /// One sample of the crossover with `S` sections: (lowpass, all-pass, highpass); with one
+    /// section the all-pass is [`Self::allpass`]'s (the same recursion and numerator).
+    #[inline(always)]
+    pub fn split_allpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> (V, V, V) {
         let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x);
         for j in 1..2 * S {
             lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
@@ -297,12 +388,12 @@ impl LrState {
         for j in 1..S {
             ap = self.allpass[j - 1].tick(&c.sections[j], ap).1;
         }
-        (lp, ap - lp)
+        (lp, ap, ap - lp)
     }
 
     /// One sample of the lowpass alone.
     #[inline(always)]
-    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> F4 {
+    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V {
         let mut lp = x;
         for j in 0..2 * S {
             lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
@@ -312,7 +403,7 @@ impl LrState {
 
     /// One sample of the all-pass alone (compensation), using the lowpass chain's first sections.
     #[inline(always)]
-    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> F4 {
+    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V {
         let mut ap = x;
         for j in 0..S {
             ap = self.lowpass[j].tick(&c.sections[j], ap).1;
@@ -320,6 +411,53 @@ impl LrState {
         ap
     }
 
+    /// The state made lane by lane from `self` and `other` by `select` (so a pipeline's ramp
+    /// steps can keep the old state in the lanes that did not run).
+    #[inline(always)]
+    pub fn select_with(&self, other: &Self, select: impl Fn(V, V) -> V) -> Self {
+        let r = |a: &Recursion<V>, b: &Recursion<V>| Recursion {
+            w1: select(a.w1, b.w1),
+            w2: select(a.w2, b.w2),
+        };
+        Self {
+            lowpass: std::array::from_fn(|k| r(&self.lowpass[k], &other.lowpass[k])),
+            allpass: std::array::from_fn(|k| r(&self.allpass[k], &other.allpass[k])),
+        }
+    }
+}
+
+impl LrState<F8> {
+    /// `a` in lanes 0-3 and `b` in lanes 4-7.
+    #[inline(always)]
+    pub fn join(a: &LrState, b: &LrState) -> Self {
+        let r = |a: &Recursion, b: &Recursion| Recursion {
+            w1: F8::join(a.w1, b.w1),
+            w2: F8::join(a.w2, b.w2),
+        };
+        Self {
+            lowpass: std::array::from_fn(|k| r(&a.lowpass[k], &b.lowpass[k])),
+            allpass: std::array::from_fn(|k| r(&a.allpass[k], &b.allpass[k])),
+        }
+    }
+
+    /// The states of lanes 0-3 and 4-7.
+    #[inline(always)]
+    pub fn halves(&self) -> (LrState, LrState) {
+        let half = |f: fn(F8) -> F4| LrState {
+            lowpass: self.lowpass.map(|r| Recursion {
+                w1: f(r.w1),
+                w2: f(r.w2),
+            }),
+            allpass: self.allpass.map(|r| Recursion {
+                w1: f(r.w1),
+                w2: f(r.w2),
+            }),
+        };
+        (half(F8::low), half(F8::high))
+    }
+}
+
+impl LrState {
     /// Accumulates the lane-wise largest magnitude and the sum of the state of a crossover with
     /// `sections` sections (non-finite if any state value is); the recursions it does not use
     /// stay zero, so they are skipped.
