@@ -30,9 +30,12 @@
 //!
 //! Speed: the IIR modes run per channel pair in runs of up to [`RUN`] samples (ending at every
 //! smoothing step while a glide runs), level by level through the program of
-//! [`crossover_tree`] (two tree nodes × two channels in four `f64` lanes, AVX2 when present);
-//! highpasses are `AP − LP` and the all-pass shares the first lowpass section's recursion
-//! ([`linkwitz_riley`]). Design is `f64` everywhere; only the band outputs are `f32`.
+//! [`crossover_tree`] (two tree nodes × two channels in four `f64` lanes, AVX2 when present), or
+//! for 4 and 6 MinimumPhase bands as the skewed pipelines of [`crossover_pipeline`] (24 dB/oct;
+//! with AVX-512 also 48 dB/oct, two four-lane operations per eight-lane instruction,
+//! [`crate::filter::crossover_pipeline512`]); all give the same bits. Highpasses are `AP − LP`
+//! and the all-pass shares the first lowpass section's recursion ([`linkwitz_riley`]). Design is
+//! `f64` everywhere; only the band outputs are `f32`.
 
 use std::ops::Sub;
 

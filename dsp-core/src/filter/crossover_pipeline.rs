@@ -1,8 +1,11 @@
 //! The 4- and 6-band MinimumPhase trees of the band splitter ([`crate::filter::crossover`]) as
 //! skewed pipelines: the same packed operations as the level-by-level [`crossover_tree::run`], in
 //! the same order per node (bit-identical), with every level of a step independent of the others
-//! and all states in registers; the input is read and the bands written directly.
+//! and all states in registers; the input is read and the bands written directly. The AVX-512
+//! build packs two of these four-lane operations per instruction (`crossover_pipeline512`).
 
+#[cfg(target_arch = "x86_64")]
+use super::crossover_pipeline512;
 use super::crossover_settings::MAX_BANDS;
 use super::crossover_tree::{PairState, Program, TreeCoefs, RUN};
 use super::linkwitz_riley::{LrState, F4};
@@ -37,17 +40,17 @@ pub fn sanitize(x: f32) -> f64 {
 
 /// Packed outputs of one run, `[output][frame][lane]` (output `k` holds bands `k` and
 /// `k + bands / 2`, two lanes each).
-type RunOut = [[[f32; 4]; RUN]; MAX_BANDS / 2];
+pub(super) type RunOut = [[[f32; 4]; RUN]; MAX_BANDS / 2];
 
 /// Stores `v` rounded to `f32` as frame `i` of packed output `k`.
 #[inline(always)]
-fn put(buf: &mut RunOut, i: usize, v: F4, k: usize) {
+pub(super) fn put(buf: &mut RunOut, i: usize, v: F4, k: usize) {
     buf[k][i] = v.0.map(|x| x as f32);
 }
 
 /// Input frame `i` of a pair in lanes 0-1 (lanes 2-3 zero: an unused node).
 #[inline(always)]
-fn input(io: &PairIo, i: usize) -> F4 {
+pub(super) fn input(io: &PairIo, i: usize) -> F4 {
     let r = io.right.map_or(0.0, |r| sanitize(r[i]));
     F4([sanitize(io.left[i]), r, 0.0, 0.0])
 }
@@ -242,6 +245,12 @@ fn tree_levels<const S: usize>(
     } else {
         tree6::<S>(state, coefs, io, &mut buf, n);
     }
+    copy_out(program, io, &buf, n);
+}
+
+/// Copies the packed outputs `buf` of a run of `n` frames to the band buffers of `io`.
+#[inline(always)]
+pub(super) fn copy_out(program: &Program, io: &mut PairIo, buf: &RunOut, n: usize) {
     let lanes = 1 + io.right.is_some() as usize;
     let half = program.bands / 2;
     for b in 0..program.bands {
@@ -256,11 +265,12 @@ fn tree_levels<const S: usize>(
 }
 
 /// Whether [`run_tree`] is the faster way to run `bands` bands with `sections` biquads per LR
-/// half: 4 and 6 bands at 24 dB/oct (at 48 dB/oct the states of all levels do not fit in
-/// registers and level by level with [`crossover_tree::run`] is faster; both give the same
-/// bits).
+/// half: 4 and 6 bands at 24 dB/oct, and at 48 dB/oct in the AVX-512 build (in the others the
+/// states of all levels do not fit in registers and level by level with [`crossover_tree::run`]
+/// is faster; all give the same bits).
 pub fn has_tree_kernel(bands: usize, sections: usize) -> bool {
-    (bands == 4 || bands == 6) && sections == 1
+    (bands == 4 || bands == 6)
+        && (sections == 1 || crate::simd::detect() == crate::simd::SimdLevel::Avx512)
 }
 
 /// Runs the MinimumPhase program of 4 or 6 bands ([`has_tree_kernel`]) over `n` samples of `io`
@@ -285,7 +295,7 @@ pub fn run_tree(
         ) {
             tree_levels::<S>(p, st, c, io, n)
         }
-        // The AVX-512 build: the same four-lane operations, with 32 vector registers.
+        // The AVX-512 build: the same operations packed in eight lanes, with 32 vector registers.
         #[target_feature(enable = "avx2,avx512f,avx512vl")]
         fn widest<const S: usize>(
             p: &Program,
@@ -294,7 +304,7 @@ pub fn run_tree(
             io: &mut PairIo,
             n: usize,
         ) {
-            tree_levels::<S>(p, st, c, io, n)
+            crossover_pipeline512::tree_levels::<S>(p, st, c, io, n)
         }
         let level = crate::simd::detect();
         if level == crate::simd::SimdLevel::Avx512 {

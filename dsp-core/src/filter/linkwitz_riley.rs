@@ -23,12 +23,43 @@ use super::crossover_settings::CrossoverSlope;
 
 /// Most Butterworth biquads per LR half (2 for LR8).
 pub const MAX_SECTIONS: usize = 2;
+// `LrState::map` and `LrCoefs::map` are written out for two sections.
+const _: () = assert!(MAX_SECTIONS == 2);
 
 /// Lane vectors the LR sections run on ([`F4`], [`F8`]): every operation is the IEEE operation
 /// of each lane on its own, so a lane's result does not depend on the width it runs at.
 pub trait Lanes:
     Copy + Default + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self>
 {
+}
+
+/// Lane-wise arithmetic on a lane type `V`, so a vector build can run the LR sections on its
+/// own vector type (with its intrinsics) while the operations and their order stay written once.
+pub trait LaneOps<V> {
+    /// `a + b` lane by lane.
+    fn add(&self, a: V, b: V) -> V;
+    /// `a − b` lane by lane.
+    fn sub(&self, a: V, b: V) -> V;
+    /// `a × b` lane by lane.
+    fn mul(&self, a: V, b: V) -> V;
+}
+
+/// The operators of a [`Lanes`] type.
+pub struct Plain;
+
+impl<V: Lanes> LaneOps<V> for Plain {
+    #[inline(always)]
+    fn add(&self, a: V, b: V) -> V {
+        a + b
+    }
+    #[inline(always)]
+    fn sub(&self, a: V, b: V) -> V {
+        a - b
+    }
+    #[inline(always)]
+    fn mul(&self, a: V, b: V) -> V {
+        a * b
+    }
 }
 
 /// Defines a lane vector of `$n` `f64` lanes with lane-wise `+`, `−` and `×`, written so LLVM
@@ -50,7 +81,11 @@ macro_rules! lanes {
             type Output = Self;
             #[inline(always)]
             fn add(self, o: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l] + o.0[l]))
+                let mut r = self.0;
+                for (r, o) in r.iter_mut().zip(o.0) {
+                    *r += o;
+                }
+                Self(r)
             }
         }
 
@@ -58,7 +93,11 @@ macro_rules! lanes {
             type Output = Self;
             #[inline(always)]
             fn sub(self, o: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l] - o.0[l]))
+                let mut r = self.0;
+                for (r, o) in r.iter_mut().zip(o.0) {
+                    *r -= o;
+                }
+                Self(r)
             }
         }
 
@@ -66,11 +105,29 @@ macro_rules! lanes {
             type Output = Self;
             #[inline(always)]
             fn mul(self, o: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l] * o.0[l]))
+                let mut r = self.0;
+                for (r, o) in r.iter_mut().zip(o.0) {
+                    *r *= o;
+                }
+                Self(r)
             }
         }
 
         impl Lanes for $name {}
+
+        impl $name {
+            /// Lane `l` of `a` where `mask[l]`, else of `b` (a bitwise select: the bits are kept).
+            #[inline(always)]
+            pub fn select(mask: [bool; $n], a: Self, b: Self) -> Self {
+                let mut r = b.0;
+                for ((r, a), m) in r.iter_mut().zip(a.0).zip(mask) {
+                    if m {
+                        *r = a;
+                    }
+                }
+                Self(r)
+            }
+        }
     };
 }
 
@@ -82,8 +139,8 @@ lanes!(
 );
 
 lanes!(
-    /// Eight `f64` lanes (two packed four-lane operations, [`F8::join`]): one AVX-512
-    /// instruction per operation.
+    /// Eight `f64` lanes: two packed four-lane operations ([`F8::join`]), as the AVX-512
+    /// pipelines load and store their states and coefficients.
     F8,
     8
 );
@@ -114,14 +171,6 @@ impl F8 {
     #[inline(always)]
     pub fn high(self) -> F4 {
         F4([self.0[4], self.0[5], self.0[6], self.0[7]])
-    }
-
-    /// Lane `l` of `a` where `mask[l]`, else of `b` (a bitwise select: the bits are kept).
-    #[inline(always)]
-    pub fn select(mask: [bool; 8], a: Self, b: Self) -> Self {
-        Self(std::array::from_fn(
-            |l| if mask[l] { a.0[l] } else { b.0[l] },
-        ))
     }
 }
 
@@ -286,6 +335,28 @@ pub struct LrCoefs<V = F4> {
     sections: [SectionCoefs<V>; MAX_SECTIONS],
 }
 
+impl<V: Copy> LrCoefs<V> {
+    /// The coefficients with every lane vector converted by `f` (to a build's vector type).
+    #[inline(always)]
+    pub fn map<U>(&self, f: impl Fn(V) -> U) -> LrCoefs<U> {
+        let s = |k: usize| {
+            let s = &self.sections[k];
+            SectionCoefs {
+                a1: f(s.a1),
+                a2: f(s.a2),
+                gain: f(s.gain),
+                ap_b0: f(s.ap_b0),
+                ap_b1: f(s.ap_b1),
+                ap_b2: f(s.ap_b2),
+            }
+        };
+        // Written out (array `map` is not always inlined).
+        LrCoefs {
+            sections: [s(0), s(1)],
+        }
+    }
+}
+
 impl LrCoefs<F8> {
     /// `a` in lanes 0-3 and `b` in lanes 4-7.
     #[inline(always)]
@@ -298,9 +369,15 @@ impl LrCoefs<F8> {
             ap_b1: F8::join(s.ap_b1, t.ap_b1),
             ap_b2: F8::join(s.ap_b2, t.ap_b2),
         };
-        Self {
-            sections: std::array::from_fn(|k| j(&a.sections[k], &b.sections[k])),
+        let mut r = Self::default();
+        for (r, (s, t)) in r
+            .sections
+            .iter_mut()
+            .zip(a.sections.iter().zip(&b.sections))
+        {
+            *r = j(s, t);
         }
+        r
     }
 }
 
@@ -334,15 +411,19 @@ pub struct Recursion<V = F4> {
     w2: V,
 }
 
-impl<V: Lanes> Recursion<V> {
+impl<V: Copy> Recursion<V> {
     /// Advances the recursion by one sample; returns (lowpass, all-pass) outputs of the section.
     #[inline(always)]
-    fn tick(&mut self, c: &SectionCoefs<V>, x: V) -> (V, V) {
+    fn tick<O: LaneOps<V>>(&mut self, c: &SectionCoefs<V>, x: V, o: &O) -> (V, V) {
+        let (w1, w2) = (self.w1, self.w2);
         // The loop-carried path is one multiply and one subtraction (w1 → a1·w1 → w).
-        let w = (c.gain * x - c.a2 * self.w2) - c.a1 * self.w1;
-        let lp = (w + self.w2) + (self.w1 + self.w1);
-        let ap = (c.ap_b0 * w + c.ap_b1 * self.w1) + c.ap_b2 * self.w2;
-        self.w2 = self.w1;
+        let w = o.sub(o.sub(o.mul(c.gain, x), o.mul(c.a2, w2)), o.mul(c.a1, w1));
+        let lp = o.add(o.add(w, w2), o.add(w1, w1));
+        let ap = o.add(
+            o.add(o.mul(c.ap_b0, w), o.mul(c.ap_b1, w1)),
+            o.mul(c.ap_b2, w2),
+        );
+        self.w2 = w1;
         self.w1 = w;
         (lp, ap)
     }
@@ -373,22 +454,8 @@ impl<V: Lanes> LrState<V> {
     /// One sample of the crossover with `S` sections: (lowpass, highpass).
     #[inline(always)]
     pub fn split<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> (V, V) {
-        let (lp, _, hp) = self.split_allpass::<S>(c, x);
+        let (lp, _, hp) = self.split_allpass::<S, _>(c, x, &Plain);
         (lp, hp)
-    }
-
-    /// One sample of the crossover with `S` sections: (lowpass, all-pass, highpass); with one
-    /// section the all-pass is [`Self::allpass`]'s (the same recursion and numerator).
-    #[inline(always)]
-    pub fn split_allpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> (V, V, V) {
-        let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x);
-        for j in 1..2 * S {
-            lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
-        }
-        for j in 1..S {
-            ap = self.allpass[j - 1].tick(&c.sections[j], ap).1;
-        }
-        (lp, ap, ap - lp)
     }
 
     /// One sample of the lowpass alone.
@@ -396,33 +463,87 @@ impl<V: Lanes> LrState<V> {
     pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V {
         let mut lp = x;
         for j in 0..2 * S {
-            lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
+            lp = self.lowpass[j].tick(&c.sections[j % S], lp, &Plain).0;
         }
         lp
+    }
+}
+
+impl<V: Copy> LrState<V> {
+    /// One sample of the crossover with `S` sections in the arithmetic `o`: (lowpass, all-pass,
+    /// highpass); with one section the all-pass is [`Self::allpass`]'s (the same recursion and
+    /// numerator).
+    #[inline(always)]
+    pub fn split_allpass<const S: usize, O: LaneOps<V>>(
+        &mut self,
+        c: &LrCoefs<V>,
+        x: V,
+        o: &O,
+    ) -> (V, V, V) {
+        let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x, o);
+        for j in 1..2 * S {
+            lp = self.lowpass[j].tick(&c.sections[j % S], lp, o).0;
+        }
+        for j in 1..S {
+            ap = self.allpass[j - 1].tick(&c.sections[j], ap, o).1;
+        }
+        (lp, ap, o.sub(ap, lp))
+    }
+
+    /// One sample of the all-pass alone (compensation) in the arithmetic `o`, using the lowpass
+    /// chain's first sections.
+    #[inline(always)]
+    pub fn allpass_with<const S: usize, O: LaneOps<V>>(
+        &mut self,
+        c: &LrCoefs<V>,
+        x: V,
+        o: &O,
+    ) -> V {
+        let mut ap = x;
+        for j in 0..S {
+            ap = self.lowpass[j].tick(&c.sections[j], ap, o).1;
+        }
+        ap
+    }
+
+    /// The state with every lane vector converted by `f` (to or from a build's vector type).
+    #[inline(always)]
+    pub fn map<U>(&self, f: impl Fn(V) -> U) -> LrState<U> {
+        let r = |r: &Recursion<V>| Recursion {
+            w1: f(r.w1),
+            w2: f(r.w2),
+        };
+        // Written out (array `map` is not always inlined).
+        let l = &self.lowpass;
+        LrState {
+            lowpass: [r(&l[0]), r(&l[1]), r(&l[2]), r(&l[3])],
+            allpass: [r(&self.allpass[0])],
+        }
     }
 
     /// One sample of the all-pass alone (compensation), using the lowpass chain's first sections.
     #[inline(always)]
-    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V {
-        let mut ap = x;
-        for j in 0..S {
-            ap = self.lowpass[j].tick(&c.sections[j], ap).1;
-        }
-        ap
+    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V
+    where
+        V: Lanes,
+    {
+        self.allpass_with::<S, _>(c, x, &Plain)
     }
 
     /// The state made lane by lane from `self` and `other` by `select` (so a pipeline's ramp
     /// steps can keep the old state in the lanes that did not run).
     #[inline(always)]
     pub fn select_with(&self, other: &Self, select: impl Fn(V, V) -> V) -> Self {
-        let r = |a: &Recursion<V>, b: &Recursion<V>| Recursion {
-            w1: select(a.w1, b.w1),
-            w2: select(a.w2, b.w2),
-        };
-        Self {
-            lowpass: std::array::from_fn(|k| r(&self.lowpass[k], &other.lowpass[k])),
-            allpass: std::array::from_fn(|k| r(&self.allpass[k], &other.allpass[k])),
+        let mut r = *self;
+        for k in 0..r.lowpass.len() {
+            r.lowpass[k].w1 = select(self.lowpass[k].w1, other.lowpass[k].w1);
+            r.lowpass[k].w2 = select(self.lowpass[k].w2, other.lowpass[k].w2);
         }
+        for k in 0..r.allpass.len() {
+            r.allpass[k].w1 = select(self.allpass[k].w1, other.allpass[k].w1);
+            r.allpass[k].w2 = select(self.allpass[k].w2, other.allpass[k].w2);
+        }
+        r
     }
 }
 
@@ -430,14 +551,14 @@ impl LrState<F8> {
     /// `a` in lanes 0-3 and `b` in lanes 4-7.
     #[inline(always)]
     pub fn join(a: &LrState, b: &LrState) -> Self {
-        let r = |a: &Recursion, b: &Recursion| Recursion {
-            w1: F8::join(a.w1, b.w1),
-            w2: F8::join(a.w2, b.w2),
-        };
-        Self {
-            lowpass: std::array::from_fn(|k| r(&a.lowpass[k], &b.lowpass[k])),
-            allpass: std::array::from_fn(|k| r(&a.allpass[k], &b.allpass[k])),
+        let mut r = Self::default();
+        let pairs = a.lowpass.iter().zip(&b.lowpass);
+        let to = r.lowpass.iter_mut().chain(r.allpass.iter_mut());
+        for (r, (a, b)) in to.zip(pairs.chain(a.allpass.iter().zip(&b.allpass))) {
+            r.w1 = F8::join(a.w1, b.w1);
+            r.w2 = F8::join(a.w2, b.w2);
         }
+        r
     }
 
     /// The states of lanes 0-3 and 4-7.
@@ -454,6 +575,28 @@ impl LrState<F8> {
             }),
         };
         (half(F8::low), half(F8::high))
+    }
+
+    /// A split (lanes 0-3) and an all-pass (lanes 4-7) packed to run as one
+    /// [`LrState::split_allpass`], whose all-pass output is then the all-pass's: its sections go
+    /// where the split's all-pass chain keeps its own (the split's lowpass chain runs on in those
+    /// lanes from zero, unused).
+    #[inline(always)]
+    pub fn join_split_and_allpass(split: &LrState, allpass: &LrState) -> Self {
+        let mut chain = LrState::default();
+        chain.lowpass[0] = allpass.lowpass[0];
+        chain.allpass[0] = allpass.lowpass[1];
+        Self::join(split, &chain)
+    }
+
+    /// Stores the states of a [`Self::join_split_and_allpass`] pack back (the all-pass's other
+    /// recursions, unused by it, are left as they are).
+    #[inline(always)]
+    pub fn halves_split_and_allpass(&self, split: &mut LrState, allpass: &mut LrState) {
+        let (a, b) = self.halves();
+        *split = a;
+        allpass.lowpass[0] = b.lowpass[0];
+        allpass.lowpass[1] = b.allpass[0];
     }
 }
 

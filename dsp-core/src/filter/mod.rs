@@ -4,6 +4,8 @@
 pub mod biquad;
 pub mod crossover;
 pub mod crossover_pipeline;
+#[cfg(target_arch = "x86_64")]
+pub mod crossover_pipeline512;
 pub mod crossover_settings;
 pub mod crossover_tree;
 pub mod dc_blocker;
