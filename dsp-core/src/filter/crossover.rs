@@ -332,6 +332,8 @@ impl BandSplitter {
         }
         let dynamic = s.mode == CrossoverMode::DynamicPhase;
         let sections = section_count(s.slope);
+        // The pipelines write their bands subnormal-free themselves.
+        let pipeline = !dynamic && crossover_pipeline::has_tree_kernel(bands, sections);
         let mut done = 0;
         while done < frames {
             let pos = self.position;
@@ -349,7 +351,7 @@ impl BandSplitter {
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
-                if dynamic || !crossover_pipeline::has_tree_kernel(bands, sections) {
+                if !pipeline {
                     self.run_slots(dynamic, input, (c0, c1), done, n);
                     continue;
                 }
@@ -372,7 +374,9 @@ impl BandSplitter {
             self.position += n as u64;
             done += n;
         }
-        self.flush_outputs(bands, frames);
+        if !pipeline {
+            self.flush_outputs(bands, frames);
+        }
     }
 
     /// The DynamicPhase lowpasses (`dynamic`) or the MinimumPhase program level by level, of the

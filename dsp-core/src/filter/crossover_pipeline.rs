@@ -129,7 +129,7 @@ macro_rules! skewed_run {
 
 /// [`Tree4`] over `n` frames.
 #[inline(always)]
-fn tree4<const S: usize>(
+pub(super) fn tree4<const S: usize>(
     st: &mut PairState,
     c: &TreeCoefs,
     io: &PairIo,
@@ -248,7 +248,8 @@ fn tree_levels<const S: usize>(
     copy_out(program, io, &buf, n);
 }
 
-/// Copies the packed outputs `buf` of a run of `n` frames to the band buffers of `io`.
+/// Copies the packed outputs `buf` of a run of `n` frames to the band buffers of `io`, subnormal
+/// values flushed to zero (as [`crate::subnormal::flush_subnormals`]).
 #[inline(always)]
 pub(super) fn copy_out(program: &Program, io: &mut PairIo, buf: &RunOut, n: usize) {
     let lanes = 1 + io.right.is_some() as usize;
@@ -258,23 +259,30 @@ pub(super) fn copy_out(program: &Program, io: &mut PairIo, buf: &RunOut, n: usiz
         for lane in 0..lanes {
             let at = b * io.band_stride + io.offsets[lane];
             for (d, v) in io.out[at..at + n].iter_mut().zip(&buf[k][..n]) {
-                *d = v[base + lane];
+                let x = v[base + lane];
+                *d = if crate::subnormal::is_subnormal(x) {
+                    0.0
+                } else {
+                    x
+                };
             }
         }
     }
 }
 
 /// Whether [`run_tree`] is the faster way to run `bands` bands with `sections` biquads per LR
-/// half: 4 and 6 bands at 24 dB/oct, and at 48 dB/oct in the AVX-512 build (in the others the
-/// states of all levels do not fit in registers and level by level with [`crossover_tree::run`]
-/// is faster; all give the same bits).
+/// half: 4 and 6 bands at 24 dB/oct, and 6 bands at 48 dB/oct in the AVX-512 build (otherwise at
+/// 48 dB/oct the states of all levels do not fit in registers and level by level with
+/// [`crossover_tree::run`] is faster; all give the same bits).
 pub fn has_tree_kernel(bands: usize, sections: usize) -> bool {
     (bands == 4 || bands == 6)
-        && (sections == 1 || crate::simd::detect() == crate::simd::SimdLevel::Avx512)
+        && (sections == 1
+            || (bands == 6 && crate::simd::detect() == crate::simd::SimdLevel::Avx512))
 }
 
 /// Runs the MinimumPhase program of 4 or 6 bands ([`has_tree_kernel`]) over `n` samples of `io`
-/// (with `sections` biquads per LR half) in the widest build the CPU runs; bit-identical whichever runs.
+/// (with `sections` biquads per LR half), the bands written subnormal-free, in the widest build
+/// the CPU runs; bit-identical whichever runs.
 pub fn run_tree(
     sections: usize,
     program: &Program,
@@ -416,6 +424,8 @@ mod tests {
                     for i in 0..n {
                         for lane in 0..2 {
                             let want = s[i][lane] as f32;
+                            let subnormal = crate::subnormal::is_subnormal(want);
+                            let want = if subnormal { 0.0 } else { want };
                             let got = out[band * 2 * frames + lane * frames + done + i];
                             assert_eq!(want.to_bits(), got.to_bits(), "{bands} {slope:?}");
                         }

@@ -1,13 +1,14 @@
-//! The AVX-512 build of the 4- and 6-band MinimumPhase pipelines of [`crossover_pipeline`]: the
-//! same four-lane operations, two at a time in eight lanes (one AVX-512 register), so a 6-band
-//! step is three vector operations instead of six, and the 48 dB/oct states fit in the 32
-//! registers (the pipeline then runs at 48 dB/oct too).
+//! The AVX-512 build of the 6-band MinimumPhase pipeline of [`crossover_pipeline`]: the same
+//! four-lane operations, two at a time in eight lanes (one AVX-512 register), so a step is three
+//! vector operations instead of six, and the 48 dB/oct states fit in the 32 registers (the
+//! pipeline then runs at 48 dB/oct too). The 4-band pipeline stays four-lane: packed (its level-0
+//! and level-2 splits in one register) it measured slower.
 //!
 //! Each lane still runs the same operations in the same order (bit-identical to the four-lane
 //! builds): the LR sections are [`LrState`]'s, run with the AVX-512 intrinsics as their
 //! arithmetic ([`LaneOps`]); only the packing changes. A pack holds operations of different
 //! levels, so one level's output feeding another level of the same pack makes a loop-carried path
-//! through a whole LR section; the level offsets ([`O4`], [`O6`]) set how many steps such a path
+//! through a whole LR section; the level offsets ([`O6`]) set how many steps such a path
 //! spans (measured: one step per level is best for 6 bands, the extra ramp steps of longer skews
 //! cost more than they hide). A split packed with an all-pass runs the all-pass as a split (its
 //! all-pass output is the all-pass; the lowpass chain of those lanes is wasted, which costs less
@@ -158,102 +159,15 @@ macro_rules! skewed_run {
     }};
 }
 
-/// The arithmetic of [`Z8`] and [`Z4`] (made in the AVX-512 build).
+/// The arithmetic of [`Z8`] (made in the AVX-512 build).
 macro_rules! ops {
     () => {
-        (
-            Ops {
-                add: |a: Z8, b: Z8| Z8(_mm512_add_pd(a.0, b.0)),
-                sub: |a: Z8, b: Z8| Z8(_mm512_sub_pd(a.0, b.0)),
-                mul: |a: Z8, b: Z8| Z8(_mm512_mul_pd(a.0, b.0)),
-            },
-            Ops {
-                add: |a: Z4, b: Z4| Z4(_mm256_add_pd(a.0, b.0)),
-                sub: |a: Z4, b: Z4| Z4(_mm256_sub_pd(a.0, b.0)),
-                mul: |a: Z4, b: Z4| Z4(_mm256_mul_pd(a.0, b.0)),
-            },
-        )
+        Ops {
+            add: |a: Z8, b: Z8| Z8(_mm512_add_pd(a.0, b.0)),
+            sub: |a: Z8, b: Z8| Z8(_mm512_sub_pd(a.0, b.0)),
+            mul: |a: Z8, b: Z8| Z8(_mm512_mul_pd(a.0, b.0)),
+        }
     };
-}
-
-/// Step at which each level of the 4-band pipeline starts (level `k` runs frame `t − O4[k]`):
-/// the path split c1 → all-pass → splits c0, c2 closes through the split pack, so it spans four
-/// steps.
-const O4: [usize; 3] = [0, 2, 4];
-
-/// The 4-band program: splits c0, c2 (lanes 0-3) and split c1 (lanes 4-7) in one pack, the
-/// all-passes c2, c0 in four lanes.
-struct Tree4<const S: usize> {
-    a: LrState<Z8>,
-    b: LrState<Z4>,
-    ca: LrCoefs<Z8>,
-    cb: LrCoefs<Z4>,
-    /// All-pass outputs for the level-2 splits.
-    qa: Queue<Z4, { O4[2] - O4[1] }>,
-    /// Level-0 outputs (low and high of lanes 0-1) for the all-passes.
-    qb: Queue<Z4, { O4[1] - O4[0] }>,
-}
-
-impl<const S: usize> Tree4<S> {
-    /// Step `t` of a run of `n` frames (`RAMP`: some levels may be inactive).
-    #[target_feature(enable = "avx2,avx512f,avx512vl")]
-    #[inline]
-    fn step<const RAMP: bool>(
-        &mut self,
-        (o8, o4): &(impl LaneOps<Z8>, impl LaneOps<Z4>),
-        io: &PairIo,
-        buf: &mut RunOut,
-        t: usize,
-        n: usize,
-    ) {
-        let on = |k: usize| t >= O4[k] && t < n + O4[k];
-        let x = if !RAMP || t < n {
-            input(io, t)
-        } else {
-            F4::default()
-        };
-        let (old_a, old_b) = (self.a, self.b);
-        let xa = join(self.qa.front(), z4(x));
-        let (lo, _, hi) = self.a.split_allpass::<S, _>(&self.ca, xa, o8);
-        let y = self.b.allpass_with::<S, _>(&self.cb, self.qb.front(), o4);
-        if RAMP {
-            let m = mask8(on(2), on(0));
-            self.a = self
-                .a
-                .select_with(&old_a, |p, q| Z8(_mm512_mask_blend_pd(m, q.0, p.0)));
-            let m = if on(1) { 0x0f } else { 0 };
-            self.b = self
-                .b
-                .select_with(&old_b, |p, q| Z4(_mm256_mask_blend_pd(m, q.0, p.0)));
-        }
-        if !RAMP || on(2) {
-            put(buf, t - O4[2], f4(low(lo)), 0);
-            put(buf, t - O4[2], f4(low(hi)), 1);
-        }
-        self.qa.push(y);
-        let idx = _mm512_set_epi64(0, 0, 0, 0, 13, 12, 5, 4);
-        self.qb
-            .push(low(Z8(_mm512_permutex2var_pd(lo.0, idx, hi.0))));
-    }
-
-    /// The tree over `n` frames.
-    #[target_feature(enable = "avx2,avx512f,avx512vl")]
-    #[inline]
-    fn run(st: &mut PairState, c: &TreeCoefs, io: &PairIo, buf: &mut RunOut, n: usize) {
-        let zero = Z4(_mm256_setzero_pd());
-        let mut tree = Self {
-            a: LrState::join(&st.splits[2], &st.splits[0]).map(|v| z8(v)),
-            b: st.allpasses[1].map(|v| z4(v)),
-            ca: LrCoefs::join(&c.splits[2], &c.splits[0]).map(|v| z8(v)),
-            cb: c.allpasses[1].map(|v| z4(v)),
-            qa: Queue::new(zero),
-            qb: Queue::new(zero),
-        };
-        let ops = ops!();
-        skewed_run!(&mut tree, O4[2], &ops, io, buf, n);
-        (st.splits[2], st.splits[0]) = tree.a.map(|v| f8(v)).halves();
-        st.allpasses[1] = tree.b.map(|v| f4(v));
-    }
 }
 
 /// Step at which each level of the 6-band pipeline starts: the paths closing through the packs
@@ -293,7 +207,7 @@ impl<const S: usize> Tree6<S> {
     #[inline]
     fn step<const RAMP: bool>(
         &mut self,
-        (o8, _): &(impl LaneOps<Z8>, impl LaneOps<Z4>),
+        o8: &impl LaneOps<Z8>,
         io: &PairIo,
         buf: &mut RunOut,
         t: usize,
@@ -352,8 +266,9 @@ impl<const S: usize> Tree6<S> {
     }
 }
 
-/// The 4- or 6-band tree of `program` over `n` frames of `io` in eight-lane packs, then the bands
-/// copied to `io.out` (bit-identical to [`crossover_pipeline`]'s four-lane pipelines).
+/// The 6-band tree in eight-lane packs (4 bands: [`crossover_pipeline`]'s four-lane pipeline,
+/// faster than packing its three operations) over `n` frames of `io`, then the bands copied to
+/// `io.out` (bit-identical to the four-lane pipelines).
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 pub(super) fn tree_levels<const S: usize>(
     program: &Program,
@@ -365,7 +280,7 @@ pub(super) fn tree_levels<const S: usize>(
     let mut buf =
         [[[0.0f32; 4]; super::crossover_tree::RUN]; super::crossover_settings::MAX_BANDS / 2];
     if program.bands == 4 {
-        Tree4::<S>::run(state, coefs, io, &mut buf, n);
+        super::crossover_pipeline::tree4::<S>(state, coefs, io, &mut buf, n);
     } else {
         Tree6::<S>::run(state, coefs, io, &mut buf, n);
     }
