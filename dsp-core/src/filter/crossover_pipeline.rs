@@ -55,6 +55,29 @@ pub(super) fn input(io: &PairIo, i: usize) -> F4 {
     F4([sanitize(io.left[i]), r, 0.0, 0.0])
 }
 
+/// The input frames of a run, a pair in lanes 0-1 (lanes 2-3 zero: an unused node).
+pub(super) type Inputs = [F4; RUN];
+
+/// The `n` input frames of `io`, sanitised ([`sanitize`]), in one pass before the tree runs.
+#[inline(always)]
+pub(super) fn inputs(io: &PairIo, n: usize) -> Inputs {
+    let mut x = [F4::default(); RUN];
+    let left = io.left[..n].iter();
+    match io.right {
+        Some(right) => {
+            for (x, (&l, &r)) in x.iter_mut().zip(left.zip(&right[..n])) {
+                *x = F4([sanitize(l), sanitize(r), 0.0, 0.0]);
+            }
+        }
+        None => {
+            for (x, &l) in x.iter_mut().zip(left) {
+                *x = F4([sanitize(l), 0.0, 0.0, 0.0]);
+            }
+        }
+    }
+    x
+}
+
 /// Lanes 0-1 of `a` and lanes 0-1 of `b`.
 #[inline(always)]
 fn low_halves(a: F4, b: F4) -> F4 {
@@ -83,7 +106,7 @@ impl Tree4 {
     fn step<const S: usize>(
         &mut self,
         c: &TreeCoefs,
-        io: &PairIo,
+        io: &Inputs,
         buf: &mut RunOut,
         t: usize,
         on: [bool; 3],
@@ -102,7 +125,7 @@ impl Tree4 {
         }
         // Level 0: split c1.
         if on[0] {
-            self.lh = self.s0.split::<S>(&c.splits[0], input(io, t));
+            self.lh = self.s0.split::<S>(&c.splits[0], io[t]);
         }
     }
 }
@@ -132,7 +155,7 @@ macro_rules! skewed_run {
 pub(super) fn tree4<const S: usize>(
     st: &mut PairState,
     c: &TreeCoefs,
-    io: &PairIo,
+    io: &Inputs,
     buf: &mut RunOut,
     n: usize,
 ) {
@@ -170,7 +193,7 @@ impl Tree6 {
     fn step<const S: usize>(
         &mut self,
         c: &TreeCoefs,
-        io: &PairIo,
+        io: &Inputs,
         buf: &mut RunOut,
         t: usize,
         on: [bool; 5],
@@ -199,7 +222,7 @@ impl Tree6 {
         }
         // Level 0: split c2.
         if on[0] {
-            self.lh = self.s0.split::<S>(&c.splits[0], input(io, t));
+            self.lh = self.s0.split::<S>(&c.splits[0], io[t]);
         }
     }
 }
@@ -209,7 +232,7 @@ impl Tree6 {
 fn tree6<const S: usize>(
     st: &mut PairState,
     c: &TreeCoefs,
-    io: &PairIo,
+    io: &Inputs,
     buf: &mut RunOut,
     n: usize,
 ) {
@@ -240,10 +263,11 @@ fn tree_levels<const S: usize>(
     n: usize,
 ) {
     let mut buf = [[[0.0f32; 4]; RUN]; MAX_BANDS / 2];
+    let x = inputs(io, n);
     if program.bands == 4 {
-        tree4::<S>(state, coefs, io, &mut buf, n);
+        tree4::<S>(state, coefs, &x, &mut buf, n);
     } else {
-        tree6::<S>(state, coefs, io, &mut buf, n);
+        tree6::<S>(state, coefs, &x, &mut buf, n);
     }
     copy_out(program, io, &buf, n);
 }
