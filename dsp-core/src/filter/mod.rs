@@ -11,6 +11,7 @@ pub mod crossover_tree;
 pub mod dc_blocker;
 pub mod fir_crossover;
 pub mod k_weighting;
+pub mod lanes;
 pub mod linkwitz_riley;
 pub mod oversampling;
 pub mod window;
