@@ -1,8 +1,10 @@
 //! Quick timing of the multiband compressor's parts on 5 s of the 48 kHz stereo demo programme
 //! (the bench's material and settings: every band compressing at −40 dB, 4:1, 5/80 ms), printed
 //! as x-real-time. `mbtime [filter] [repeats]` runs only cases whose name contains `filter`
-//! (e.g. `mbtime "4 bands minimum" 20` for a profile). `MBTIME_SIMD=baseline|avx2|avx512` caps
-//! the vector build (see [`dsp_core::simd::set_level_cap`]) so the builds' hashes can be compared.
+//! (e.g. `mbtime "split 6" 20` for a profile). The split cases also print a hash of all band
+//! outputs from a fresh start (with a crossover glide half-way), and the multiband cases one of
+//! their output, to compare builds for bit identity; `VERNIS_SIMD=baseline|avx2|avx512` caps the
+//! vector build used (`MBTIME_SIMD` is read too).
 
 use dsp_core::dynamics::band_dynamics::BandDynamics;
 use dsp_core::dynamics::{
@@ -10,6 +12,7 @@ use dsp_core::dynamics::{
     MultibandSettings,
 };
 use dsp_core::filter::crossover::BandSplitter;
+use dsp_core::filter::crossover_settings::CrossoverSlope;
 use dsp_core::filter::{CrossoverMode, CrossoverSettings};
 use dsp_core::simd::SimdLevel;
 use dsp_core::{ProcessSpec, Processor};
@@ -54,15 +57,47 @@ fn compressing(band: &mut BandSettings) {
     band.release_ms = 80.0;
 }
 
+/// FNV-1a of the bits of `values` continued from `h`.
+fn fnv(h: u64, values: &[f32]) -> u64 {
+    values.iter().fold(h, |h, v| {
+        (h ^ u64::from(v.to_bits())).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Hash of every band of `splitter` over `x` in 256-frame blocks from a fresh start, the
+/// crossovers moved half-way (a glide).
+fn split_hash(splitter: &mut BandSplitter, settings: CrossoverSettings, x: &[Vec<f32>]) -> u64 {
+    splitter.set_settings(settings);
+    splitter.reset();
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let half = x[0].len() / 2 / 256;
+    for (i, (l, r)) in x[0].chunks(256).zip(x[1].chunks(256)).enumerate() {
+        if i == half {
+            let mut moved = settings;
+            moved.crossovers_hz.iter_mut().for_each(|f| *f *= 1.3);
+            splitter.set_settings(moved);
+        }
+        splitter.split(&[l, r]);
+        for b in 0..settings.bands {
+            for ch in 0..2 {
+                h = fnv(h, splitter.band(b, ch));
+            }
+        }
+    }
+    splitter.set_settings(settings);
+    splitter.reset();
+    h
+}
+
 fn main() {
-    let cap = match std::env::var("MBTIME_SIMD").as_deref() {
-        Ok("baseline") => Some(SimdLevel::Baseline),
-        Ok("avx2") => Some(SimdLevel::Avx2),
-        Ok("avx512") => Some(SimdLevel::Avx512),
-        _ => None,
-    };
-    dsp_core::simd::set_level_cap(cap);
-    println!("simd {:?}", dsp_core::simd::detect());
+    let simd = std::env::var("VERNIS_SIMD").or_else(|_| std::env::var("MBTIME_SIMD"));
+    match simd.as_deref() {
+        Ok("baseline") => dsp_core::simd::set_level_cap(Some(SimdLevel::Baseline)),
+        Ok("avx2") => dsp_core::simd::set_level_cap(Some(SimdLevel::Avx2)),
+        Ok("avx512") | Err(_) => {}
+        Ok(other) => panic!("VERNIS_SIMD: baseline, avx2 or avx512, not {other}"),
+    }
+    println!("vector build: {:?}", dsp_core::simd::detect());
     let args: Vec<String> = std::env::args().collect();
     let filter = args.get(1).cloned().unwrap_or_default();
     let repeats = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(5);
@@ -74,30 +109,36 @@ fn main() {
     let seconds = x[0].len() as f64 / FS;
     let wanted = |name: &str| name.contains(filter.as_str());
 
-    for (bands, mode) in [
-        (4, CrossoverMode::MinimumPhase),
-        (6, CrossoverMode::MinimumPhase),
-        (4, CrossoverMode::LinearPhase),
+    for (bands, mode, slope) in [
+        (4, CrossoverMode::MinimumPhase, CrossoverSlope::Db24),
+        (6, CrossoverMode::MinimumPhase, CrossoverSlope::Db24),
+        (4, CrossoverMode::MinimumPhase, CrossoverSlope::Db48),
+        (6, CrossoverMode::MinimumPhase, CrossoverSlope::Db48),
+        (4, CrossoverMode::LinearPhase, CrossoverSlope::Db24),
+        (6, CrossoverMode::LinearPhase, CrossoverSlope::Db48),
+        (4, CrossoverMode::DynamicPhase, CrossoverSlope::Db24),
     ] {
-        let name = format!("split {bands} bands {mode:?}");
+        let db = slope.db_per_octave();
+        let name = format!("split {bands} bands {mode:?} {db} dB");
         if !wanted(&name) {
             continue;
         }
-        let mut splitter = BandSplitter::new();
-        splitter.prepare(FS, 256, 2);
-        splitter.set_settings(CrossoverSettings {
+        let settings = CrossoverSettings {
             bands,
             mode,
+            slope,
             ..CrossoverSettings::default()
-        });
-        splitter.reset();
+        };
+        let mut splitter = BandSplitter::new();
+        splitter.prepare(FS, 256, 2);
+        let hash = split_hash(&mut splitter, settings, &x);
         let speed = best(seconds, repeats, || {
             for (l, r) in x[0].chunks(256).zip(x[1].chunks(256)) {
                 splitter.split(&[l, r]);
             }
             black_box(splitter.band(0, 0)[0]);
         });
-        println!("{name:<40} {speed:7.0}x");
+        println!("{name:<40} {speed:7.0}x  bands {hash:016x}");
     }
 
     if wanted("band dynamics x1") {

@@ -30,9 +30,12 @@
 //!
 //! Speed: the IIR modes run per channel pair in runs of up to [`RUN`] samples (ending at every
 //! smoothing step while a glide runs), level by level through the program of
-//! [`crossover_tree`] (two tree nodes × two channels in four `f64` lanes, AVX2 when present);
-//! highpasses are `AP − LP` and the all-pass shares the first lowpass section's recursion
-//! ([`linkwitz_riley`]). Design is `f64` everywhere; only the band outputs are `f32`.
+//! [`crossover_tree`] (two tree nodes × two channels in four `f64` lanes, AVX2 when present), or
+//! for 4 and 6 MinimumPhase bands as the skewed pipelines of [`crossover_pipeline`] (24 dB/oct;
+//! with AVX-512 also 48 dB/oct, two four-lane operations per eight-lane instruction,
+//! [`crate::filter::crossover_pipeline512`]); all give the same bits. Highpasses are `AP − LP`
+//! and the all-pass shares the first lowpass section's recursion ([`linkwitz_riley`]). Design is
+//! `f64` everywhere; only the band outputs are `f32`.
 
 use std::ops::Sub;
 
@@ -334,6 +337,8 @@ impl BandSplitter {
         }
         let dynamic = s.mode == CrossoverMode::DynamicPhase;
         let sections = section_count(s.slope);
+        // The pipelines write their bands subnormal-free themselves.
+        let pipeline = !dynamic && crossover_pipeline::has_tree_kernel(bands, sections);
         let mut done = 0;
         while done < frames {
             let pos = self.position;
@@ -351,7 +356,7 @@ impl BandSplitter {
             for p in 0..self.pairs.len() {
                 let (c0, c1) = (2 * p, (2 * p + 1).min(channels - 1));
                 let pair = c1 != c0;
-                if dynamic || !crossover_pipeline::has_tree_kernel(bands, sections) {
+                if !pipeline {
                     self.run_slots(dynamic, input, (c0, c1), done, n);
                     continue;
                 }
@@ -374,7 +379,9 @@ impl BandSplitter {
             self.position += n as u64;
             done += n;
         }
-        self.flush_outputs(bands, frames);
+        if !pipeline {
+            self.flush_outputs(bands, frames);
+        }
     }
 
     /// The DynamicPhase lowpasses (`dynamic`) or the MinimumPhase program level by level, of the

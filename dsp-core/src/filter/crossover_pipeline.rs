@@ -1,8 +1,11 @@
 //! The 4- and 6-band MinimumPhase trees of the band splitter ([`crate::filter::crossover`]) as
 //! skewed pipelines: the same packed operations as the level-by-level [`crossover_tree::run`], in
 //! the same order per node (bit-identical), with every level of a step independent of the others
-//! and all states in registers; the input is read and the bands written directly.
+//! and all states in registers; the input is read and the bands written directly. The AVX-512
+//! build packs two of these four-lane operations per instruction (`crossover_pipeline512`).
 
+#[cfg(target_arch = "x86_64")]
+use super::crossover_pipeline512;
 use super::crossover_settings::MAX_BANDS;
 use super::crossover_tree::{PairState, Program, TreeCoefs, RUN};
 use super::linkwitz_riley::{LrState, F4};
@@ -37,19 +40,42 @@ pub fn sanitize(x: f32) -> f64 {
 
 /// Packed outputs of one run, `[output][frame][lane]` (output `k` holds bands `k` and
 /// `k + bands / 2`, two lanes each).
-type RunOut = [[[f32; 4]; RUN]; MAX_BANDS / 2];
+pub(super) type RunOut = [[[f32; 4]; RUN]; MAX_BANDS / 2];
 
 /// Stores `v` rounded to `f32` as frame `i` of packed output `k`.
 #[inline(always)]
-fn put(buf: &mut RunOut, i: usize, v: F4, k: usize) {
+pub(super) fn put(buf: &mut RunOut, i: usize, v: F4, k: usize) {
     buf[k][i] = v.0.map(|x| x as f32);
 }
 
 /// Input frame `i` of a pair in lanes 0-1 (lanes 2-3 zero: an unused node).
 #[inline(always)]
-fn input(io: &PairIo, i: usize) -> F4 {
+pub(super) fn input(io: &PairIo, i: usize) -> F4 {
     let r = io.right.map_or(0.0, |r| sanitize(r[i]));
     F4([sanitize(io.left[i]), r, 0.0, 0.0])
+}
+
+/// The input frames of a run, a pair in lanes 0-1 (lanes 2-3 zero: an unused node).
+pub(super) type Inputs = [F4; RUN];
+
+/// The `n` input frames of `io`, sanitised ([`sanitize`]), in one pass before the tree runs.
+#[inline(always)]
+pub(super) fn inputs(io: &PairIo, n: usize) -> Inputs {
+    let mut x = [F4::default(); RUN];
+    let left = io.left[..n].iter();
+    match io.right {
+        Some(right) => {
+            for (x, (&l, &r)) in x.iter_mut().zip(left.zip(&right[..n])) {
+                *x = F4([sanitize(l), sanitize(r), 0.0, 0.0]);
+            }
+        }
+        None => {
+            for (x, &l) in x.iter_mut().zip(left) {
+                *x = F4([sanitize(l), 0.0, 0.0, 0.0]);
+            }
+        }
+    }
+    x
 }
 
 /// Lanes 0-1 of `a` and lanes 0-1 of `b`.
@@ -80,7 +106,7 @@ impl Tree4 {
     fn step<const S: usize>(
         &mut self,
         c: &TreeCoefs,
-        io: &PairIo,
+        io: &Inputs,
         buf: &mut RunOut,
         t: usize,
         on: [bool; 3],
@@ -99,7 +125,7 @@ impl Tree4 {
         }
         // Level 0: split c1.
         if on[0] {
-            self.lh = self.s0.split::<S>(&c.splits[0], input(io, t));
+            self.lh = self.s0.split::<S>(&c.splits[0], io[t]);
         }
     }
 }
@@ -126,10 +152,10 @@ macro_rules! skewed_run {
 
 /// [`Tree4`] over `n` frames.
 #[inline(always)]
-fn tree4<const S: usize>(
+pub(super) fn tree4<const S: usize>(
     st: &mut PairState,
     c: &TreeCoefs,
-    io: &PairIo,
+    io: &Inputs,
     buf: &mut RunOut,
     n: usize,
 ) {
@@ -167,7 +193,7 @@ impl Tree6 {
     fn step<const S: usize>(
         &mut self,
         c: &TreeCoefs,
-        io: &PairIo,
+        io: &Inputs,
         buf: &mut RunOut,
         t: usize,
         on: [bool; 5],
@@ -196,7 +222,7 @@ impl Tree6 {
         }
         // Level 0: split c2.
         if on[0] {
-            self.lh = self.s0.split::<S>(&c.splits[0], input(io, t));
+            self.lh = self.s0.split::<S>(&c.splits[0], io[t]);
         }
     }
 }
@@ -206,7 +232,7 @@ impl Tree6 {
 fn tree6<const S: usize>(
     st: &mut PairState,
     c: &TreeCoefs,
-    io: &PairIo,
+    io: &Inputs,
     buf: &mut RunOut,
     n: usize,
 ) {
@@ -237,11 +263,19 @@ fn tree_levels<const S: usize>(
     n: usize,
 ) {
     let mut buf = [[[0.0f32; 4]; RUN]; MAX_BANDS / 2];
+    let x = inputs(io, n);
     if program.bands == 4 {
-        tree4::<S>(state, coefs, io, &mut buf, n);
+        tree4::<S>(state, coefs, &x, &mut buf, n);
     } else {
-        tree6::<S>(state, coefs, io, &mut buf, n);
+        tree6::<S>(state, coefs, &x, &mut buf, n);
     }
+    copy_out(program, io, &buf, n);
+}
+
+/// Copies the packed outputs `buf` of a run of `n` frames to the band buffers of `io`, subnormal
+/// values flushed to zero (as [`crate::subnormal::flush_subnormals`]).
+#[inline(always)]
+pub(super) fn copy_out(program: &Program, io: &mut PairIo, buf: &RunOut, n: usize) {
     let lanes = 1 + io.right.is_some() as usize;
     let half = program.bands / 2;
     for b in 0..program.bands {
@@ -249,22 +283,30 @@ fn tree_levels<const S: usize>(
         for lane in 0..lanes {
             let at = b * io.band_stride + io.offsets[lane];
             for (d, v) in io.out[at..at + n].iter_mut().zip(&buf[k][..n]) {
-                *d = v[base + lane];
+                let x = v[base + lane];
+                *d = if crate::subnormal::is_subnormal(x) {
+                    0.0
+                } else {
+                    x
+                };
             }
         }
     }
 }
 
 /// Whether [`run_tree`] is the faster way to run `bands` bands with `sections` biquads per LR
-/// half: 4 and 6 bands at 24 dB/oct (at 48 dB/oct the states of all levels do not fit in
-/// registers and level by level with [`crossover_tree::run`] is faster; both give the same
-/// bits).
+/// half: 4 and 6 bands at 24 dB/oct, and 6 bands at 48 dB/oct in the AVX-512 build (otherwise at
+/// 48 dB/oct the states of all levels do not fit in registers and level by level with
+/// [`crossover_tree::run`] is faster; all give the same bits).
 pub fn has_tree_kernel(bands: usize, sections: usize) -> bool {
-    (bands == 4 || bands == 6) && sections == 1
+    (bands == 4 || bands == 6)
+        && (sections == 1
+            || (bands == 6 && crate::simd::detect() == crate::simd::SimdLevel::Avx512))
 }
 
 /// Runs the MinimumPhase program of 4 or 6 bands ([`has_tree_kernel`]) over `n` samples of `io`
-/// (with `sections` biquads per LR half) in the widest build the CPU runs; bit-identical whichever runs.
+/// (with `sections` biquads per LR half), the bands written subnormal-free, in the widest build
+/// the CPU runs; bit-identical whichever runs.
 pub fn run_tree(
     sections: usize,
     program: &Program,
@@ -285,7 +327,7 @@ pub fn run_tree(
         ) {
             tree_levels::<S>(p, st, c, io, n)
         }
-        // The AVX-512 build: the same four-lane operations, with 32 vector registers.
+        // The AVX-512 build: the same operations packed in eight lanes, with 32 vector registers.
         #[target_feature(enable = "avx2,avx512f,avx512vl")]
         fn widest<const S: usize>(
             p: &Program,
@@ -294,7 +336,7 @@ pub fn run_tree(
             io: &mut PairIo,
             n: usize,
         ) {
-            tree_levels::<S>(p, st, c, io, n)
+            crossover_pipeline512::tree_levels::<S>(p, st, c, io, n)
         }
         let level = crate::simd::detect();
         if level == crate::simd::SimdLevel::Avx512 {
@@ -406,6 +448,8 @@ mod tests {
                     for i in 0..n {
                         for lane in 0..2 {
                             let want = s[i][lane] as f32;
+                            let subnormal = crate::subnormal::is_subnormal(want);
+                            let want = if subnormal { 0.0 } else { want };
                             let got = out[band * 2 * frames + lane * frames + done + i];
                             assert_eq!(want.to_bits(), got.to_bits(), "{bands} {slope:?}");
                         }

@@ -17,52 +17,15 @@
 //! threshold can flush decayed states to exact zero.
 
 use std::f64::consts::PI;
-use std::ops::{Add, Div, Mul, Sub};
+use std::ops::{Div, Mul, Sub};
 
 use super::crossover_settings::CrossoverSlope;
+pub use super::lanes::{LaneOps, Lanes, Plain, F4, F8};
 
 /// Most Butterworth biquads per LR half (2 for LR8).
 pub const MAX_SECTIONS: usize = 2;
-
-/// Four `f64` lanes (two nodes × one channel pair), written so LLVM maps each operation to one
-/// vector instruction (one AVX2 instruction, or two SSE2 ones).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct F4(pub [f64; 4]);
-
-impl F4 {
-    /// Lanes 0, 1 `a` and lanes 2, 3 `b`.
-    #[inline(always)]
-    pub fn pair(a: f64, b: f64) -> Self {
-        Self([a, a, b, b])
-    }
-}
-
-impl Add for F4 {
-    type Output = Self;
-    #[inline(always)]
-    fn add(self, o: Self) -> Self {
-        let (a, b) = (self.0, o.0);
-        Self([a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]])
-    }
-}
-
-impl Sub for F4 {
-    type Output = Self;
-    #[inline(always)]
-    fn sub(self, o: Self) -> Self {
-        let (a, b) = (self.0, o.0);
-        Self([a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3]])
-    }
-}
-
-impl Mul for F4 {
-    type Output = Self;
-    #[inline(always)]
-    fn mul(self, o: Self) -> Self {
-        let (a, b) = (self.0, o.0);
-        Self([a[0] * b[0], a[1] * b[1], a[2] * b[2], a[3] * b[3]])
-    }
-}
+// `LrState::map` and `LrCoefs::map` are written out for two sections.
+const _: () = assert!(MAX_SECTIONS == 2);
 
 /// A complex number (frequency responses).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -206,22 +169,69 @@ pub fn lr_magnitudes(
     (1.0 / (1.0 + rp), rp / (1.0 + rp))
 }
 
-/// Runtime coefficients of one section for two nodes (lanes 0-1 and 2-3).
+/// Runtime coefficients of one section for two nodes (lanes 0-1 and 2-3; with [`F8`], four).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SectionCoefs {
-    a1: F4,
-    a2: F4,
-    gain: F4,
+pub struct SectionCoefs<V = F4> {
+    a1: V,
+    a2: V,
+    gain: V,
     /// `a2/g`, `a1/g`, `1/g`: the all-pass numerator on the gain-scaled recursion.
-    ap_b0: F4,
-    ap_b1: F4,
-    ap_b2: F4,
+    ap_b0: V,
+    ap_b1: V,
+    ap_b2: V,
 }
 
-/// Runtime coefficients of two crossovers (lanes 0-1 and 2-3) of the same slope.
+/// Runtime coefficients of two crossovers (lanes 0-1 and 2-3) of the same slope; with [`F8`], of
+/// two such packs ([`LrCoefs::join`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LrCoefs {
-    sections: [SectionCoefs; MAX_SECTIONS],
+pub struct LrCoefs<V = F4> {
+    sections: [SectionCoefs<V>; MAX_SECTIONS],
+}
+
+impl<V: Copy> LrCoefs<V> {
+    /// The coefficients with every lane vector converted by `f` (to a build's vector type).
+    #[inline(always)]
+    pub fn map<U>(&self, f: impl Fn(V) -> U) -> LrCoefs<U> {
+        let s = |k: usize| {
+            let s = &self.sections[k];
+            SectionCoefs {
+                a1: f(s.a1),
+                a2: f(s.a2),
+                gain: f(s.gain),
+                ap_b0: f(s.ap_b0),
+                ap_b1: f(s.ap_b1),
+                ap_b2: f(s.ap_b2),
+            }
+        };
+        // Written out (array `map` is not always inlined).
+        LrCoefs {
+            sections: [s(0), s(1)],
+        }
+    }
+}
+
+impl LrCoefs<F8> {
+    /// `a` in lanes 0-3 and `b` in lanes 4-7.
+    #[inline(always)]
+    pub fn join(a: &LrCoefs, b: &LrCoefs) -> Self {
+        let j = |s: &SectionCoefs, t: &SectionCoefs| SectionCoefs {
+            a1: F8::join(s.a1, t.a1),
+            a2: F8::join(s.a2, t.a2),
+            gain: F8::join(s.gain, t.gain),
+            ap_b0: F8::join(s.ap_b0, t.ap_b0),
+            ap_b1: F8::join(s.ap_b1, t.ap_b1),
+            ap_b2: F8::join(s.ap_b2, t.ap_b2),
+        };
+        let mut r = Self::default();
+        for (r, (s, t)) in r
+            .sections
+            .iter_mut()
+            .zip(a.sections.iter().zip(&b.sections))
+        {
+            *r = j(s, t);
+        }
+        r
+    }
 }
 
 impl LrCoefs {
@@ -249,24 +259,30 @@ impl LrCoefs {
 
 /// State of one gain-scaled direct-form-II recursion (`w[n−1]`, `w[n−2]`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Recursion {
-    w1: F4,
-    w2: F4,
+pub struct Recursion<V = F4> {
+    w1: V,
+    w2: V,
 }
 
-impl Recursion {
+impl<V: Copy> Recursion<V> {
     /// Advances the recursion by one sample; returns (lowpass, all-pass) outputs of the section.
     #[inline(always)]
-    fn tick(&mut self, c: &SectionCoefs, x: F4) -> (F4, F4) {
+    fn tick<O: LaneOps<V>>(&mut self, c: &SectionCoefs<V>, x: V, o: &O) -> (V, V) {
+        let (w1, w2) = (self.w1, self.w2);
         // The loop-carried path is one multiply and one subtraction (w1 → a1·w1 → w).
-        let w = (c.gain * x - c.a2 * self.w2) - c.a1 * self.w1;
-        let lp = (w + self.w2) + (self.w1 + self.w1);
-        let ap = (c.ap_b0 * w + c.ap_b1 * self.w1) + c.ap_b2 * self.w2;
-        self.w2 = self.w1;
+        let w = o.sub(o.sub(o.mul(c.gain, x), o.mul(c.a2, w2)), o.mul(c.a1, w1));
+        let lp = o.add(o.add(w, w2), o.add(w1, w1));
+        let ap = o.add(
+            o.add(o.mul(c.ap_b0, w), o.mul(c.ap_b1, w1)),
+            o.mul(c.ap_b2, w2),
+        );
+        self.w2 = w1;
         self.w1 = w;
         (lp, ap)
     }
+}
 
+impl Recursion {
     /// Accumulates the lane-wise largest magnitude and the sum of the state (the sum is
     /// non-finite if any value is).
     #[inline(always)]
@@ -280,46 +296,164 @@ impl Recursion {
 
 /// State of two LR crossovers (lanes 0-1 and 2-3) on a channel pair: the lowpass chain (2·S sections) and the rest of
 /// the all-pass chain (S − 1 sections; its first section is the lowpass chain's first).
+/// With [`F8`], two such states ([`LrState::join`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LrState {
-    lowpass: [Recursion; 2 * MAX_SECTIONS],
-    allpass: [Recursion; MAX_SECTIONS - 1],
+pub struct LrState<V = F4> {
+    lowpass: [Recursion<V>; 2 * MAX_SECTIONS],
+    allpass: [Recursion<V>; MAX_SECTIONS - 1],
 }
 
-impl LrState {
+impl<V: Lanes> LrState<V> {
     /// One sample of the crossover with `S` sections: (lowpass, highpass).
     #[inline(always)]
-    pub fn split<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> (F4, F4) {
-        let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x);
-        for j in 1..2 * S {
-            lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
-        }
-        for j in 1..S {
-            ap = self.allpass[j - 1].tick(&c.sections[j], ap).1;
-        }
-        (lp, ap - lp)
+    pub fn split<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> (V, V) {
+        let (lp, _, hp) = self.split_allpass::<S, _>(c, x, &Plain);
+        (lp, hp)
     }
 
     /// One sample of the lowpass alone.
     #[inline(always)]
-    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> F4 {
+    pub fn lowpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V {
         let mut lp = x;
         for j in 0..2 * S {
-            lp = self.lowpass[j].tick(&c.sections[j % S], lp).0;
+            lp = self.lowpass[j].tick(&c.sections[j % S], lp, &Plain).0;
         }
         lp
     }
+}
 
-    /// One sample of the all-pass alone (compensation), using the lowpass chain's first sections.
+impl<V: Copy> LrState<V> {
+    /// One sample of the crossover with `S` sections in the arithmetic `o`: (lowpass, all-pass,
+    /// highpass); with one section the all-pass is [`Self::allpass`]'s (the same recursion and
+    /// numerator).
     #[inline(always)]
-    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs, x: F4) -> F4 {
+    pub fn split_allpass<const S: usize, O: LaneOps<V>>(
+        &mut self,
+        c: &LrCoefs<V>,
+        x: V,
+        o: &O,
+    ) -> (V, V, V) {
+        let (mut lp, mut ap) = self.lowpass[0].tick(&c.sections[0], x, o);
+        for j in 1..2 * S {
+            lp = self.lowpass[j].tick(&c.sections[j % S], lp, o).0;
+        }
+        for j in 1..S {
+            ap = self.allpass[j - 1].tick(&c.sections[j], ap, o).1;
+        }
+        (lp, ap, o.sub(ap, lp))
+    }
+
+    /// One sample of the all-pass alone (compensation) in the arithmetic `o`, using the lowpass
+    /// chain's first sections.
+    #[inline(always)]
+    pub fn allpass_with<const S: usize, O: LaneOps<V>>(
+        &mut self,
+        c: &LrCoefs<V>,
+        x: V,
+        o: &O,
+    ) -> V {
         let mut ap = x;
         for j in 0..S {
-            ap = self.lowpass[j].tick(&c.sections[j], ap).1;
+            ap = self.lowpass[j].tick(&c.sections[j], ap, o).1;
         }
         ap
     }
 
+    /// The state with every lane vector converted by `f` (to or from a build's vector type).
+    #[inline(always)]
+    pub fn map<U>(&self, f: impl Fn(V) -> U) -> LrState<U> {
+        let r = |r: &Recursion<V>| Recursion {
+            w1: f(r.w1),
+            w2: f(r.w2),
+        };
+        // Written out (array `map` is not always inlined).
+        let l = &self.lowpass;
+        LrState {
+            lowpass: [r(&l[0]), r(&l[1]), r(&l[2]), r(&l[3])],
+            allpass: [r(&self.allpass[0])],
+        }
+    }
+
+    /// One sample of the all-pass alone (compensation), using the lowpass chain's first sections.
+    #[inline(always)]
+    pub fn allpass<const S: usize>(&mut self, c: &LrCoefs<V>, x: V) -> V
+    where
+        V: Lanes,
+    {
+        self.allpass_with::<S, _>(c, x, &Plain)
+    }
+
+    /// The state made lane by lane from `self` and `other` by `select` (so a pipeline's ramp
+    /// steps can keep the old state in the lanes that did not run).
+    #[inline(always)]
+    pub fn select_with(&self, other: &Self, select: impl Fn(V, V) -> V) -> Self {
+        let mut r = *self;
+        for k in 0..r.lowpass.len() {
+            r.lowpass[k].w1 = select(self.lowpass[k].w1, other.lowpass[k].w1);
+            r.lowpass[k].w2 = select(self.lowpass[k].w2, other.lowpass[k].w2);
+        }
+        for k in 0..r.allpass.len() {
+            r.allpass[k].w1 = select(self.allpass[k].w1, other.allpass[k].w1);
+            r.allpass[k].w2 = select(self.allpass[k].w2, other.allpass[k].w2);
+        }
+        r
+    }
+}
+
+impl LrState<F8> {
+    /// `a` in lanes 0-3 and `b` in lanes 4-7.
+    #[inline(always)]
+    pub fn join(a: &LrState, b: &LrState) -> Self {
+        let mut r = Self::default();
+        let pairs = a.lowpass.iter().zip(&b.lowpass);
+        let to = r.lowpass.iter_mut().chain(r.allpass.iter_mut());
+        for (r, (a, b)) in to.zip(pairs.chain(a.allpass.iter().zip(&b.allpass))) {
+            r.w1 = F8::join(a.w1, b.w1);
+            r.w2 = F8::join(a.w2, b.w2);
+        }
+        r
+    }
+
+    /// The states of lanes 0-3 and 4-7.
+    #[inline(always)]
+    pub fn halves(&self) -> (LrState, LrState) {
+        let half = |f: fn(F8) -> F4| LrState {
+            lowpass: self.lowpass.map(|r| Recursion {
+                w1: f(r.w1),
+                w2: f(r.w2),
+            }),
+            allpass: self.allpass.map(|r| Recursion {
+                w1: f(r.w1),
+                w2: f(r.w2),
+            }),
+        };
+        (half(F8::low), half(F8::high))
+    }
+
+    /// A split (lanes 0-3) and an all-pass (lanes 4-7) packed to run as one
+    /// [`LrState::split_allpass`], whose all-pass output is then the all-pass's: its sections go
+    /// where the split's all-pass chain keeps its own (the split's lowpass chain runs on in those
+    /// lanes from zero, unused).
+    #[inline(always)]
+    pub fn join_split_and_allpass(split: &LrState, allpass: &LrState) -> Self {
+        let mut chain = LrState::default();
+        chain.lowpass[0] = allpass.lowpass[0];
+        chain.allpass[0] = allpass.lowpass[1];
+        Self::join(split, &chain)
+    }
+
+    /// Stores the states of a [`Self::join_split_and_allpass`] pack back (the all-pass's other
+    /// recursions, unused by it, are left as they are).
+    #[inline(always)]
+    pub fn halves_split_and_allpass(&self, split: &mut LrState, allpass: &mut LrState) {
+        let (a, b) = self.halves();
+        *split = a;
+        allpass.lowpass[0] = b.lowpass[0];
+        allpass.lowpass[1] = b.allpass[0];
+    }
+}
+
+impl LrState {
     /// Accumulates the lane-wise largest magnitude and the sum of the state of a crossover with
     /// `sections` sections (non-finite if any state value is); the recursions it does not use
     /// stay zero, so they are skipped.

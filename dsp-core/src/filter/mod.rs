@@ -5,6 +5,8 @@ pub mod analog_prototype;
 pub mod biquad;
 pub mod crossover;
 pub mod crossover_pipeline;
+#[cfg(target_arch = "x86_64")]
+pub mod crossover_pipeline512;
 pub mod crossover_settings;
 pub mod crossover_tree;
 pub mod dc_blocker;
@@ -14,6 +16,7 @@ pub mod eq_section;
 pub mod eq_shape;
 pub mod fir_crossover;
 pub mod k_weighting;
+pub mod lanes;
 pub mod linkwitz_riley;
 pub mod oversampling;
 pub mod window;
