@@ -41,6 +41,7 @@ use std::f64::consts::PI;
 use super::analog_prototype::{shelf_a, AnalogPrototype, AnalogSection, MAX_ANALOG_SECTIONS};
 use super::biquad::BiquadCoefficients;
 use super::eq_fit::{fit_biquad, fit_two_biquads};
+use super::eq_pole_fit::{fit_with_matched_poles, MatchedPoles};
 use super::eq_shape::{EqShape, EqShapeSettings};
 
 /// Highest fitted frequency as a fraction of the rate (the accuracy band ends at 0.45·fs, or
@@ -210,9 +211,27 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
             let lo = lo.max(MIN_NODE_HZ / s.frequency_hz);
             let hi = hi.min(w_top.sqrt());
             let sections = if s.shape == EqShape::Bell {
-                fit_sections(&proto, w0, bell_nodes(lo, hi, w_top), lo, hi, w_top)
+                fit_sections(
+                    &proto,
+                    w0,
+                    bell_nodes(lo, hi, w_top),
+                    lo,
+                    hi,
+                    w_top,
+                    s.q,
+                    s.shape == EqShape::Bell,
+                )
             } else {
-                fit_sections(&proto, w0, shelf_nodes(lo, s.q, w_top), lo, hi, w_top)
+                fit_sections(
+                    &proto,
+                    w0,
+                    shelf_nodes(lo, s.q, w_top),
+                    lo,
+                    hi,
+                    w_top,
+                    s.q,
+                    s.shape == EqShape::Bell,
+                )
             };
             for sec in &sections[..if sections[1] == EqSection::IDENTITY {
                 1
@@ -262,34 +281,8 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
 /// Impulse-invariant poles of the analogue denominator `den` (normalised `s`) at `w0` rad/sample:
 /// `(a1, a2, 1 + a1 + a2, 1 − a1 + a2)`, the sums computed without cancellation.
 fn matched_poles(den: &[f64; 3], w0: f64) -> (f64, f64, f64, f64) {
-    let [d0, d1, d2] = *den;
-    if d2 == 0.0 {
-        // First order: pole at −w0·d0/d1.
-        let c = w0 * d0 / d1;
-        let z = (-c).exp();
-        return (-z, 0.0, -(-c).exp_m1(), 1.0 + z);
-    }
-    // Poles −σ ± jθ (or −σ ± μ), in rad/sample.
-    let sigma = 0.5 * w0 * d1 / d2;
-    let disc = d1 * d1 - 4.0 * d0 * d2;
-    let r = (-sigma).exp();
-    let a2 = r * r;
-    if disc < 0.0 {
-        let theta = (0.5 * w0 * (-disc).sqrt() / d2).min(PI * 0.999);
-        let one_minus_r = -(-sigma).exp_m1();
-        let (sh, ch) = ((0.5 * theta).sin(), (0.5 * theta).cos());
-        let a1 = -2.0 * r * theta.cos();
-        let den_dc = one_minus_r * one_minus_r + 4.0 * r * sh * sh;
-        let den_ny = one_minus_r * one_minus_r + 4.0 * r * ch * ch;
-        (a1, a2, den_dc, den_ny)
-    } else {
-        let mu = 0.5 * w0 * disc.sqrt() / d2;
-        let (z1, z2) = ((-sigma + mu).exp(), (-sigma - mu).exp());
-        let a1 = -(z1 + z2);
-        let den_dc = (-(-sigma + mu).exp_m1()) * (-(-sigma - mu).exp_m1());
-        let den_ny = (1.0 + z1) * (1.0 + z2);
-        (a1, a2, den_dc, den_ny)
-    }
+    let p = MatchedPoles::of(den, w0);
+    (p.a1, p.a2, p.den_dc, p.den_nyquist)
 }
 
 /// A highpass section with the analogue's zeros at DC kept exactly (`k·(1 − z⁻¹)ⁿ`, n = 1 or 2),
@@ -382,9 +375,39 @@ fn match_section(sec: &AnalogSection, w0: f64) -> EqSection {
     }
 }
 
-/// The anti-cramping design of one bell/shelf/tilt section: two biquads interpolating the analogue
-/// magnitude at DC and eight frequencies (`lo`, `1`, `hi` and log-spaced towards `w_top`, all
-/// normalised to f0), else one biquad at five, else the plain matched biquad.
+/// Worst relative error `|ratio − 1|` of `|H|²` of a candidate over 24 log-spaced frequencies
+/// from `lo/4` to `w_top` (normalised to f0).
+fn check_error(proto: &AnalogSection, w0: f64, pair: &[EqSection; 2], lo: f64, w_top: f64) -> f64 {
+    let start = 0.25 * lo;
+    let r = (w_top / start).powf(1.0 / 23.0);
+    let mut w = start;
+    let mut worst = 0.0f64;
+    for _ in 0..24 {
+        let mut h = 1.0;
+        for s in pair {
+            let (re, im) = s.biquad.response(w * w0, 2.0 * PI);
+            h *= re * re + im * im;
+        }
+        let e = (h / proto.magnitude_sq(w) - 1.0).abs();
+        worst = if e.is_nan() {
+            f64::INFINITY
+        } else {
+            worst.max(e)
+        };
+        w *= r;
+    }
+    worst
+}
+
+/// A check error that is good enough to stop trying candidates (about 0.05 dB).
+const GOOD_ENOUGH: f64 = 0.012;
+
+/// The anti-cramping design of one bell/shelf/tilt section: the best of several two-biquad fits
+/// (by [`check_error`]; the first under [`GOOD_ENOUGH`] is taken): for shelves the matched-pole
+/// fits ([`fit_with_matched_poles`], with and without matched zeros), then the nine-node rational
+/// interpolation at `nodes9`, then at nodes spread evenly in log frequency; else one biquad at five
+/// nodes, else the plain matched biquad.
+#[allow(clippy::too_many_arguments)]
 fn fit_sections(
     proto: &AnalogSection,
     w0: f64,
@@ -392,11 +415,30 @@ fn fit_sections(
     lo: f64,
     hi: f64,
     w_top: f64,
+    q: f64,
+    bell: bool,
 ) -> [EqSection; 2] {
-    if let Some(pair) = fit_two_biquads(proto, w0, &nodes9) {
-        return pair;
+    let mut best: Option<([EqSection; 2], f64)> = None;
+    let mut consider = |cand: Option<[EqSection; 2]>| {
+        if let Some(pair) = cand {
+            let e = check_error(proto, w0, &pair, lo, w_top);
+            if best.is_none_or(|(_, b)| e < b) {
+                best = Some((pair, e));
+            }
+        }
+        best.is_some_and(|(_, b)| b < GOOD_ENOUGH)
+    };
+    let (nodes, n) = pole_fit_nodes(lo, q, w_top, PI / w0);
+    if !bell
+        && (consider(fit_with_matched_poles(proto, w0, &nodes[..n], true))
+            || consider(fit_with_matched_poles(proto, w0, &nodes[..n], false)))
+    {
+        return best.map(|b| b.0).unwrap_or([EqSection::IDENTITY; 2]);
     }
-    // Second try: nodes spread evenly in log frequency from `lo` to the top.
+    if consider(fit_two_biquads(proto, w0, &nodes9)) {
+        return best.map(|b| b.0).unwrap_or([EqSection::IDENTITY; 2]);
+    }
+    // Nodes spread evenly in log frequency from `lo` to the top.
     let r = (w_top / lo).powf(1.0 / 7.0);
     let mut spread = [0.0; 9];
     let mut w = lo;
@@ -404,7 +446,8 @@ fn fit_sections(
         *node = w;
         w *= r;
     }
-    if let Some(pair) = fit_two_biquads(proto, w0, &spread) {
+    consider(fit_two_biquads(proto, w0, &spread));
+    if let Some((pair, _)) = best {
         return pair;
     }
     let nodes5 = [0.0, lo, 1.0, hi, w_top];
@@ -447,4 +490,31 @@ fn shelf_nodes(wp: f64, q: f64, w_top: f64) -> [f64; 9] {
         }
     }
     n
+}
+
+/// Nodes of the matched-pole fit (normalised to f0; `wp` the lower resonance, `1/wp` the upper):
+/// ten log-spaced from below `wp` to `w_top`, two around `wp`, three around `1/wp` if it is in
+/// band, and Nyquist `w_ny`.
+fn pole_fit_nodes(wp: f64, q: f64, w_top: f64, w_ny: f64) -> ([f64; 16], usize) {
+    let mut n = [0.0; 16];
+    let start = 0.25 * wp;
+    let r = (w_top / start).powf(1.0 / 9.0);
+    let mut w = start;
+    for node in n.iter_mut().take(10) {
+        *node = w;
+        w *= r;
+    }
+    let h = (0.5 / q).min(0.35).exp();
+    n[10] = wp / h;
+    n[11] = wp * h;
+    let mut len = 12;
+    let zp = 1.0 / wp;
+    if zp * h < w_top {
+        n[12] = zp / h;
+        n[13] = zp;
+        n[14] = zp * h;
+        len = 15;
+    }
+    n[len] = w_ny;
+    (n, len)
 }
