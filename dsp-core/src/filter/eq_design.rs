@@ -41,7 +41,7 @@ use std::f64::consts::PI;
 use super::analog_prototype::{shelf_a, AnalogPrototype, AnalogSection, MAX_ANALOG_SECTIONS};
 use super::biquad::BiquadCoefficients;
 use super::eq_fit::{fit_biquad, fit_two_biquads};
-use super::eq_pole_fit::{fit_with_matched_poles, MatchedPoles};
+use super::eq_pole_fit::{fit_with_matched_poles, MatchedPoles, PoleFit};
 use super::eq_shape::{EqShape, EqShapeSettings};
 
 /// Highest fitted frequency as a fraction of the rate (the accuracy band ends at 0.45·fs, or
@@ -430,8 +430,17 @@ fn fit_sections(
     };
     let (nodes, n) = pole_fit_nodes(lo, q, w_top, PI / w0);
     if !bell
-        && (consider(fit_with_matched_poles(proto, w0, &nodes[..n], true))
-            || consider(fit_with_matched_poles(proto, w0, &nodes[..n], false)))
+        && (consider(fit_with_matched_poles(
+            proto,
+            w0,
+            &nodes[..n],
+            PoleFit::MatchedZeros,
+        )) || consider(fit_with_matched_poles(
+            proto,
+            w0,
+            &nodes[..n],
+            PoleFit::FittedPoles,
+        )))
     {
         return best.map(|b| b.0).unwrap_or([EqSection::IDENTITY; 2]);
     }
@@ -446,7 +455,9 @@ fn fit_sections(
         *node = w;
         w *= r;
     }
-    consider(fit_two_biquads(proto, w0, &spread));
+    if !consider(fit_two_biquads(proto, w0, &spread)) && !bell {
+        consider(fit_with_matched_poles(proto, w0, &nodes[..n], PoleFit::Fir));
+    }
     if let Some((pair, _)) = best {
         return pair;
     }

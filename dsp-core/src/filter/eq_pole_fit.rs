@@ -194,6 +194,36 @@ fn fit_rational<const K: usize>(c0: f64, us: &[f64], ts: &[f64]) -> Option<[f64;
     Some(x)
 }
 
+/// `c0 + Σ_{j=1..4} c_j·u^j` fitted to `(us[i], ts[i])` by least squares in the relative error with
+/// Lawson re-weighting; returns `c1..c4`.
+fn fit_polynomial(c0: f64, us: &[f64], ts: &[f64]) -> Option<[f64; 4]> {
+    let n = us.len().min(MAX_FIT_NODES);
+    let mut rows = [[0.0; 4]; MAX_FIT_NODES];
+    let mut rhs = [0.0; MAX_FIT_NODES];
+    let mut vs = [0.0; MAX_FIT_NODES];
+    for i in 0..n {
+        let u = us[i];
+        rows[i] = [u, u * u, u * u * u, u * u * u * u];
+        rhs[i] = ts[i] - c0;
+        vs[i] = 1.0 / (ts[i] * ts[i]);
+    }
+    let mut x = least_squares(&rows[..n], &rhs[..n], &vs[..n])?;
+    for _ in 0..FIT_ITERATIONS {
+        let mut sum = 0.0;
+        for i in 0..n {
+            let u = us[i];
+            let fit = c0 + u * (x[0] + u * (x[1] + u * (x[2] + u * x[3])));
+            vs[i] *= (fit / ts[i] - 1.0).abs() + 1e-9;
+            sum += vs[i] * ts[i] * ts[i];
+        }
+        for v in &mut vs[..n] {
+            *v /= sum;
+        }
+        x = least_squares(&rows[..n], &rhs[..n], &vs[..n])?;
+    }
+    Some(x)
+}
+
 /// The poles `1 + d1·φ + d2·φ²` (DC-normalised squared magnitude) as a stable denominator, with
 /// the squared gain `1/a0²` that keeps the section's DC value.
 fn fitted_poles(d1: f64, d2: f64) -> Option<(MatchedPoles, f64)> {
@@ -211,21 +241,33 @@ fn fitted_poles(d1: f64, d2: f64) -> Option<(MatchedPoles, f64)> {
     Some((poles, 1.0 / (d[0] * d[0])))
 }
 
+/// What [`fit_with_matched_poles`] fits besides the matched poles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoleFit {
+    /// The matched zeros, and one correction biquad (numerator and poles fitted).
+    MatchedZeros,
+    /// A fourth-degree numerator and one pole pair.
+    FittedPoles,
+    /// A fourth-degree numerator only (the second section is an FIR).
+    Fir,
+}
+
 /// Highest frequency of matched zeros, as a fraction of Nyquist.
 pub const MAX_MATCHED_ZERO: f64 = 0.98;
 
 /// Two sections for the second-order analogue `sec` at `w0` rad/sample: its matched poles, and
-/// either (`match_zeros`) its matched zeros with a fitted correction biquad (complex zeros below
-/// [`MAX_MATCHED_ZERO`]·Nyquist, else `None`), or a
-/// fitted fourth-degree numerator over one fitted pole pair. `nodes` are frequencies normalised
+/// as `mode` says: its matched zeros with a fitted correction biquad (complex zeros below
+/// [`MAX_MATCHED_ZERO`]·Nyquist, else `None`), or a fitted fourth-degree numerator over one fitted
+/// pole pair, or over no further poles. `nodes` are frequencies normalised
 /// to f0 (DC is always matched and need not be listed; nodes at or above Nyquist are taken at
 /// Nyquist).
 pub fn fit_with_matched_poles(
     sec: &AnalogSection,
     w0: f64,
     nodes: &[f64],
-    match_zeros: bool,
+    mode: PoleFit,
 ) -> Option<[EqSection; 2]> {
+    let match_zeros = mode == PoleFit::MatchedZeros;
     let poles = MatchedPoles::of(&sec.den, w0);
     let [n0, n1, n2] = sec.num;
     let zeros_in_band = match_zeros
@@ -272,6 +314,13 @@ pub fn fit_with_matched_poles(
             den_dc: poles.den_dc,
             den_nyquist: poles.den_nyquist,
         };
+        return Some([s0, s1]);
+    }
+    if mode == PoleFit::Fir {
+        let c = fit_polynomial(c0, &us[..n], &ts[..n])?;
+        let q = split_quartic([c[0] / c0, c[1] / c0, c[2] / c0, c[3] / c0])?;
+        let s0 = section(c0, to_phi(q[0]), &poles)?;
+        let s1 = section(1.0, to_phi(q[1]), &MatchedPoles::NONE)?;
         return Some([s0, s1]);
     }
     let x = fit_rational::<6>(c0, &us[..n], &ts[..n])?;
