@@ -21,7 +21,7 @@ use super::eq_design::EqSection;
 pub const ROOT_ITERATIONS: usize = 60;
 
 /// Solves the `N`×`N` system `m·x = rhs` by Gaussian elimination with partial pivoting.
-fn solve<const N: usize>(m: &mut [[f64; N]; N], rhs: &mut [f64; N]) -> Option<[f64; N]> {
+pub(crate) fn solve<const N: usize>(m: &mut [[f64; N]; N], rhs: &mut [f64; N]) -> Option<[f64; N]> {
     for col in 0..N {
         let mut piv = col;
         for r in col + 1..N {
@@ -67,7 +67,7 @@ pub fn factor_min_phase(p: f64, m: f64, c: f64) -> Option<[f64; 3]> {
 
 /// A quadratic `1 + e1·φ + e2·φ²` (value 1 at DC) as the Vicanek triple `(√B0, √B1, B2)`;
 /// `None` unless it is positive at DC, Nyquist and between.
-fn vicanek_triple(e1: f64, e2: f64) -> Option<(f64, f64, f64)> {
+pub(crate) fn vicanek_triple(e1: f64, e2: f64) -> Option<(f64, f64, f64)> {
     let at_nyquist = 1.0 + e1 + e2;
     // Minimum over [0, 1] of a quadratic with positive ends: at the vertex if inside.
     let vertex = if e2 > 0.0 { -0.5 * e1 / e2 } else { -1.0 };
@@ -176,7 +176,7 @@ impl C64 {
 
 /// Splits `1 + c1 u + c2 u² + c3 u³ + c4 u⁴` into two real quadratics `1 + e1 u + e2 u²` (roots
 /// by Durand–Kerner, conjugates paired), ordered by the modulus of their roots.
-fn split_quartic(c: [f64; 4]) -> Option<[(f64, f64); 2]> {
+pub(crate) fn split_quartic(c: [f64; 4]) -> Option<[(f64, f64); 2]> {
     let [c1, c2, c3, c4] = c;
     if !(c4.abs() > 0.0) {
         return None;

@@ -12,6 +12,7 @@ pub mod crossover_tree;
 pub mod dc_blocker;
 pub mod eq_design;
 pub mod eq_fit;
+pub mod eq_pole_fit;
 pub mod eq_section;
 pub mod eq_shape;
 pub mod fir_crossover;
