@@ -7,6 +7,7 @@ pub mod delay;
 pub mod demo;
 pub mod dither;
 pub mod dynamics;
+pub mod eq;
 pub mod filter;
 pub mod layout;
 pub mod meter;

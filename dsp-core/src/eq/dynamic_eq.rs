@@ -1,0 +1,175 @@
+//! The Dynamic EQ processor: up to [`MAX_EQ_BANDS`] bands in series, each static or dynamic,
+//! zero latency.
+//!
+//! Per chunk of at most [`CHUNK`] frames every dynamic band first measures the EQ's input (or the
+//! external sidechain), so no band waits for another's output; then the bands filter the signal
+//! in order. Chunks are cut on the re-tuning grid while a band glides (see
+//! [`super::eq_band`]), so the output is the same for any block partition. One or two channels
+//! are processed; further channels pass untouched.
+//!
+//! Idle is identity: bands at 0 dB static gain whose dynamics rest below the threshold run no
+//! static section and their dynamic sections return the input bit for bit.
+
+use super::eq_band::{BandScratch, EqBand, CHUNK, CONTROL_FRAMES};
+use super::settings::{DynamicEqSettings, MAX_EQ_BANDS};
+use crate::dynamics::BandMeterValues;
+use crate::{ProcessSpec, Processor};
+
+/// Per-band gains of one chunk.
+struct Gains([[f32; CHUNK]; MAX_EQ_BANDS]);
+
+/// The Dynamic EQ (see the module docs).
+pub struct DynamicEq {
+    sample_rate_hz: f64,
+    max_block_frames: usize,
+    settings: DynamicEqSettings,
+    bands: Vec<EqBand>,
+    /// Samples since prepare/reset (the re-tuning grid's clock).
+    clock: u64,
+    gains: Box<Gains>,
+    scratch: Box<BandScratch>,
+}
+
+impl Default for DynamicEq {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DynamicEq {
+    /// An EQ with every band unused; call [`Processor::prepare`] before processing.
+    pub fn new() -> Self {
+        Self {
+            sample_rate_hz: 48_000.0,
+            max_block_frames: 0,
+            settings: DynamicEqSettings::default(),
+            bands: (0..MAX_EQ_BANDS).map(|_| EqBand::new()).collect(),
+            clock: 0,
+            gains: Box::new(Gains([[1.0; CHUNK]; MAX_EQ_BANDS])),
+            scratch: BandScratch::boxed(),
+        }
+    }
+
+    /// Hands over new settings; they apply from the next processed sample (at once after
+    /// prepare/reset, gliding or fading otherwise).
+    pub fn set_settings(&mut self, settings: DynamicEqSettings) {
+        for (band, (new, old)) in self
+            .bands
+            .iter_mut()
+            .zip(settings.bands.iter().zip(self.settings.bands.iter()))
+        {
+            if new != old {
+                band.set_settings(new);
+            }
+        }
+        self.settings = settings;
+    }
+
+    /// The settings handed over last.
+    pub fn settings(&self) -> &DynamicEqSettings {
+        &self.settings
+    }
+
+    /// Each band's meters from the last block (zero for bands not running).
+    pub fn band_meters(&self) -> [BandMeterValues; MAX_EQ_BANDS] {
+        std::array::from_fn(|i| self.bands[i].meters())
+    }
+
+    /// Processes one block in place with an external sidechain (`None`, or one or two channels
+    /// as long as the block) for the bands that listen to it; without one they hear the input.
+    pub fn process_with_sidechain(
+        &mut self,
+        channels: &mut [&mut [f32]],
+        sidechain: Option<&[&[f32]]>,
+    ) {
+        let n = channels.iter().map(|c| c.len()).min().unwrap_or(0);
+        let count = channels.len().min(2);
+        if count == 0 {
+            return;
+        }
+        let sidechain = sidechain.filter(|s| !s.is_empty() && s.iter().all(|c| c.len() >= n));
+        let mut start = 0;
+        while start < n {
+            // Pending settings apply first, so a glide they start is cut on the grid at once.
+            let on_grid = self.clock % CONTROL_FRAMES == 0;
+            for band in &mut self.bands {
+                band.begin_chunk(on_grid);
+            }
+            let gliding = self.bands.iter().any(EqBand::is_gliding);
+            let mut m = CHUNK.min(n - start);
+            if gliding {
+                let to_grid = CONTROL_FRAMES - self.clock % CONTROL_FRAMES;
+                m = m.min(to_grid as usize);
+            }
+            self.process_chunk(channels, count, sidechain, start, m);
+            self.clock += m as u64;
+            start += m;
+        }
+    }
+
+    fn process_chunk(
+        &mut self,
+        channels: &mut [&mut [f32]],
+        count: usize,
+        sidechain: Option<&[&[f32]]>,
+        start: usize,
+        m: usize,
+    ) {
+        let range = start..start + m;
+        // Detection: every band measures the input before any band changes it.
+        {
+            let l: &[f32] = &channels[0][range.clone()];
+            let r: &[f32] = &channels[count - 1][range.clone()];
+            let side = sidechain.map(|s| {
+                let sl = &s[0][range.clone()];
+                let sr = &s[s.len().min(2) - 1][range.clone()];
+                [sl, sr]
+            });
+            for (band, gains) in self.bands.iter_mut().zip(self.gains.0.iter_mut()) {
+                let source = match (band.uses_sidechain(), side) {
+                    (true, Some(sc)) => sc,
+                    _ => [l, r],
+                };
+                // A mono sidechain on a stereo band still counts as one source for both sides.
+                band.detect(source, &mut gains[..m], &mut self.scratch);
+            }
+        }
+        let (first, rest) = channels.split_at_mut(1);
+        let mut views: [&mut [f32]; 2] = [&mut [], &mut []];
+        views[0] = &mut first[0][range.clone()];
+        if count == 2 {
+            views[1] = &mut rest[0][range];
+        }
+        for (band, gains) in self.bands.iter_mut().zip(self.gains.0.iter()) {
+            band.apply(&mut views[..count], &gains[..m], &mut self.scratch);
+            band.end_chunk(m);
+        }
+    }
+}
+
+impl Processor for DynamicEq {
+    fn prepare(&mut self, spec: &ProcessSpec) {
+        self.sample_rate_hz = spec.sample_rate_hz;
+        self.max_block_frames = spec.max_block_frames;
+        for (band, settings) in self.bands.iter_mut().zip(self.settings.bands.iter()) {
+            band.prepare(spec.sample_rate_hz, CHUNK);
+            band.set_settings(settings);
+        }
+        self.reset();
+    }
+
+    fn reset(&mut self) {
+        for band in &mut self.bands {
+            band.reset();
+        }
+        self.clock = 0;
+    }
+
+    fn latency_samples(&self) -> u32 {
+        0
+    }
+
+    fn process(&mut self, channels: &mut [&mut [f32]]) {
+        self.process_with_sidechain(channels, None);
+    }
+}

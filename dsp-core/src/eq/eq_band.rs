@@ -1,0 +1,452 @@
+//! One band of the Dynamic EQ at run time: its static matched design per channel, the dynamic
+//! section on top, the detector and gain computer, the placement and the bypass ramp.
+//!
+//! Frequency, static gain and Q glide over [`PARAMETER_RAMP_MS`] (frequency and Q in octaves);
+//! while they glide, the static design, the dynamic section and the detector are re-tuned on a
+//! grid of [`CONTROL_FRAMES`] samples counted from prepare/reset, so any block partition re-tunes
+//! at the same samples. Shape, slope, placement and the dynamics switch apply at once. Bypass
+//! (and taking a band in or out of use) cross-fades over [`BYPASS_RAMP_MS`]; a band that is
+//! fully out runs nothing and starts from silence when it comes back.
+
+use super::band_detector::{DetectorFilter, DetectorState};
+use super::dynamic_section::{DynamicSection, DynamicSectionState, DynamicShape};
+use super::settings::EqBandSettings;
+use crate::dynamics::level_detector::sanitize_magnitude;
+use crate::dynamics::{BandChannel, BandDynamics, BandMeterValues, BandSidechain};
+use crate::filter::eq_design::design;
+use crate::filter::eq_section::EqFilter;
+use crate::filter::eq_shape::EqShapeSettings;
+use crate::smoothing::LinearSmoother;
+
+/// Glide of frequency, static gain and Q, ms.
+pub const PARAMETER_RAMP_MS: f64 = 20.0;
+/// Cross-fade of bypass and of taking a band in or out of use, ms.
+pub const BYPASS_RAMP_MS: f64 = 10.0;
+/// Re-tuning grid while a band glides, samples.
+pub const CONTROL_FRAMES: u64 = 32;
+/// Most frames handled at a time (bounds the scratch buffers).
+pub const CHUNK: usize = 256;
+
+/// Buffers a band borrows for one chunk.
+#[derive(Debug)]
+pub struct BandScratch {
+    /// Detector signal of the first channel (or of mid, side, left or right).
+    pub detect_a: [f32; CHUNK],
+    /// Detector signal of the second channel (Stereo placement).
+    pub detect_b: [f32; CHUNK],
+    /// The band's signal under Mid/Side placement, and the dry copy for the bypass ramp.
+    pub work: [f32; CHUNK],
+    /// Dry copies for the bypass ramp.
+    pub dry: [[f32; CHUNK]; 2],
+}
+
+impl BandScratch {
+    /// Zeroed buffers, on the heap.
+    pub fn boxed() -> Box<Self> {
+        Box::new(Self {
+            detect_a: [0.0; CHUNK],
+            detect_b: [0.0; CHUNK],
+            work: [0.0; CHUNK],
+            dry: [[0.0; CHUNK]; 2],
+        })
+    }
+}
+
+/// One band's state (see the module docs).
+#[derive(Debug, Clone)]
+pub struct EqBand {
+    sample_rate_hz: f64,
+    /// The settings handed over last.
+    settings: EqBandSettings,
+    /// Their filter, sanitised for the rate (what the glides head to).
+    target: EqShapeSettings,
+    pending: bool,
+    /// No sample since prepare/reset: settings apply without glide or fade.
+    fresh: bool,
+    frequency_log2: LinearSmoother,
+    gain_db: LinearSmoother,
+    q_log2: LinearSmoother,
+    /// 1 while the band is in use and not bypassed.
+    wet: LinearSmoother,
+    /// A glide ran since the last re-tune.
+    retune: bool,
+    statics: [EqFilter; 2],
+    dynamic: Option<DynamicSection>,
+    dynamic_states: [DynamicSectionState; 2],
+    detector: DetectorFilter,
+    detector_states: [DetectorState; 2],
+    dynamics: BandDynamics,
+    /// Whether the gain computer runs (dynamics active on a shape with a gain).
+    dynamic_active: bool,
+    /// Detector centre the peak hold was sized for, Hz.
+    hold_hz: f64,
+    /// The filter and detector tuning last designed (None: nothing designed yet).
+    tuned: Option<(EqShapeSettings, (f64, f64))>,
+    meters: BandMeterValues,
+}
+
+impl Default for EqBand {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EqBand {
+    /// An unused band; call [`prepare`](Self::prepare) before processing.
+    pub fn new() -> Self {
+        Self {
+            sample_rate_hz: 48_000.0,
+            settings: EqBandSettings::default(),
+            target: EqShapeSettings::default(),
+            pending: true,
+            fresh: true,
+            frequency_log2: LinearSmoother::new(PARAMETER_RAMP_MS, 10.0),
+            gain_db: LinearSmoother::new(PARAMETER_RAMP_MS, 0.0),
+            q_log2: LinearSmoother::new(PARAMETER_RAMP_MS, 0.0),
+            wet: LinearSmoother::new(BYPASS_RAMP_MS, 0.0),
+            retune: false,
+            statics: [EqFilter::default(); 2],
+            dynamic: None,
+            dynamic_states: [DynamicSectionState::default(); 2],
+            detector: DetectorFilter::default(),
+            detector_states: [DetectorState::default(); 2],
+            dynamics: BandDynamics::new(),
+            dynamic_active: false,
+            hold_hz: 1000.0,
+            tuned: None,
+            meters: BandMeterValues::default(),
+        }
+    }
+
+    /// Prepares for `sample_rate_hz` (the only allocating call) and resets.
+    pub fn prepare(&mut self, sample_rate_hz: f64, max_block_frames: usize) {
+        self.sample_rate_hz = sample_rate_hz;
+        self.tuned = None;
+        for s in [
+            &mut self.frequency_log2,
+            &mut self.gain_db,
+            &mut self.q_log2,
+            &mut self.wet,
+        ] {
+            s.prepare(sample_rate_hz);
+        }
+        self.dynamics.prepare(sample_rate_hz, max_block_frames);
+        self.reset();
+    }
+
+    /// Clears all state (real-time safe); the settings handed over apply at once.
+    pub fn reset(&mut self) {
+        self.clear_audio_state();
+        self.fresh = true;
+        self.pending = true;
+        self.meters = BandMeterValues::default();
+    }
+
+    fn clear_audio_state(&mut self) {
+        for f in &mut self.statics {
+            f.reset();
+        }
+        self.dynamic_states = [DynamicSectionState::default(); 2];
+        self.detector_states = [DetectorState::default(); 2];
+        self.dynamics.reset();
+    }
+
+    /// Stores settings, applied at the next chunk.
+    pub fn set_settings(&mut self, settings: &EqBandSettings) {
+        self.settings = *settings;
+        self.pending = true;
+    }
+
+    /// The meters of the last chunk (dynamic gain offset, detector level).
+    pub fn meters(&self) -> BandMeterValues {
+        self.meters
+    }
+
+    /// Whether this band does anything (in use, or fading in or out).
+    pub fn is_running(&self) -> bool {
+        self.wet.is_smoothing() || self.wet.value() != 0.0
+    }
+
+    /// Whether its tuning glides (so the caller cuts chunks on the re-tuning grid).
+    pub fn is_gliding(&self) -> bool {
+        self.retune
+            || self.frequency_log2.is_smoothing()
+            || self.gain_db.is_smoothing()
+            || self.q_log2.is_smoothing()
+    }
+
+    /// Whether it listens to the external sidechain.
+    pub fn uses_sidechain(&self) -> bool {
+        self.dynamic_active && self.settings.dynamics.sidechain == BandSidechain::External
+    }
+
+    /// The shape being tuned to (sanitised), with the glide's current frequency, gain and Q.
+    fn current_filter(&self) -> EqShapeSettings {
+        let target = self.target;
+        if self.frequency_log2.is_smoothing()
+            || self.gain_db.is_smoothing()
+            || self.q_log2.is_smoothing()
+        {
+            EqShapeSettings {
+                frequency_hz: self.frequency_log2.value().exp2(),
+                gain_db: self.gain_db.value(),
+                q: self.q_log2.value().exp2(),
+                ..target
+            }
+        } else {
+            target
+        }
+    }
+
+    /// Applies pending settings at the start of a chunk (`on_grid`: the chunk starts on the
+    /// re-tuning grid).
+    pub fn begin_chunk(&mut self, on_grid: bool) {
+        if self.pending {
+            self.apply_settings();
+        } else if on_grid && self.retune {
+            self.retune = self.is_gliding_now();
+            self.tune();
+        }
+    }
+
+    fn is_gliding_now(&self) -> bool {
+        self.frequency_log2.is_smoothing()
+            || self.gain_db.is_smoothing()
+            || self.q_log2.is_smoothing()
+    }
+
+    fn apply_settings(&mut self) {
+        let s = self.settings;
+        let f = s.filter.sanitized(self.sample_rate_hz);
+        self.target = f;
+        let targets = [f.frequency_hz.log2(), f.gain_db, f.q.log2()];
+        let wet = if s.used && !s.bypass { 1.0 } else { 0.0 };
+        let resumed = !self.is_running() && wet == 1.0;
+        let jump = self.fresh || resumed;
+        for (sm, t) in [
+            &mut self.frequency_log2,
+            &mut self.gain_db,
+            &mut self.q_log2,
+        ]
+        .into_iter()
+        .zip(targets)
+        {
+            if jump {
+                sm.reset(t);
+            } else {
+                sm.set_target(t);
+            }
+        }
+        if self.fresh {
+            self.wet.reset(wet);
+        } else {
+            self.wet.set_target(wet);
+        }
+        if resumed {
+            // The band was silent: its filters start from silence, whatever the partition.
+            self.clear_audio_state();
+        }
+        self.dynamic_active =
+            s.dynamics.is_active() && DynamicShape::of(f.shape).is_some() && s.used;
+        let mut band = s.dynamics.band_settings();
+        band.bypass = !self.dynamic_active;
+        let (det_hz, _) = s.dynamics.detector_tuning(f.frequency_hz, f.q);
+        let det_hz = det_hz.clamp(10.0, 0.49 * self.sample_rate_hz);
+        if self.fresh || resumed {
+            self.hold_hz = det_hz;
+        } else if (det_hz / self.hold_hz).log2().abs() > 1.0 {
+            // The peak hold follows the detector only by octaves (resizing it clears it).
+            self.hold_hz = det_hz;
+        }
+        self.dynamics
+            .set_settings(&band, (0.5 * self.hold_hz) as f32);
+        self.pending = false;
+        self.retune = self.is_gliding_now();
+        self.tune();
+    }
+
+    /// Designs the static filter, the dynamic section and the detector for the current tuning.
+    fn tune(&mut self) {
+        let fs = self.sample_rate_hz;
+        let f = self.current_filter();
+        let detector = self.settings.dynamics.detector_tuning(f.frequency_hz, f.q);
+        if self.tuned == Some((f, detector)) {
+            return;
+        }
+        self.tuned = Some((f, detector));
+        let coefficients = design(&f, fs);
+        for st in &mut self.statics {
+            st.set_coefficients(&coefficients);
+        }
+        self.dynamic = DynamicShape::of(f.shape)
+            .map(|shape| DynamicSection::new(shape, f.frequency_hz, f.q, fs));
+        let (det_hz, det_q) = detector;
+        self.detector = DetectorFilter::new(det_hz.clamp(10.0, 0.49 * fs), det_q, fs);
+    }
+
+    /// Runs the detector and gain computer over one chunk of the EQ's input (or the sidechain),
+    /// writing the linear dynamic gain per sample into `gains` (1 when the dynamics are off).
+    pub fn detect(&mut self, source: [&[f32]; 2], gains: &mut [f32], scratch: &mut BandScratch) {
+        let n = gains.len();
+        if !self.dynamic_active || !self.is_running() {
+            gains.fill(1.0);
+            self.meters = BandMeterValues::default();
+            return;
+        }
+        let (a, b) = (&mut scratch.detect_a[..n], &mut scratch.detect_b[..n]);
+        let [l, r] = source;
+        let stereo = !std::ptr::eq(l, r);
+        let placement = if stereo {
+            self.settings.placement
+        } else {
+            BandChannel::Left
+        };
+        match placement {
+            BandChannel::Stereo => {
+                a.copy_from_slice(&l[..n]);
+                b.copy_from_slice(&r[..n]);
+                self.detector.process(&mut self.detector_states[0], a);
+                self.detector.process(&mut self.detector_states[1], b);
+                for (x, &y) in a.iter_mut().zip(b.iter()) {
+                    *x = sanitize_magnitude(*x).max(sanitize_magnitude(y));
+                }
+            }
+            BandChannel::Mid | BandChannel::Side => {
+                let sign = if placement == BandChannel::Mid {
+                    1.0
+                } else {
+                    -1.0
+                };
+                for ((x, &p), &q) in a.iter_mut().zip(&l[..n]).zip(&r[..n]) {
+                    *x = 0.5 * (p + sign * q);
+                }
+                self.detector.process(&mut self.detector_states[0], a);
+                for x in a.iter_mut() {
+                    *x = sanitize_magnitude(*x);
+                }
+            }
+            BandChannel::Left | BandChannel::Right => {
+                let src = if placement == BandChannel::Left { l } else { r };
+                a.copy_from_slice(&src[..n]);
+                self.detector.process(&mut self.detector_states[0], a);
+                for x in a.iter_mut() {
+                    *x = sanitize_magnitude(*x);
+                }
+            }
+        }
+        let a = &scratch.detect_a[..n];
+        self.meters = self.dynamics.process(a, a, gains);
+    }
+
+    /// Filters one chunk of the signal in place (`channels`: one or two of the same length) with
+    /// the dynamic gains from [`detect`](Self::detect).
+    pub fn apply(&mut self, channels: &mut [&mut [f32]], gains: &[f32], scratch: &mut BandScratch) {
+        let n = gains.len();
+        if !self.is_running() {
+            return;
+        }
+        let fading = self.wet.is_smoothing();
+        if fading {
+            for (dry, ch) in scratch.dry.iter_mut().zip(channels.iter()) {
+                dry[..n].copy_from_slice(&ch[..n]);
+            }
+        }
+        let dynamic = if self.dynamic_active {
+            self.dynamic
+        } else {
+            None
+        };
+        let placement = if channels.len() == 2 {
+            self.settings.placement
+        } else {
+            BandChannel::Left
+        };
+        match (placement, &mut *channels) {
+            (BandChannel::Stereo, [l, r, ..]) => {
+                self.filter_channel(0, &mut l[..n], gains, dynamic);
+                self.filter_channel(1, &mut r[..n], gains, dynamic);
+            }
+            (BandChannel::Mid | BandChannel::Side, [l, r, ..]) => {
+                let sign = if placement == BandChannel::Mid {
+                    1.0
+                } else {
+                    -1.0
+                };
+                let work = &mut scratch.work[..n];
+                for ((w, &p), &q) in work.iter_mut().zip(l.iter()).zip(r.iter()) {
+                    *w = 0.5 * (p + sign * q);
+                }
+                let work_copy = &mut scratch.detect_b[..n];
+                work_copy.copy_from_slice(work);
+                self.filter_channel(0, work, gains, dynamic);
+                for (i, (&w, &w0)) in work.iter().zip(work_copy.iter()).enumerate() {
+                    let delta = w - w0;
+                    if delta != 0.0 {
+                        // L = M + S and R = M − S.
+                        l[i] += delta;
+                        r[i] += sign * delta;
+                    }
+                }
+            }
+            (BandChannel::Right, [_, r, ..]) => self.filter_channel(1, &mut r[..n], gains, dynamic),
+            (_, [l, ..]) => self.filter_channel(0, &mut l[..n], gains, dynamic),
+            (_, []) => {}
+        }
+        if fading {
+            for (dry, ch) in scratch.dry.iter().zip(channels.iter_mut()) {
+                let mut wet = self.wet;
+                for (y, &x) in ch[..n].iter_mut().zip(&dry[..n]) {
+                    let w = wet.next_value() as f32;
+                    *y = x + w * (*y - x);
+                }
+            }
+        }
+    }
+
+    /// The static design then the dynamic section on one channel's samples.
+    fn filter_channel(
+        &mut self,
+        channel: usize,
+        samples: &mut [f32],
+        gains: &[f32],
+        dynamic: Option<DynamicSection>,
+    ) {
+        self.statics[channel].process(samples);
+        if let Some(section) = dynamic {
+            let st = &mut self.dynamic_states[channel];
+            for (x, &g) in samples.iter_mut().zip(gains) {
+                *x = st.tick(&section, g, *x);
+            }
+            st.sanitize();
+        }
+    }
+
+    /// Advances the glides and the bypass ramp by the `n` samples of the chunk just processed.
+    pub fn end_chunk(&mut self, n: usize) {
+        self.fresh = false;
+        for s in [
+            &mut self.frequency_log2,
+            &mut self.gain_db,
+            &mut self.q_log2,
+        ] {
+            if s.is_smoothing() {
+                self.retune = true;
+                advance(s, n);
+            }
+        }
+        advance(&mut self.wet, n);
+        if !self.is_running() {
+            self.meters = BandMeterValues::default();
+        }
+    }
+}
+
+/// Advances `smoother` by `n` samples.
+fn advance(smoother: &mut LinearSmoother, n: usize) {
+    for _ in 0..n {
+        if !smoother.is_smoothing() {
+            break;
+        }
+        smoother.next_value();
+    }
+}

@@ -1,0 +1,13 @@
+//! The Dynamic EQ: bands of matched static filters, each optionally dynamic, with a selective
+//! detector per band.
+
+pub mod band_detector;
+pub mod dynamic_eq;
+pub mod dynamic_section;
+pub mod eq_band;
+pub mod settings;
+
+pub use dynamic_eq::DynamicEq;
+pub use settings::{
+    DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqTrigger, MAX_EQ_BANDS,
+};
