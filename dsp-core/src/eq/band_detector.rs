@@ -41,24 +41,53 @@ impl DetectorFilter {
 
     /// Filters `block` in place through the cascade, advancing `state`.
     pub fn process(&self, state: &mut DetectorState, block: &mut [f32]) {
-        let c = &self.c;
-        for st in &mut state.sections {
-            let (mut s1, mut s2) = (st[0], st[1]);
-            for x in block.iter_mut() {
-                let hp = (*x - c.g_plus_k * s1 - s2) * c.d;
-                let v1 = c.g * hp;
-                let bp = v1 + s1;
-                s1 = bp + v1;
-                let v2 = c.g * bp;
-                s2 += 2.0 * v2;
-                *x = c.m1 * bp;
+        let mut st = state.sections;
+        for x in block.iter_mut() {
+            let mut v = *x;
+            for s in &mut st {
+                v = self.tick(s, v);
             }
-            *st = if s1.is_finite() && s2.is_finite() {
-                [s1, s2]
-            } else {
-                [0.0, 0.0]
-            };
+            *x = v;
         }
+        state.sections = st;
+        state.sanitize();
+    }
+
+    /// Filters the first `n` samples of `rows[i]` through `filters[i]` with `states[i]`, for every
+    /// row at once, sample by sample (so the rows' recursions overlap; no row waits for another).
+    pub fn process_bank(
+        filters: &[DetectorFilter],
+        states: &mut [DetectorState],
+        rows: &mut [[f32; super::eq_band::CHUNK]],
+        n: usize,
+    ) {
+        let lanes = filters.len().min(states.len()).min(rows.len());
+        let n = n.min(super::eq_band::CHUNK);
+        for i in 0..n {
+            for lane in 0..lanes {
+                let (f, st) = (&filters[lane], &mut states[lane].sections);
+                let mut v = rows[lane][i];
+                for s in st.iter_mut() {
+                    v = f.tick(s, v);
+                }
+                rows[lane][i] = v;
+            }
+        }
+        for st in &mut states[..lanes] {
+            st.sanitize();
+        }
+    }
+
+    /// One band-pass section, one sample.
+    #[inline(always)]
+    fn tick(&self, s: &mut [f32; 2], x: f32) -> f32 {
+        let c = &self.c;
+        let hp = (x - c.g_plus_k * s[0] - s[1]) * c.d;
+        let v1 = c.g * hp;
+        let bp = v1 + s[0];
+        s[0] = bp + v1;
+        s[1] += 2.0 * c.g * bp;
+        c.m1 * bp
     }
 }
 
@@ -66,4 +95,13 @@ impl DetectorFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DetectorState {
     sections: [[f32; 2]; DETECTOR_SECTIONS],
+}
+
+impl DetectorState {
+    /// Clears the integrators when any holds NaN or ±∞ (after bad input).
+    fn sanitize(&mut self) {
+        if !self.sections.iter().flatten().all(|v| v.is_finite()) {
+            *self = Self::default();
+        }
+    }
 }

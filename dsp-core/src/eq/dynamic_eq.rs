@@ -10,6 +10,7 @@
 //! Idle is identity: bands at 0 dB static gain whose dynamics rest below the threshold run no
 //! static section and their dynamic sections return the input bit for bit.
 
+use super::band_detector::{DetectorFilter, DetectorState};
 use super::eq_band::{BandScratch, EqBand, CHUNK, CONTROL_FRAMES};
 use super::settings::{DynamicEqSettings, MAX_EQ_BANDS};
 use crate::dynamics::BandMeterValues;
@@ -17,6 +18,9 @@ use crate::{ProcessSpec, Processor};
 
 /// Per-band gains of one chunk.
 struct Gains([[f32; CHUNK]; MAX_EQ_BANDS]);
+
+/// Detector rows of one chunk (two per stereo band).
+struct Rows([[f32; CHUNK]; 2 * MAX_EQ_BANDS]);
 
 /// The Dynamic EQ (see the module docs).
 pub struct DynamicEq {
@@ -27,6 +31,11 @@ pub struct DynamicEq {
     /// Samples since prepare/reset (the re-tuning grid's clock).
     clock: u64,
     gains: Box<Gains>,
+    rows: Box<Rows>,
+    /// Per band: its first detector row and how many it uses this chunk.
+    lanes: [(usize, usize); MAX_EQ_BANDS],
+    lane_filters: [DetectorFilter; 2 * MAX_EQ_BANDS],
+    lane_states: [DetectorState; 2 * MAX_EQ_BANDS],
     scratch: Box<BandScratch>,
 }
 
@@ -46,6 +55,10 @@ impl DynamicEq {
             bands: (0..MAX_EQ_BANDS).map(|_| EqBand::new()).collect(),
             clock: 0,
             gains: Box::new(Gains([[1.0; CHUNK]; MAX_EQ_BANDS])),
+            rows: Box::new(Rows([[0.0; CHUNK]; 2 * MAX_EQ_BANDS])),
+            lanes: [(0, 0); MAX_EQ_BANDS],
+            lane_filters: [DetectorFilter::default(); 2 * MAX_EQ_BANDS],
+            lane_states: [DetectorState::default(); 2 * MAX_EQ_BANDS],
             scratch: BandScratch::boxed(),
         }
     }
@@ -116,7 +129,8 @@ impl DynamicEq {
         m: usize,
     ) {
         let range = start..start + m;
-        // Detection: every band measures the input before any band changes it.
+        // Detection: every band measures the input before any band changes it; all detector
+        // cascades run side by side.
         {
             let l: &[f32] = &channels[0][range.clone()];
             let r: &[f32] = &channels[count - 1][range.clone()];
@@ -125,13 +139,38 @@ impl DynamicEq {
                 let sr = &s[s.len().min(2) - 1][range.clone()];
                 [sl, sr]
             });
-            for (band, gains) in self.bands.iter_mut().zip(self.gains.0.iter_mut()) {
+            let mut lanes = 0;
+            for (k, band) in self.bands.iter_mut().enumerate() {
                 let source = match (band.uses_sidechain(), side) {
                     (true, Some(sc)) => sc,
                     _ => [l, r],
                 };
-                // A mono sidechain on a stereo band still counts as one source for both sides.
-                band.detect(source, &mut gains[..m], &mut self.scratch);
+                let count = band.detector_input(source, &mut self.rows.0[lanes..], m);
+                self.lanes[k] = (lanes, count);
+                for i in 0..count {
+                    let (filter, state) = band.detector_lane(i);
+                    self.lane_filters[lanes + i] = filter;
+                    self.lane_states[lanes + i] = *state;
+                }
+                lanes += count;
+            }
+            DetectorFilter::process_bank(
+                &self.lane_filters[..lanes],
+                &mut self.lane_states[..lanes],
+                &mut self.rows.0[..lanes],
+                m,
+            );
+            for (k, (band, gains)) in self
+                .bands
+                .iter_mut()
+                .zip(self.gains.0.iter_mut())
+                .enumerate()
+            {
+                let (first, count) = self.lanes[k];
+                for i in 0..count {
+                    *band.detector_lane(i).1 = self.lane_states[first + i];
+                }
+                band.finish_detect(&mut self.rows.0[first..], count, &mut gains[..m]);
             }
         }
         let (first, rest) = channels.split_at_mut(1);

@@ -111,7 +111,12 @@ impl DynamicSectionState {
     /// returns `x` unchanged.
     #[inline(always)]
     pub fn tick(&mut self, section: &DynamicSection, gain: f32, x: f32) -> f32 {
-        let c = section.coefficients(gain);
+        self.tick_with(&section.coefficients(gain), gain, x)
+    }
+
+    /// [`tick`](Self::tick) with the coefficients of `gain` already computed (shared by channels).
+    #[inline(always)]
+    pub fn tick_with(&mut self, c: &SvfCoefficients, gain: f32, x: f32) -> f32 {
         let hp = (x - c.g_plus_k * self.s1 - self.s2) * c.d;
         let v1 = c.g * hp;
         let bp = v1 + self.s1;

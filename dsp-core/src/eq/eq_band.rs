@@ -30,12 +30,10 @@ pub const CHUNK: usize = 256;
 /// Buffers a band borrows for one chunk.
 #[derive(Debug)]
 pub struct BandScratch {
-    /// Detector signal of the first channel (or of mid, side, left or right).
-    pub detect_a: [f32; CHUNK],
-    /// Detector signal of the second channel (Stereo placement).
-    pub detect_b: [f32; CHUNK],
-    /// The band's signal under Mid/Side placement, and the dry copy for the bypass ramp.
+    /// The band's signal under Mid/Side placement.
     pub work: [f32; CHUNK],
+    /// The same before filtering.
+    pub work_dry: [f32; CHUNK],
     /// Dry copies for the bypass ramp.
     pub dry: [[f32; CHUNK]; 2],
 }
@@ -44,9 +42,8 @@ impl BandScratch {
     /// Zeroed buffers, on the heap.
     pub fn boxed() -> Box<Self> {
         Box::new(Self {
-            detect_a: [0.0; CHUNK],
-            detect_b: [0.0; CHUNK],
             work: [0.0; CHUNK],
+            work_dry: [0.0; CHUNK],
             dry: [[0.0; CHUNK]; 2],
         })
     }
@@ -284,57 +281,80 @@ impl EqBand {
         self.detector = DetectorFilter::new(det_hz.clamp(10.0, 0.49 * fs), det_q, fs);
     }
 
-    /// Runs the detector and gain computer over one chunk of the EQ's input (or the sidechain),
-    /// writing the linear dynamic gain per sample into `gains` (1 when the dynamics are off).
-    pub fn detect(&mut self, source: [&[f32]; 2], gains: &mut [f32], scratch: &mut BandScratch) {
+    /// Whether the detector runs this chunk.
+    fn detecting(&self) -> bool {
+        self.dynamic_active && self.is_running()
+    }
+
+    /// The detector's input rows for one chunk of the EQ's input (or the sidechain): two for a
+    /// stereo band, one otherwise, none when the dynamics are off. Returns how many were written.
+    pub fn detector_input(
+        &self,
+        source: [&[f32]; 2],
+        rows: &mut [[f32; CHUNK]],
+        n: usize,
+    ) -> usize {
+        if !self.detecting() {
+            return 0;
+        }
+        let [l, r] = source;
+        match self.detector_placement(source) {
+            BandChannel::Stereo => {
+                rows[0][..n].copy_from_slice(&l[..n]);
+                rows[1][..n].copy_from_slice(&r[..n]);
+                2
+            }
+            p @ (BandChannel::Mid | BandChannel::Side) => {
+                let sign = if p == BandChannel::Mid { 1.0 } else { -1.0 };
+                for ((x, &a), &b) in rows[0][..n].iter_mut().zip(&l[..n]).zip(&r[..n]) {
+                    *x = 0.5 * (a + sign * b);
+                }
+                1
+            }
+            p => {
+                let src = if p == BandChannel::Right { r } else { l };
+                rows[0][..n].copy_from_slice(&src[..n]);
+                1
+            }
+        }
+    }
+
+    fn detector_placement(&self, [l, r]: [&[f32]; 2]) -> BandChannel {
+        if std::ptr::eq(l, r) {
+            BandChannel::Left
+        } else {
+            self.settings.placement
+        }
+    }
+
+    /// The detector tuning and this band's `i`-th detector state (0, or 1 for a stereo band's right).
+    pub fn detector_lane(&mut self, i: usize) -> (DetectorFilter, &mut DetectorState) {
+        (self.detector, &mut self.detector_states[i.min(1)])
+    }
+
+    /// The gain computer over the filtered detector rows (`count` from
+    /// [`detector_input`](Self::detector_input)): the linear dynamic gain per sample into `gains`
+    /// (1 when the dynamics are off).
+    pub fn finish_detect(&mut self, rows: &mut [[f32; CHUNK]], count: usize, gains: &mut [f32]) {
         let n = gains.len();
-        if !self.dynamic_active || !self.is_running() {
+        if count == 0 {
             gains.fill(1.0);
-            self.meters = BandMeterValues::default();
+            if !self.detecting() {
+                self.meters = BandMeterValues::default();
+            }
             return;
         }
-        let (a, b) = (&mut scratch.detect_a[..n], &mut scratch.detect_b[..n]);
-        let [l, r] = source;
-        let stereo = !std::ptr::eq(l, r);
-        let placement = if stereo {
-            self.settings.placement
+        if count == 2 {
+            let (a, b) = rows.split_at_mut(1);
+            for (x, &y) in a[0][..n].iter_mut().zip(&b[0][..n]) {
+                *x = sanitize_magnitude(*x).max(sanitize_magnitude(y));
+            }
         } else {
-            BandChannel::Left
-        };
-        match placement {
-            BandChannel::Stereo => {
-                a.copy_from_slice(&l[..n]);
-                b.copy_from_slice(&r[..n]);
-                self.detector.process(&mut self.detector_states[0], a);
-                self.detector.process(&mut self.detector_states[1], b);
-                for (x, &y) in a.iter_mut().zip(b.iter()) {
-                    *x = sanitize_magnitude(*x).max(sanitize_magnitude(y));
-                }
-            }
-            BandChannel::Mid | BandChannel::Side => {
-                let sign = if placement == BandChannel::Mid {
-                    1.0
-                } else {
-                    -1.0
-                };
-                for ((x, &p), &q) in a.iter_mut().zip(&l[..n]).zip(&r[..n]) {
-                    *x = 0.5 * (p + sign * q);
-                }
-                self.detector.process(&mut self.detector_states[0], a);
-                for x in a.iter_mut() {
-                    *x = sanitize_magnitude(*x);
-                }
-            }
-            BandChannel::Left | BandChannel::Right => {
-                let src = if placement == BandChannel::Left { l } else { r };
-                a.copy_from_slice(&src[..n]);
-                self.detector.process(&mut self.detector_states[0], a);
-                for x in a.iter_mut() {
-                    *x = sanitize_magnitude(*x);
-                }
+            for x in rows[0][..n].iter_mut() {
+                *x = sanitize_magnitude(*x);
             }
         }
-        let a = &scratch.detect_a[..n];
+        let a = &rows[0][..n];
         self.meters = self.dynamics.process(a, a, gains);
     }
 
@@ -363,8 +383,7 @@ impl EqBand {
         };
         match (placement, &mut *channels) {
             (BandChannel::Stereo, [l, r, ..]) => {
-                self.filter_channel(0, &mut l[..n], gains, dynamic);
-                self.filter_channel(1, &mut r[..n], gains, dynamic);
+                self.filter_pair(&mut l[..n], &mut r[..n], gains, dynamic);
             }
             (BandChannel::Mid | BandChannel::Side, [l, r, ..]) => {
                 let sign = if placement == BandChannel::Mid {
@@ -376,7 +395,7 @@ impl EqBand {
                 for ((w, &p), &q) in work.iter_mut().zip(l.iter()).zip(r.iter()) {
                     *w = 0.5 * (p + sign * q);
                 }
-                let work_copy = &mut scratch.detect_b[..n];
+                let work_copy = &mut scratch.work_dry[..n];
                 work_copy.copy_from_slice(work);
                 self.filter_channel(0, work, gains, dynamic);
                 for (i, (&w, &w0)) in work.iter().zip(work_copy.iter()).enumerate() {
@@ -411,14 +430,54 @@ impl EqBand {
         gains: &[f32],
         dynamic: Option<DynamicSection>,
     ) {
-        self.statics[channel].process(samples);
-        if let Some(section) = dynamic {
-            let st = &mut self.dynamic_states[channel];
-            for (x, &g) in samples.iter_mut().zip(gains) {
-                *x = st.tick(&section, g, *x);
+        let st = &mut self.statics[channel];
+        let ds = &mut self.dynamic_states[channel];
+        match dynamic {
+            Some(section) => {
+                for (x, &g) in samples.iter_mut().zip(gains) {
+                    *x = ds.tick(&section, g, st.tick(*x));
+                }
             }
-            st.sanitize();
+            None => {
+                for x in samples.iter_mut() {
+                    *x = st.tick(*x);
+                }
+            }
         }
+        st.sanitize();
+        ds.sanitize();
+    }
+
+    /// [`filter_channel`](Self::filter_channel) on both channels of a stereo band, side by side
+    /// (one coefficient set per sample for both).
+    fn filter_pair(
+        &mut self,
+        left: &mut [f32],
+        right: &mut [f32],
+        gains: &[f32],
+        dynamic: Option<DynamicSection>,
+    ) {
+        let [fl, fr] = &mut self.statics;
+        let [dl, dr] = &mut self.dynamic_states;
+        match dynamic {
+            Some(section) => {
+                for ((x, y), &g) in left.iter_mut().zip(right.iter_mut()).zip(gains) {
+                    let (a, b) = EqFilter::tick_pair(fl, fr, *x, *y);
+                    let c = section.coefficients(g);
+                    (*x, *y) = (dl.tick_with(&c, g, a), dr.tick_with(&c, g, b));
+                }
+            }
+            None => {
+                for (x, y) in left.iter_mut().zip(right.iter_mut()) {
+                    (*x, *y) = EqFilter::tick_pair(fl, fr, *x, *y);
+                }
+            }
+        }
+        for f in [fl, fr] {
+            f.sanitize();
+        }
+        dl.sanitize();
+        dr.sanitize();
     }
 
     /// Advances the glides and the bypass ramp by the `n` samples of the chunk just processed.

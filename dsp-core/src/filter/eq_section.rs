@@ -118,6 +118,45 @@ impl EqFilter {
         self.states = [SvfState::default(); MAX_EQ_SECTIONS];
     }
 
+    /// Filters one sample through every section.
+    #[inline(always)]
+    pub fn tick(&mut self, x: f32) -> f32 {
+        let mut v = x;
+        for (c, st) in self.coefficients[..self.len]
+            .iter()
+            .zip(self.states[..self.len].iter_mut())
+        {
+            v = st.tick(c, v);
+        }
+        v
+    }
+
+    /// Filters one sample of each channel of a stereo pair run by `left` and `right` (the same
+    /// design), section by section side by side, so the two channels' chains overlap.
+    #[inline(always)]
+    pub fn tick_pair(left: &mut Self, right: &mut Self, x: f32, y: f32) -> (f32, f32) {
+        let (mut a, mut b) = (x, y);
+        let n = left.len.min(right.len);
+        for k in 0..n {
+            let c = &left.coefficients[k];
+            a = left.states[k].tick(c, a);
+            b = right.states[k].tick(c, b);
+        }
+        (a, b)
+    }
+
+    /// Clears the state when it holds NaN or ±∞ (after bad input).
+    pub fn sanitize(&mut self) {
+        if !self.states[..self.len].iter().all(SvfState::is_finite) {
+            self.reset();
+        }
+    }
+
+    /// Whether the design is the identity (no section).
+    pub fn is_identity(&self) -> bool {
+        self.len == 0
+    }
+
     /// Filters `block` in place; a non-finite state (after NaN/Inf input) is cleared at the end of
     /// the block.
     pub fn process(&mut self, block: &mut [f32]) {
