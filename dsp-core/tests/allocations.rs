@@ -234,3 +234,51 @@ fn mastering_chain_is_allocation_free_even_when_stages_switch() {
     });
     assert_eq!(n, 0);
 }
+
+#[test]
+fn dynamic_eq_is_allocation_free_after_prepare_even_when_settings_change() {
+    use dsp_core::dynamics::{BandChannel, BandSidechain};
+    use dsp_core::eq::{DynamicEq, DynamicEqSettings, EqBandSettings, EqDynamicsSettings};
+    use dsp_core::filter::eq_shape::{EqShape, EqShapeSettings};
+    let mut eq = DynamicEq::new();
+    eq.prepare(&ProcessSpec::new(48_000.0, 1024, 2));
+    let mut a: Vec<f32> = (0..1024).map(|i| (i as f32 * 0.05).sin() * 0.7).collect();
+    let mut b = a.clone();
+    let sc = a.clone();
+    let n = count_allocations(|| {
+        for k in 0..12 {
+            let mut s = DynamicEqSettings::default();
+            for (i, band) in s.bands.iter_mut().enumerate() {
+                *band = EqBandSettings {
+                    used: (i + k) % 5 != 0,
+                    filter: EqShapeSettings {
+                        shape: EqShape::ALL[(i + k) % EqShape::ALL.len()],
+                        frequency_hz: 30.0 * 1.3f64.powi(i as i32) * (1.0 + k as f64 * 0.1),
+                        gain_db: (k as f64 - 6.0) * 1.5,
+                        ..EqShapeSettings::default()
+                    },
+                    dynamics: EqDynamicsSettings {
+                        enabled: true,
+                        threshold_db: -30.0,
+                        ratio: 3.0,
+                        range_db: if i % 2 == 0 { -6.0 } else { 6.0 },
+                        sidechain: BandSidechain::ALL[(i + k) % 2],
+                        ..EqDynamicsSettings::default()
+                    },
+                    placement: BandChannel::ALL[(i + k) % 5],
+                    bypass: k == 5 && i % 3 == 0,
+                    ..EqBandSettings::default()
+                };
+            }
+            eq.set_settings(s);
+            for block in [1usize, 37, 1024] {
+                let (x, y) = (&mut a[..block], &mut b[..block]);
+                eq.process_with_sidechain(&mut [x, y], Some(&[&sc[..block]]));
+            }
+            if k == 9 {
+                eq.reset();
+            }
+        }
+    });
+    assert_eq!(n, 0, "the Dynamic EQ allocated {n} times after prepare");
+}

@@ -62,7 +62,9 @@ impl DetectorFilter {
         n: usize,
     ) {
         let lanes = filters.len().min(states.len()).min(rows.len());
+        // Sample-major on purpose: the lanes are the inner loop.
         let n = n.min(super::eq_band::CHUNK);
+        #[allow(clippy::needless_range_loop)]
         for i in 0..n {
             for lane in 0..lanes {
                 let (f, st) = (&filters[lane], &mut states[lane].sections);

@@ -27,26 +27,12 @@ pub const CONTROL_FRAMES: u64 = 32;
 /// Most frames handled at a time (bounds the scratch buffers).
 pub const CHUNK: usize = 256;
 
-/// Buffers a band borrows for one chunk.
-#[derive(Debug)]
-pub struct BandScratch {
-    /// The band's signal under Mid/Side placement.
-    pub work: [f32; CHUNK],
-    /// The same before filtering.
-    pub work_dry: [f32; CHUNK],
-    /// Dry copies for the bypass ramp.
-    pub dry: [[f32; CHUNK]; 2],
-}
-
-impl BandScratch {
-    /// Zeroed buffers, on the heap.
-    pub fn boxed() -> Box<Self> {
-        Box::new(Self {
-            work: [0.0; CHUNK],
-            work_dry: [0.0; CHUNK],
-            dry: [[0.0; CHUNK]; 2],
-        })
-    }
+/// What a running band does in one chunk (from [`EqBand::begin_apply`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TickPlan {
+    dynamic: Option<DynamicSection>,
+    placement: BandChannel,
+    fading: bool,
 }
 
 /// One band's state (see the module docs).
@@ -358,126 +344,100 @@ impl EqBand {
         self.meters = self.dynamics.process(a, a, gains);
     }
 
-    /// Filters one chunk of the signal in place (`channels`: one or two of the same length) with
-    /// the dynamic gains from [`detect`](Self::detect).
-    pub fn apply(&mut self, channels: &mut [&mut [f32]], gains: &[f32], scratch: &mut BandScratch) {
-        let n = gains.len();
+    /// The plan of one chunk for [`tick`](Self::tick) (`count`: one or two channels), or None
+    /// when the band does not run; while the bypass ramp moves, `wet` receives its `n` values.
+    pub fn begin_apply(&self, count: usize, wet: &mut [f32; CHUNK], n: usize) -> Option<TickPlan> {
         if !self.is_running() {
-            return;
+            return None;
         }
         let fading = self.wet.is_smoothing();
         if fading {
-            for (dry, ch) in scratch.dry.iter_mut().zip(channels.iter()) {
-                dry[..n].copy_from_slice(&ch[..n]);
+            let mut ramp = self.wet;
+            for w in &mut wet[..n.min(CHUNK)] {
+                *w = ramp.next_value() as f32;
             }
         }
-        let dynamic = if self.dynamic_active {
-            self.dynamic
-        } else {
-            None
-        };
-        let placement = if channels.len() == 2 {
-            self.settings.placement
-        } else {
-            BandChannel::Left
-        };
-        match (placement, &mut *channels) {
-            (BandChannel::Stereo, [l, r, ..]) => {
-                self.filter_pair(&mut l[..n], &mut r[..n], gains, dynamic);
+        Some(TickPlan {
+            dynamic: if self.dynamic_active {
+                self.dynamic
+            } else {
+                None
+            },
+            placement: if count == 2 {
+                self.settings.placement
+            } else {
+                BandChannel::Left
+            },
+            fading,
+        })
+    }
+
+    /// Filters one stereo sample (`y` is ignored for mono) at dynamic gain `gain` and bypass ramp
+    /// value `wet` (used while the plan says it fades): the static design, then the dynamic
+    /// section, on the part of the signal the placement names.
+    #[inline(always)]
+    pub fn tick(&mut self, plan: &TickPlan, x: f32, y: f32, gain: f32, wet: f32) -> (f32, f32) {
+        let (dry_x, dry_y) = (x, y);
+        let (mut x, mut y) = (x, y);
+        let [fl, fr] = &mut self.statics;
+        let [dl, dr] = &mut self.dynamic_states;
+        match plan.placement {
+            BandChannel::Stereo => {
+                let (a, b) = EqFilter::tick_pair(fl, fr, x, y);
+                (x, y) = match &plan.dynamic {
+                    Some(section) => {
+                        let c = section.coefficients(gain);
+                        (dl.tick_with(&c, gain, a), dr.tick_with(&c, gain, b))
+                    }
+                    None => (a, b),
+                };
             }
-            (BandChannel::Mid | BandChannel::Side, [l, r, ..]) => {
-                let sign = if placement == BandChannel::Mid {
+            BandChannel::Mid | BandChannel::Side => {
+                let sign = if plan.placement == BandChannel::Mid {
                     1.0
                 } else {
                     -1.0
                 };
-                let work = &mut scratch.work[..n];
-                for ((w, &p), &q) in work.iter_mut().zip(l.iter()).zip(r.iter()) {
-                    *w = 0.5 * (p + sign * q);
+                let m0 = 0.5 * (x + sign * y);
+                let mut m = fl.tick(m0);
+                if let Some(section) = &plan.dynamic {
+                    m = dl.tick(section, gain, m);
                 }
-                let work_copy = &mut scratch.work_dry[..n];
-                work_copy.copy_from_slice(work);
-                self.filter_channel(0, work, gains, dynamic);
-                for (i, (&w, &w0)) in work.iter().zip(work_copy.iter()).enumerate() {
-                    let delta = w - w0;
-                    if delta != 0.0 {
-                        // L = M + S and R = M − S.
-                        l[i] += delta;
-                        r[i] += sign * delta;
-                    }
+                let delta = m - m0;
+                if delta != 0.0 {
+                    // L = M + S and R = M − S.
+                    x += delta;
+                    y += sign * delta;
                 }
             }
-            (BandChannel::Right, [_, r, ..]) => self.filter_channel(1, &mut r[..n], gains, dynamic),
-            (_, [l, ..]) => self.filter_channel(0, &mut l[..n], gains, dynamic),
-            (_, []) => {}
-        }
-        if fading {
-            for (dry, ch) in scratch.dry.iter().zip(channels.iter_mut()) {
-                let mut wet = self.wet;
-                for (y, &x) in ch[..n].iter_mut().zip(&dry[..n]) {
-                    let w = wet.next_value() as f32;
-                    *y = x + w * (*y - x);
+            BandChannel::Right => {
+                y = fr.tick(y);
+                if let Some(section) = &plan.dynamic {
+                    y = dr.tick(section, gain, y);
+                }
+            }
+            BandChannel::Left => {
+                x = fl.tick(x);
+                if let Some(section) = &plan.dynamic {
+                    x = dl.tick(section, gain, x);
                 }
             }
         }
+        if plan.fading {
+            x = dry_x + wet * (x - dry_x);
+            y = dry_y + wet * (y - dry_y);
+        }
+        (x, y)
     }
 
-    /// The static design then the dynamic section on one channel's samples.
-    fn filter_channel(
-        &mut self,
-        channel: usize,
-        samples: &mut [f32],
-        gains: &[f32],
-        dynamic: Option<DynamicSection>,
-    ) {
-        let st = &mut self.statics[channel];
-        let ds = &mut self.dynamic_states[channel];
-        match dynamic {
-            Some(section) => {
-                for (x, &g) in samples.iter_mut().zip(gains) {
-                    *x = ds.tick(&section, g, st.tick(*x));
-                }
-            }
-            None => {
-                for x in samples.iter_mut() {
-                    *x = st.tick(*x);
-                }
-            }
-        }
-        st.sanitize();
-        ds.sanitize();
-    }
-
-    /// [`filter_channel`](Self::filter_channel) on both channels of a stereo band, side by side
-    /// (one coefficient set per sample for both).
-    fn filter_pair(
-        &mut self,
-        left: &mut [f32],
-        right: &mut [f32],
-        gains: &[f32],
-        dynamic: Option<DynamicSection>,
-    ) {
-        let [fl, fr] = &mut self.statics;
-        let [dl, dr] = &mut self.dynamic_states;
-        match dynamic {
-            Some(section) => {
-                for ((x, y), &g) in left.iter_mut().zip(right.iter_mut()).zip(gains) {
-                    let (a, b) = EqFilter::tick_pair(fl, fr, *x, *y);
-                    let c = section.coefficients(g);
-                    (*x, *y) = (dl.tick_with(&c, g, a), dr.tick_with(&c, g, b));
-                }
-            }
-            None => {
-                for (x, y) in left.iter_mut().zip(right.iter_mut()) {
-                    (*x, *y) = EqFilter::tick_pair(fl, fr, *x, *y);
-                }
-            }
-        }
-        for f in [fl, fr] {
+    /// After a chunk of [`tick`](Self::tick)s: clears any state left non-finite by bad input.
+    pub fn end_apply(&mut self) {
+        for f in &mut self.statics {
             f.sanitize();
         }
-        dl.sanitize();
-        dr.sanitize();
+        for d in &mut self.dynamic_states {
+            d.sanitize();
+        }
     }
 
     /// Advances the glides and the bypass ramp by the `n` samples of the chunk just processed.
