@@ -569,3 +569,61 @@ fn the_dynamic_section_is_the_prototype_at_its_gain_below_a_quarter_of_the_rate(
         assert!(worst_low < 0.5, "{shape:?}: {worst_low}");
     }
 }
+
+#[test]
+fn output_gain_applies_from_the_first_sample_and_ramps_later() {
+    let mut s = DynamicEqSettings {
+        output_gain_db: -6.0,
+        ..DynamicEqSettings::default()
+    };
+    let x = sines(FS, &[(440.0, -3.0, 0.2)], 4800);
+    let mut eq = DynamicEq::new();
+    eq.set_settings(s);
+    eq.prepare(&ProcessSpec::new(FS, 4800, 1));
+    let mut y = x.clone();
+    eq.process(&mut [&mut y]);
+    let g = 10f32.powf(-6.0 / 20.0);
+    assert!(y.iter().zip(&x).all(|(a, b)| (a - b * g).abs() <= 1e-7));
+    // Back to 0 dB: a 20 ms ramp (no step), then the input bit for bit.
+    s.output_gain_db = 0.0;
+    eq.set_settings(s);
+    let mut y = x.clone();
+    eq.process(&mut [&mut y]);
+    let ramp = (0.02 * FS) as usize;
+    assert!((y[0] / x[0] - g).abs() < 0.01);
+    assert!(y[ramp..]
+        .iter()
+        .zip(&x[ramp..])
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+}
+
+#[test]
+fn the_drawn_curve_is_what_the_band_does() {
+    use dsp_core::eq::curve::BandCurve;
+    for (shape, offset_db) in [
+        (EqShape::Bell, -7.5f32),
+        (EqShape::LowShelf, 5.0),
+        (EqShape::HighShelf, -4.0),
+        (EqShape::TiltShelf, 6.0),
+    ] {
+        let mut band = dynamic_bell(-12.0);
+        band.filter.shape = shape;
+        band.filter.gain_db = 3.0;
+        let curve = BandCurve::new(&band, offset_db, FS);
+        let f = band.filter.sanitized(FS);
+        let coefficients = dsp_core::filter::eq_design::design(&f, FS);
+        let section =
+            DynamicSection::new(DynamicShape::of(shape).unwrap(), f.frequency_hz, f.q, FS);
+        let gain = 10f32.powf(offset_db / 20.0);
+        for probe in [60.0, 1000.0, 3000.0, 9000.0, 18_000.0] {
+            let mut statics = dsp_core::filter::eq_section::EqFilter::new(&coefficients);
+            let mut st = DynamicSectionState::default();
+            let got = measured_gain_db(FS, probe, |x| st.tick(&section, gain, statics.tick(x)));
+            let want = curve.magnitude_db(probe);
+            assert!(
+                (got - want).abs() < 0.01,
+                "{shape:?} at {probe}: ran {got}, drawn {want}"
+            );
+        }
+    }
+}

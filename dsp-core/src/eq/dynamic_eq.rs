@@ -16,9 +16,12 @@
 //! static section and their dynamic sections return the input bit for bit.
 
 use super::band_detector::{DetectorFilter, DetectorState};
+use super::eq_band::PARAMETER_RAMP_MS;
 use super::eq_band::{EqBand, CHUNK, CONTROL_FRAMES};
-use super::settings::{DynamicEqSettings, MAX_EQ_BANDS};
+use super::settings::{DynamicEqSettings, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB};
 use crate::dynamics::BandMeterValues;
+use crate::smoothing::LinearSmoother;
+use crate::units::db_to_gain;
 use crate::{ProcessSpec, Processor};
 
 /// Per-band gains of one chunk.
@@ -33,6 +36,10 @@ pub struct DynamicEq {
     max_block_frames: usize,
     settings: DynamicEqSettings,
     bands: Vec<EqBand>,
+    /// Linear output gain, ramped over [`super::eq_band::PARAMETER_RAMP_MS`].
+    output_gain: LinearSmoother,
+    /// No sample since prepare/reset: the output gain jumps to its setting.
+    fresh: bool,
     /// Samples since prepare/reset (the re-tuning grid's clock).
     clock: u64,
     gains: Box<Gains>,
@@ -59,6 +66,8 @@ impl DynamicEq {
             max_block_frames: 0,
             settings: DynamicEqSettings::default(),
             bands: (0..MAX_EQ_BANDS).map(|_| EqBand::new()).collect(),
+            output_gain: LinearSmoother::new(PARAMETER_RAMP_MS, 1.0),
+            fresh: true,
             clock: 0,
             gains: Box::new(Gains([[1.0; CHUNK]; MAX_EQ_BANDS])),
             rows: Box::new(Rows([[0.0; CHUNK]; 2 * MAX_EQ_BANDS])),
@@ -82,6 +91,12 @@ impl DynamicEq {
             }
         }
         self.settings = settings;
+        let gain = output_gain(&settings);
+        if self.fresh {
+            self.output_gain.reset(gain);
+        } else {
+            self.output_gain.set_target(gain);
+        }
     }
 
     /// The settings handed over last.
@@ -123,6 +138,31 @@ impl DynamicEq {
             self.process_chunk(channels, count, sidechain, start, m);
             self.clock += m as u64;
             start += m;
+        }
+        self.fresh = false;
+        self.apply_output_gain(&mut channels[..count], n);
+    }
+
+    /// The output gain over the first `n` frames (untouched at exactly 0 dB).
+    fn apply_output_gain(&mut self, channels: &mut [&mut [f32]], n: usize) {
+        if self.output_gain.is_smoothing() {
+            let steady = self.output_gain;
+            for ch in channels.iter_mut() {
+                let mut ramp = steady;
+                for x in ch[..n].iter_mut() {
+                    *x *= ramp.next_value() as f32;
+                }
+            }
+            for _ in 0..n {
+                self.output_gain.next_value();
+            }
+        } else if self.output_gain.value() != 1.0 {
+            let g = self.output_gain.value() as f32;
+            for ch in channels.iter_mut() {
+                for x in ch[..n].iter_mut() {
+                    *x *= g;
+                }
+            }
         }
     }
 
@@ -249,10 +289,22 @@ impl DynamicEq {
     }
 }
 
+/// The linear output gain of `settings` (NaN → 0 dB, clamped to ±[`MAX_OUTPUT_GAIN_DB`]).
+fn output_gain(settings: &DynamicEqSettings) -> f64 {
+    let db = settings.output_gain_db;
+    let db = if db.is_nan() {
+        0.0
+    } else {
+        db.clamp(-MAX_OUTPUT_GAIN_DB, MAX_OUTPUT_GAIN_DB)
+    };
+    db_to_gain(f64::from(db))
+}
+
 impl Processor for DynamicEq {
     fn prepare(&mut self, spec: &ProcessSpec) {
         self.sample_rate_hz = spec.sample_rate_hz;
         self.max_block_frames = spec.max_block_frames;
+        self.output_gain.prepare(spec.sample_rate_hz);
         for (band, settings) in self.bands.iter_mut().zip(self.settings.bands.iter()) {
             band.prepare(spec.sample_rate_hz, CHUNK);
             band.set_settings(settings);
@@ -265,6 +317,8 @@ impl Processor for DynamicEq {
             band.reset();
         }
         self.clock = 0;
+        self.fresh = true;
+        self.output_gain.reset(output_gain(&self.settings));
     }
 
     fn latency_samples(&self) -> u32 {

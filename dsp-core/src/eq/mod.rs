@@ -2,6 +2,7 @@
 //! detector per band.
 
 pub mod band_detector;
+pub mod curve;
 pub mod dynamic_eq;
 pub mod dynamic_section;
 pub mod eq_band;

@@ -67,7 +67,7 @@ pub struct EqDynamicsSettings {
     pub ratio: f32,
     /// Signed range, dB (−30..30): negative cuts, positive boosts; the most the offset may reach.
     pub range_db: f32,
-    /// Attack time, ms (0.01..500).
+    /// Attack time, ms (0.1..500).
     pub attack_ms: f32,
     /// Release time, ms (1..5000).
     pub release_ms: f32,
@@ -93,11 +93,11 @@ impl Default for EqDynamicsSettings {
         Self {
             enabled: false,
             threshold_db: -20.0,
-            ratio: 2.0,
+            ratio: 4.0,
             range_db: -6.0,
-            attack_ms: 5.0,
-            release_ms: 100.0,
-            knee_db: 6.0,
+            attack_ms: 10.0,
+            release_ms: 150.0,
+            knee_db: 0.0,
             trigger: EqTrigger::Above,
             detector: BandDetector::Peak,
             sidechain: BandSidechain::Internal,
@@ -138,8 +138,8 @@ impl EqDynamicsSettings {
             threshold_db: finite_or(self.threshold_db, -20.0).clamp(-80.0, 0.0),
             ratio,
             knee_db: finite_or(self.knee_db, 0.0).clamp(0.0, 24.0),
-            attack_ms: finite_or(self.attack_ms, 5.0).clamp(0.01, 500.0),
-            release_ms: finite_or(self.release_ms, 100.0).clamp(1.0, 5000.0),
+            attack_ms: finite_or(self.attack_ms, 10.0).clamp(0.1, 500.0),
+            release_ms: finite_or(self.release_ms, 150.0).clamp(1.0, 5000.0),
             range_db: finite_or(self.range_db, 0.0).abs().min(MAX_RANGE_DB),
             makeup_db: 0.0,
             detector: self.detector,
@@ -202,7 +202,10 @@ impl Default for EqBandSettings {
     fn default() -> Self {
         Self {
             used: false,
-            filter: EqShapeSettings::default(),
+            filter: EqShapeSettings {
+                q: 1.0,
+                ..EqShapeSettings::default()
+            },
             dynamics: EqDynamicsSettings::default(),
             placement: BandChannel::Stereo,
             bypass: false,
@@ -211,17 +214,23 @@ impl Default for EqBandSettings {
     }
 }
 
+/// Largest |output gain|, dB.
+pub const MAX_OUTPUT_GAIN_DB: f32 = 24.0;
+
 /// Every setting of the Dynamic EQ.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DynamicEqSettings {
     /// The bands, processed in this order.
     pub bands: [EqBandSettings; MAX_EQ_BANDS],
+    /// Gain after the bands, dB (−24..24; ramped).
+    pub output_gain_db: f32,
 }
 
 impl Default for DynamicEqSettings {
     fn default() -> Self {
         Self {
             bands: [EqBandSettings::default(); MAX_EQ_BANDS],
+            output_gain_db: 0.0,
         }
     }
 }

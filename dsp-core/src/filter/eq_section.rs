@@ -56,6 +56,20 @@ impl SvfCoefficients {
     }
 }
 
+impl SvfCoefficients {
+    /// Squared magnitude at `freq_hz` for `sample_rate_hz`: the trapezoidal SVF is exactly its
+    /// analogue `(m0·s² + (m0·k + m1)·s + m0 + m2)/(s² + k·s + 1)` at `s = j·tan(πf/fs)/g`.
+    pub fn magnitude_sq(&self, freq_hz: f64, sample_rate_hz: f64) -> f64 {
+        let g = f64::from(self.g);
+        let k = f64::from(self.g_plus_k) - g;
+        let (m0, m1, m2) = (f64::from(self.m0), f64::from(self.m1), f64::from(self.m2));
+        let w = (std::f64::consts::PI * freq_hz / sample_rate_hz).tan() / g;
+        let (nr, ni) = (m0 + m2 - m0 * w * w, (m0 * k + m1) * w);
+        let (dr, di) = (1.0 - w * w, k * w);
+        (nr * nr + ni * ni) / (dr * dr + di * di)
+    }
+}
+
 /// State of one section: the two trapezoidal integrators.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct SvfState {
