@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use dsp_core::dynamics::{BandDetector, MultibandSettings};
+use dsp_core::eq::{DynamicEqSettings, EqBandSettings, EqDynamicsSettings};
+use dsp_core::filter::eq_shape::{CutSlope, EqShape, EqShapeSettings};
 use dsp_core::targets::Platform;
 
 use crate::analyze::analyze_file;
@@ -39,6 +41,40 @@ pub fn demo_multiband_settings() -> MultibandSettings {
         band.detector = BandDetector::Rms;
     }
     s.band[3].transient_db = 1.5;
+    s
+}
+
+/// The dynamic EQ of the demo's master: a 24 dB/oct low cut at 25 Hz, a dynamic bell that
+/// takes up to 3 dB out of 3.5 kHz only while that region rises above −30 dB, and +1 dB of air
+/// (high shelf at 10 kHz).
+pub fn demo_eq_settings() -> DynamicEqSettings {
+    let band = |shape, frequency_hz, gain_db, q| EqBandSettings {
+        used: true,
+        filter: EqShapeSettings {
+            shape,
+            frequency_hz,
+            gain_db,
+            q,
+            slope: CutSlope::Db24,
+        },
+        ..EqBandSettings::default()
+    };
+    let mut s = DynamicEqSettings::default();
+    s.bands[0] = band(EqShape::LowCut, 25.0, 0.0, 0.707);
+    s.bands[1] = EqBandSettings {
+        dynamics: EqDynamicsSettings {
+            enabled: true,
+            threshold_db: -30.0,
+            ratio: 2.0,
+            range_db: -3.0,
+            attack_ms: 5.0,
+            release_ms: 120.0,
+            knee_db: 6.0,
+            ..EqDynamicsSettings::default()
+        },
+        ..band(EqShape::Bell, 3500.0, 0.0, 1.4)
+    };
+    s.bands[2] = band(EqShape::HighShelf, 10_000.0, 1.0, 0.7);
     s
 }
 
@@ -97,6 +133,7 @@ pub fn run_demo(
     let opts = MasterOptions {
         target: Target::platform(target, None),
         limiter: Default::default(),
+        eq: Some(demo_eq_settings()),
         multiband: Some(demo_multiband_settings()),
         dither: None,
         format: Some(DEMO_MASTER_FORMAT),

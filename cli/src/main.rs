@@ -2,7 +2,7 @@
 //!
 //! `vernis analyze` measures loudness (EBU R128 / ITU-R BS.1770) and true peak of audio files
 //! (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis) and compares them with streaming and broadcast targets; `vernis render` runs a file
-//! through the mastering chain (multiband → pre-gain → limiter) with explicit settings; `vernis
+//! through the mastering chain (eq → multiband → pre-gain → limiter) with explicit settings; `vernis
 //! master` finds the limiter drive that meets a loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
 //! analyses it and masters it.
 
@@ -63,7 +63,8 @@ const RENDER_LONG_ABOUT: &str = "\
 Renders IN through the Vernis mastering chain with explicit settings and writes OUT as WAV, or as \
 FLAC when OUT ends in .flac (16- or 24-bit).
 
-Chain: multiband (--set multiband.<key>=<value>) -> pre-gain (--pre-gain, 0 dB by default) -> \
+Chain: dynamic EQ (--set eq.<key>=<value>, e.g. eq.band3.enabled=on eq.band3.frequency_hz=3000) -> \
+multiband (--set multiband.<key>=<value>) -> pre-gain (--pre-gain, 0 dB by default) -> \
 limiter (--set limiter.<key>=<value>). A stage is in the chain only when at least one of its keys \
 is set (the other keys keep their defaults); with no --set at all, only the pre-gain runs. The \
 chain's latency (the sum of its stages') is compensated: OUT has exactly IN's length and every \
@@ -97,8 +98,9 @@ When the input is louder than the target, the drive is negative: a plain pre-gai
 limiter turns it down (the limiter's Input Gain only goes up) and the limiter only guards the \
 ceiling.
 
-Multiband: --set multiband.<key>=<value> puts the multiband compressor in front of the drive \
-(multiband -> pre-gain -> limiter). Its output does not depend on the drive: it is rendered once \
+EQ and multiband: --set eq.<key>=<value> and --set multiband.<key>=<value> put the dynamic EQ and \
+the multiband compressor in front of the drive (eq -> multiband -> pre-gain -> limiter). Their \
+output does not depend on the drive: it is rendered once \
 on its own to measure what the drive acts on, then the search runs as above, every render \
 through the whole chain.
 
@@ -107,7 +109,8 @@ Output: --format as for render (default: the input's resolution). Dither follows
 The written output is measured again after rounding to its word length.
 
 --report writes a JSON report: input and output (the fields of analyze --json), settings (every \
-limiter key and pre_gain_db; with a multiband stage also multiband, its settings by key), render_args (arguments of vernis render that reproduce OUT \
+limiter key and pre_gain_db; with an EQ or multiband stage also eq or multiband, their settings by \
+key), render_args (arguments of vernis render that reproduce OUT \
 exactly), target, gain_reduction (max, mean and percent of the programme limited by more than \
 1/3/6 dB, measured per 64-frame block), iterations, search, within_tolerance and warnings. \
 Warnings (also printed on stderr as 'vernis: warning: ...'): more than 6 dB of gain reduction at \
@@ -131,7 +134,7 @@ enum Command {
     /// Measure the loudness and true peak of audio files (EBU R128 / BS.1770).
     #[command(long_about = ANALYZE_LONG_ABOUT)]
     Analyze(AnalyzeArgs),
-    /// Render a file through the mastering chain (multiband, pre-gain, limiter) with explicit settings.
+    /// Render a file through the mastering chain (eq, multiband, pre-gain, limiter) with explicit settings.
     #[command(long_about = RENDER_LONG_ABOUT, after_long_help = settings::settings_help())]
     Render(RenderArgs),
     /// Master a file to a platform's loudness target under a true-peak ceiling.
@@ -157,8 +160,8 @@ pub(crate) struct RenderArgs {
     #[arg(value_name = "OUT")]
     output: PathBuf,
 
-    /// Set a setting of a stage, e.g. --set limiter.ceiling_dbtp=-1 or
-    /// --set multiband.band2.threshold_db=-30 (repeatable; a stage with a key set is in the chain;
+    /// Set a setting of a stage, e.g. --set limiter.ceiling_dbtp=-1,
+    /// --set multiband.band2.threshold_db=-30 or --set eq.band3.frequency_hz=3000 (repeatable; a stage with a key set is in the chain;
     /// see the list below).
     #[arg(long = "set", value_name = "STAGE.KEY=VALUE", value_parser = settings::parse_setting)]
     sets: Vec<settings::SetArg>,
@@ -469,10 +472,14 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
             args.ceiling,
         ),
     };
-    let (mut limiter, multiband) =
-        match settings::limiter_settings(LimiterSettings::default(), &args.sets)
-            .and_then(|l| Ok((l, settings::multiband_settings(&args.sets)?)))
-        {
+    let (mut limiter, multiband, eq) =
+        match settings::limiter_settings(LimiterSettings::default(), &args.sets).and_then(|l| {
+            Ok((
+                l,
+                settings::multiband_settings(&args.sets)?,
+                settings::eq_settings(&args.sets)?,
+            ))
+        }) {
             Ok(s) => s,
             Err(reason) => {
                 report_error("--set", &reason);
@@ -500,6 +507,7 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
     let opts = MasterOptions {
         target,
         limiter,
+        eq,
         multiband,
         dither,
         format: args.format,

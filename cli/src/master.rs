@@ -9,10 +9,10 @@
 //! secant steps (falling back to bisection). Each step is a full render of the programme, measured
 //! on the fly. Drives are rounded to 0.001 dB so that the report's values reproduce the output.
 //!
-//! With a multiband stage (`--set multiband.…`) the chain is multiband → pre-gain → limiter, and
-//! the drive acts on the multiband's output. Its output does not depend on the drive, so the search
-//! is the same as without it, measured against the multiband's output instead of the input: one
-//! render of the multiband alone (not written) measures that, and every search render runs the
+//! With a dynamic EQ (`--set eq.…`) and/or a multiband stage (`--set multiband.…`) the chain is
+//! eq → multiband → pre-gain → limiter, and the drive acts on their output. It does not depend on
+//! the drive, so the search is the same as without them, measured against their output instead of
+//! the input: one render of those stages alone (not written) measures that, and every search render runs the
 //! whole chain from a reset state, so the written output is exactly what `render` gives for the
 //! reported `render_args`.
 
@@ -20,6 +20,7 @@ use std::path::Path;
 
 use dsp_core::chain::ChainSettings;
 use dsp_core::dynamics::{Dither, LimiterSettings, MultibandSettings};
+use dsp_core::eq::DynamicEqSettings;
 use dsp_core::targets::Platform;
 use indicatif::ProgressBar;
 use serde::Serialize;
@@ -125,6 +126,8 @@ pub struct MasterOptions {
     /// Limiter settings besides Input Gain and Ceiling (style, release, …); `dither` is replaced
     /// by the format's default unless `dither` below is given.
     pub limiter: LimiterSettings,
+    /// The dynamic EQ stage in front of the drive (before the multiband), if any.
+    pub eq: Option<DynamicEqSettings>,
     /// The multiband stage in front of the drive, if any.
     pub multiband: Option<MultibandSettings>,
     /// Dither chosen by the user; `None`: 16-bit shaped for wav16, 24-bit for wav24, off for wav32f.
@@ -186,20 +189,26 @@ pub enum MasterError {
     Output(String),
 }
 
+/// The stages in front of the drive (dynamic EQ, multiband), each optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FrontStages {
+    /// The dynamic EQ.
+    pub eq: Option<DynamicEqSettings>,
+    /// The multiband.
+    pub multiband: Option<MultibandSettings>,
+}
+
 /// The chain at `drive_db`: `multiband` → pre-gain (negative drives) → limiter (positive drives
 /// as its Input Gain).
-fn drive_chain(
-    drive_db: f32,
-    base: &LimiterSettings,
-    multiband: Option<MultibandSettings>,
-) -> ChainSettings {
+fn drive_chain(drive_db: f32, base: &LimiterSettings, front: FrontStages) -> ChainSettings {
     let (pre_gain_db, input_gain_db) = if drive_db >= 0.0 {
         (0.0, drive_db)
     } else {
         (drive_db, 0.0)
     };
     ChainSettings {
-        multiband,
+        eq: front.eq,
+        multiband: front.multiband,
         pre_gain_db,
         limiter: Some(LimiterSettings {
             input_gain_db,
@@ -288,20 +297,30 @@ pub fn master_file(
 
     // What the drive acts on: the input, or the multiband's output (measured by one render of the
     // multiband alone).
-    let (input_lufs, input_true_peak_dbtp) = match opts.multiband {
-        None => (
+    let front = FrontStages {
+        eq: opts.eq,
+        multiband: opts.multiband,
+    };
+    let (input_lufs, input_true_peak_dbtp) = match (front.eq, front.multiband) {
+        (None, None) => (
             input_analysis.reading.integrated_lufs,
             input_analysis.reading.true_peak_dbtp,
         ),
-        Some(multiband) => {
-            let bar = pass_bar(&info, input_name, progress, "multiband");
+        (eq, multiband) => {
+            let name = if multiband.is_some() {
+                "multiband"
+            } else {
+                "eq"
+            };
+            let bar = pass_bar(&info, input_name, progress, name);
             let out = run_pass(
                 &audio,
                 fs,
                 channels,
                 PassOptions {
                     chain: ChainSettings {
-                        multiband: Some(multiband),
+                        eq,
+                        multiband,
                         ..ChainSettings::default()
                     },
                     quantise_bits: None,
@@ -336,7 +355,7 @@ pub fn master_file(
             fs,
             channels,
             PassOptions {
-                chain: drive_chain(drive, &base, opts.multiband),
+                chain: drive_chain(drive, &base, front),
                 quantise_bits,
                 gain_reduction: true,
                 sink: Some(&mut sink),
@@ -377,7 +396,7 @@ pub fn master_file(
             let out = render_at(drive, &format!("render {}", k + 1))?;
             let measured = out.reading.integrated_lufs;
             written = Some((drive, out));
-            let chain = drive_chain(drive, &base, opts.multiband);
+            let chain = drive_chain(drive, &base, front);
             steps.push(SearchStep {
                 pre_gain_db: chain.pre_gain_db,
                 input_gain_db: chain.limiter.map_or(0.0, |l| l.input_gain_db),
@@ -501,7 +520,7 @@ pub fn master_file(
     };
     temp.commit()
         .map_err(|e| MasterError::Output(format!("cannot write: {e}")))?;
-    let chain = drive_chain(chosen_drive, &base, opts.multiband);
+    let chain = drive_chain(chosen_drive, &base, front);
 
     let gain_reduction = out.gain_reduction.clone().unwrap_or(GainReduction {
         max_db: 0.0,
@@ -573,13 +592,20 @@ mod tests {
     #[test]
     fn drive_splits_into_pre_gain_and_input_gain() {
         let base = LimiterSettings::default();
-        let up = drive_chain(7.5, &base, None);
+        let up = drive_chain(7.5, &base, FrontStages::default());
         assert_eq!(
             (up.pre_gain_db, up.limiter.unwrap().input_gain_db),
             (0.0, 7.5)
         );
         let multiband = Some(MultibandSettings::default());
-        let down = drive_chain(-3.25, &base, multiband);
+        let down = drive_chain(
+            -3.25,
+            &base,
+            FrontStages {
+                eq: None,
+                multiband,
+            },
+        );
         let limiter = down.limiter.unwrap();
         assert_eq!((down.pre_gain_db, limiter.input_gain_db), (-3.25, 0.0));
         assert_eq!(down.multiband, multiband);

@@ -450,6 +450,7 @@ mod tests {
             2,
             PassOptions {
                 chain: ChainSettings {
+                    eq: None,
                     multiband: Some(Default::default()),
                     pre_gain_db: -1.5,
                     limiter: Some(LimiterSettings {

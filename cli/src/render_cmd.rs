@@ -121,6 +121,18 @@ pub(crate) fn cmd_render(args: &RenderArgs) -> ExitCode {
 /// The chain's stages in order, for the report.
 fn describe_chain(chain: &ChainSettings) -> String {
     let mut stages = Vec::new();
+    if let Some(e) = &chain.eq {
+        let on = e.bands.iter().filter(|b| b.used).count();
+        let dynamic = e
+            .bands
+            .iter()
+            .filter(|b| b.used && b.dynamics.enabled)
+            .count();
+        stages.push(format!(
+            "eq {on} bands on ({dynamic} dynamic), output gain {:+.1} dB",
+            e.output_gain_db
+        ));
+    }
     if let Some(m) = &chain.multiband {
         stages.push(format!(
             "multiband {} bands {}, output gain {:+.1} dB{}",

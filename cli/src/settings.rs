@@ -1,5 +1,6 @@
 //! The chain's settings on the command line: `--set <stage>.<key>=<value>` for the limiter
-//! (`limiter.ceiling_dbtp=-1`) and the multiband (`multiband.band2.threshold_db=-30`), their
+//! (`limiter.ceiling_dbtp=-1`), the multiband (`multiband.band2.threshold_db=-30`) and the dynamic
+//! EQ (`eq.band3.frequency_hz=3000`), their
 //! listing for `--help` and error messages, the `render` arguments that reproduce a chain, and
 //! the settings as JSON.
 //!
@@ -8,6 +9,7 @@
 
 use dsp_core::chain::{ChainSettings, Stage};
 use dsp_core::dynamics::{LimiterSettings, MultibandSettings, SettingKind, SettingSpec};
+use dsp_core::eq::DynamicEqSettings;
 use serde_json::{Map, Value};
 
 /// Prefix of the limiter's keys on the command line (`--set limiter.<key>=<value>`).
@@ -16,10 +18,13 @@ pub const LIMITER_PREFIX: &str = "limiter.";
 /// Prefix of the multiband's keys on the command line (`--set multiband.<key>=<value>`).
 pub const MULTIBAND_PREFIX: &str = "multiband.";
 
+/// Prefix of the dynamic EQ's keys on the command line (`--set eq.<key>=<value>`).
+pub const EQ_PREFIX: &str = "eq.";
+
 /// One parsed `--set`: the stage it belongs to, its key within the stage, and the value as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetArg {
-    /// [`Stage::Limiter`] or [`Stage::Multiband`].
+    /// [`Stage::Limiter`], [`Stage::Multiband`] or [`Stage::Eq`].
     pub stage: Stage,
     /// The key without the stage prefix (`ceiling_dbtp`, `band2.ratio`).
     pub key: String,
@@ -27,9 +32,13 @@ pub struct SetArg {
     pub value: String,
 }
 
-/// The valid `--set` keys and values of both stages, one per line.
+/// The valid `--set` keys and values of every stage, one per line.
 pub fn describe_settings() -> String {
-    let mut out = String::from("  Limiter:\n");
+    let mut out = String::from("  Dynamic EQ (band keys for bands 1 to 24: eq.band<k>.<key>):\n");
+    for line in DynamicEqSettings::describe_keys().lines() {
+        out.push_str(&format!("  {EQ_PREFIX}{}\n", line.trim_start()));
+    }
+    out.push_str("  Limiter:\n");
     for line in LimiterSettings::describe_keys().lines() {
         out.push_str(&format!("  {LIMITER_PREFIX}{}\n", line.trim_start()));
     }
@@ -43,7 +52,7 @@ pub fn describe_settings() -> String {
 /// The `--help` section listing every setting.
 pub fn settings_help() -> String {
     format!(
-        "Settings (--set limiter.<key>=<value>, --set multiband.<key>=<value>):\n{}",
+        "Settings (--set eq.<key>=<value>, --set multiband.<key>=<value>, --set limiter.<key>=<value>):\n{}",
         describe_settings()
     )
 }
@@ -64,8 +73,13 @@ fn multiband_key_exists(key: &str) -> bool {
 
 /// A multiband error message with its key as given on the command line (`multiband.band2.ratio`).
 fn with_prefix(message: &str, bare: &str) -> String {
+    with_stage_prefix(message, MULTIBAND_PREFIX, bare)
+}
+
+/// An error message with its key as given on the command line (`prefix` + `bare`).
+fn with_stage_prefix(message: &str, prefix: &str, bare: &str) -> String {
     message
-        .replace(&format!("`{bare}`"), &format!("`{MULTIBAND_PREFIX}{bare}`"))
+        .replace(&format!("`{bare}`"), &format!("`{prefix}{bare}`"))
         .trim_end()
         .to_string()
 }
@@ -107,8 +121,27 @@ pub fn parse_setting(arg: &str) -> Result<SetArg, String> {
             value: value.to_string(),
         });
     }
+    if let Some(bare) = key.strip_prefix(EQ_PREFIX) {
+        if DynamicEqSettings::kind_of(bare).is_none() {
+            return Err(format!("unknown setting `{key}`; {}", listing()));
+        }
+        DynamicEqSettings::default()
+            .set_by_key(bare, value)
+            .map_err(|e| {
+                format!(
+                    "{}; {}",
+                    with_stage_prefix(&e.0, EQ_PREFIX, bare),
+                    listing()
+                )
+            })?;
+        return Ok(SetArg {
+            stage: Stage::Eq,
+            key: bare.to_string(),
+            value: value.to_string(),
+        });
+    }
     Err(format!(
-        "unknown setting `{key}` (keys start with `{LIMITER_PREFIX}` or `{MULTIBAND_PREFIX}`); {}",
+        "unknown setting `{key}` (keys start with `{EQ_PREFIX}`, `{MULTIBAND_PREFIX}` or `{LIMITER_PREFIX}`); {}",
         listing()
     ))
 }
@@ -130,6 +163,17 @@ pub fn multiband_settings(sets: &[SetArg]) -> Result<Option<MultibandSettings>, 
         out.get_or_insert_with(MultibandSettings::default)
             .set_by_key(&set.key, &set.value)
             .map_err(|e| with_prefix(&e.0, &set.key))?;
+    }
+    Ok(out)
+}
+
+/// The dynamic EQ's settings when any EQ key is set (defaults for the rest), else `None`.
+pub fn eq_settings(sets: &[SetArg]) -> Result<Option<DynamicEqSettings>, String> {
+    let mut out: Option<DynamicEqSettings> = None;
+    for set in sets.iter().filter(|s| s.stage == Stage::Eq) {
+        out.get_or_insert_with(DynamicEqSettings::default)
+            .set_by_key(&set.key, &set.value)
+            .map_err(|e| with_stage_prefix(&e.0, EQ_PREFIX, &set.key))?;
     }
     Ok(out)
 }
@@ -160,6 +204,7 @@ pub fn unused_band_warnings(sets: &[SetArg], multiband: Option<&MultibandSetting
 pub fn chain_settings(pre_gain_db: f32, sets: &[SetArg]) -> Result<ChainSettings, String> {
     let has_limiter = sets.iter().any(|s| s.stage == Stage::Limiter);
     Ok(ChainSettings {
+        eq: eq_settings(sets)?,
         multiband: multiband_settings(sets)?,
         pre_gain_db,
         limiter: if has_limiter {
@@ -174,6 +219,13 @@ pub fn chain_settings(pre_gain_db: f32, sets: &[SetArg]) -> Result<ChainSettings
 /// the multiband's global keys and those of its used bands, then every limiter key).
 pub fn render_args(chain: &ChainSettings) -> Vec<String> {
     let mut args = vec!["--pre-gain".to_string(), format!("{}", chain.pre_gain_db)];
+    if let Some(e) = &chain.eq {
+        // Every global key is listed, so an EQ stage with no band on is still reproduced.
+        for (key, value) in e.key_values() {
+            args.push("--set".into());
+            args.push(format!("{EQ_PREFIX}{key}={value}"));
+        }
+    }
     if let Some(m) = &chain.multiband {
         for (key, value) in m.key_values() {
             args.push("--set".into());
@@ -230,6 +282,17 @@ fn json_value(kind: Option<SettingKind>, text: Option<String>) -> Value {
 pub fn setting_json(s: &LimiterSettings, key: &str) -> Value {
     let spec = LimiterSettings::SPECS.iter().find(|spec| spec.key == key);
     json_value(spec.map(|s| s.kind), setting_text(s, key))
+}
+
+/// The dynamic EQ's settings for JSON: its global keys and each enabled band's keys.
+pub fn eq_json(s: &DynamicEqSettings) -> Map<String, Value> {
+    s.key_values()
+        .into_iter()
+        .map(|(key, text)| {
+            let value = json_value(DynamicEqSettings::kind_of(&key), Some(text));
+            (key, value)
+        })
+        .collect()
 }
 
 /// The multiband's settings for JSON: every global key, and each used band's keys (`band1.ratio` …).
@@ -292,6 +355,7 @@ mod tests {
         }
         for chain in [
             ChainSettings {
+                eq: None,
                 multiband: Some(multiband),
                 pre_gain_db: -2.5,
                 limiter: Some(limiter),

@@ -1,5 +1,5 @@
 //! End-to-end tests of the mastering chain on the command line: `--set multiband.<key>=<value>`
-//! for `render` and `master`, stages left out when none of their keys is set, errors and `--help`.
+//! and `--set eq.<key>=<value>` for `render` and `master`, stages left out when none of their keys is set, errors and `--help`.
 
 mod common;
 
@@ -159,6 +159,56 @@ fn render_with_multiband_keys_puts_the_stage_in_the_chain() {
     }
 }
 
+#[test]
+fn render_with_eq_keys_runs_the_dynamic_eq_as_dsp_core_does() {
+    use dsp_core::{ProcessSpec, Processor};
+    let dir = TempDir::new("chain-eq");
+    let signal = quiet_noise(1.0);
+    let input = float_input(&dir, &signal);
+    let output = dir.path("out.wav");
+    let sets = [
+        "eq.band3.enabled=on",
+        "eq.band3.shape=bell",
+        "eq.band3.frequency_hz=3000",
+        "eq.band3.gain_db=4",
+        "eq.band3.q=1",
+        "eq.band3.dynamic=on",
+        "eq.band3.threshold_db=-40",
+        "eq.band3.ratio=4",
+        "eq.band3.range_db=-6",
+        "eq.band5.enabled=on",
+        "eq.band5.shape=low-cut",
+        "eq.band5.frequency_hz=80",
+        "eq.band5.slope_db_per_oct=24",
+    ];
+    let mut args = vec!["render", s(&input), s(&output), "--format", "wav32f"];
+    for set in &sets {
+        args.extend(["--set", set]);
+    }
+    let text = run_ok(&args);
+    assert!(
+        text.contains("eq 2 bands on (1 dynamic), output gain +0.0 dB -> pre-gain"),
+        "{text}"
+    );
+    let (_, out) = read_wav(&output);
+    // The same settings through dsp-core directly, in one block.
+    let mut settings = dsp_core::eq::DynamicEqSettings::default();
+    for set in &sets {
+        let (key, value) = set.strip_prefix("eq.").unwrap().split_once('=').unwrap();
+        settings.set_by_key(key, value).unwrap();
+    }
+    let mut eq = dsp_core::eq::DynamicEq::new();
+    eq.set_settings(settings);
+    eq.prepare(&ProcessSpec::new(f64::from(FS), signal[0].len(), 2));
+    let mut want = signal.clone();
+    let (l, r) = want.split_at_mut(1);
+    eq.process(&mut [&mut l[0], &mut r[0]]);
+    assert!(out != signal, "the EQ changed the signal");
+    for (o, w) in out.iter().flatten().zip(want.iter().flatten()) {
+        assert_eq!(o.to_bits(), w.to_bits());
+    }
+}
+
 /// NEEDS THE REAL MULTIBAND DSP: the stub ignores `output_gain_db`.
 ///
 /// −6 dB of output gain in Dynamic Phase mode with the default ratios (1:1, nothing acts): the
@@ -225,7 +275,16 @@ fn bad_multiband_settings_are_one_clear_error_with_the_listing() {
         ("multiband.bands=2.5", "whole number"),
         ("multiband.mode=fast", "expected one of minimum-phase"),
         ("multiband.band1.solo=maybe", "expected on or off"),
-        ("eq.gain_db=1", "keys start with `limiter.` or `multiband.`"),
+        (
+            "deq.gain_db=1",
+            "keys start with `eq.`, `multiband.` or `limiter.`",
+        ),
+        ("eq.gain_db=1", "unknown setting `eq.gain_db`"),
+        (
+            "eq.band3.ratio=200",
+            "invalid value `200` for `eq.band3.ratio`: must be within 1..100",
+        ),
+        ("eq.band25.q=1", "unknown setting `eq.band25.q`"),
     ] {
         for command in ["render", "master"] {
             let out = vernis(&[command, s(&input), s(&output), "--set", bad]);

@@ -1,11 +1,11 @@
 //! The mastering chain: one [`Processor`] made of optional stages in a fixed order.
 //!
-//! Signal flow: multiband ([`MultibandCompressor`]) → pre-gain ([`PreGain`]) → limiter
-//! ([`LookaheadLimiter`]). The order is [`Stage::ORDER`]; a stage whose settings are `None` is
+//! Signal flow: dynamic EQ ([`DynamicEq`]) → multiband ([`MultibandCompressor`]) → pre-gain
+//! ([`PreGain`]) → limiter ([`LookaheadLimiter`]). The order is [`Stage::ORDER`]; a stage whose settings are `None` is
 //! left out of the signal path (it adds no latency and touches no sample). The pre-gain is always
 //! in and is exactly transparent at 0 dB.
 //!
-//! Adding a stage (the dynamic EQ goes in front): a [`Stage`] variant placed in
+//! Adding a stage: a [`Stage`] variant placed in
 //! [`Stage::ORDER`], an `Option` field in [`ChainSettings`], the processor in [`MasteringChain`],
 //! and one arm in each of the matches that map a stage to its settings and its processor
 //! (`ChainSettings::has`, `MasteringChain::stage` and `stage_mut`). Everything else (prepare, reset, latency,
@@ -23,6 +23,7 @@
 //!   advances per sample.
 
 use crate::dynamics::{LimiterSettings, LookaheadLimiter, MultibandCompressor, MultibandSettings};
+use crate::eq::{DynamicEq, DynamicEqSettings};
 use crate::processor::{ProcessSpec, Processor};
 use crate::smoothing::LinearSmoother;
 use crate::units::db_to_gain;
@@ -33,6 +34,8 @@ const PRE_GAIN_RAMP_MS: f64 = 20.0;
 /// One stage of the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// The dynamic EQ.
+    Eq,
     /// The multiband compressor/expander.
     Multiband,
     /// A plain gain in front of the limiter (the limiter's Input Gain only goes up).
@@ -43,11 +46,13 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage in signal order.
-    pub const ORDER: [Self; 3] = [Self::Multiband, Self::PreGain, Self::Limiter];
+    pub const ORDER: [Self; 4] = [Self::Eq, Self::Multiband, Self::PreGain, Self::Limiter];
 
-    /// Stable lower-case key (`multiband`, `pre_gain`, `limiter`), the prefix of its text settings.
+    /// Stable lower-case key (`eq`, `multiband`, `pre_gain`, `limiter`), the prefix of its text
+    /// settings.
     pub fn key(self) -> &'static str {
         match self {
+            Self::Eq => "eq",
             Self::Multiband => "multiband",
             Self::PreGain => "pre_gain",
             Self::Limiter => "limiter",
@@ -58,6 +63,8 @@ impl Stage {
 /// Settings of the whole chain: `None` leaves a stage out.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ChainSettings {
+    /// The dynamic EQ stage, if in the chain.
+    pub eq: Option<DynamicEqSettings>,
     /// The multiband stage, if in the chain.
     pub multiband: Option<MultibandSettings>,
     /// Gain between the multiband and the limiter, dB (0 is exactly transparent).
@@ -70,6 +77,7 @@ impl ChainSettings {
     /// Whether `stage` is in the signal path with these settings.
     pub fn has(&self, stage: Stage) -> bool {
         match stage {
+            Stage::Eq => self.eq.is_some(),
             Stage::Multiband => self.multiband.is_some(),
             Stage::PreGain => true,
             Stage::Limiter => self.limiter.is_some(),
@@ -189,6 +197,7 @@ impl Processor for PreGain {
 #[derive(Debug)]
 pub struct MasteringChain {
     settings: ChainSettings,
+    eq: DynamicEq,
     multiband: MultibandCompressor,
     pre_gain: PreGain,
     limiter: LookaheadLimiter,
@@ -206,6 +215,7 @@ impl MasteringChain {
     pub fn new(settings: ChainSettings) -> Self {
         let mut chain = Self {
             settings: ChainSettings::default(),
+            eq: DynamicEq::new(),
             multiband: MultibandCompressor::new(),
             pre_gain: PreGain::new(),
             limiter: LookaheadLimiter::new(),
@@ -222,6 +232,9 @@ impl MasteringChain {
     pub fn set_settings(&mut self, settings: ChainSettings) {
         let before = self.settings;
         self.settings = settings;
+        if let Some(e) = settings.eq {
+            self.eq.set_settings(e);
+        }
         if let Some(m) = settings.multiband {
             self.multiband.set_settings(m);
         }
@@ -243,6 +256,11 @@ impl MasteringChain {
     /// The settings last handed over.
     pub fn settings(&self) -> ChainSettings {
         self.settings
+    }
+
+    /// The dynamic EQ stage (its meters are valid while it is in the chain).
+    pub fn eq(&self) -> &DynamicEq {
+        &self.eq
     }
 
     /// The multiband stage (its meters are valid while it is in the chain).
@@ -296,6 +314,7 @@ impl MasteringChain {
     /// The processor of `stage`.
     fn stage_mut(&mut self, stage: Stage) -> &mut dyn Processor {
         match stage {
+            Stage::Eq => &mut self.eq,
             Stage::Multiband => &mut self.multiband,
             Stage::PreGain => &mut self.pre_gain,
             Stage::Limiter => &mut self.limiter,
@@ -305,6 +324,7 @@ impl MasteringChain {
     /// The processor of `stage`, shared.
     fn stage(&self, stage: Stage) -> &dyn Processor {
         match stage {
+            Stage::Eq => &self.eq,
             Stage::Multiband => &self.multiband,
             Stage::PreGain => &self.pre_gain,
             Stage::Limiter => &self.limiter,

@@ -188,7 +188,16 @@ fn multiband_is_allocation_free_after_prepare_even_when_settings_change() {
 fn mastering_chain_is_allocation_free_even_when_stages_switch() {
     use dsp_core::chain::{ChainSettings, MasteringChain};
     use dsp_core::dynamics::{LimiterSettings, MultibandSettings};
+    let mut eq = dsp_core::eq::DynamicEqSettings::default();
+    for (k, v) in [
+        ("band2.enabled", "on"),
+        ("band2.dynamic", "on"),
+        ("band2.threshold_db", "-40"),
+    ] {
+        eq.set_by_key(k, v).unwrap();
+    }
     let full = ChainSettings {
+        eq: Some(eq),
         multiband: Some(MultibandSettings::default()),
         pre_gain_db: -3.0,
         limiter: Some(LimiterSettings {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{MasterOutcome, SearchStep, TOLERANCE_LU};
 use crate::render::GR_THRESHOLDS_DB;
 use crate::report::{json_report, JsonReport};
-use crate::settings::{multiband_json, render_args, setting_json};
+use crate::settings::{eq_json, multiband_json, render_args, setting_json};
 
 /// Rounds to `decimals` places; non-finite values become `None` (JSON `null`).
 fn rounded(x: f64, decimals: i32) -> Option<f64> {
@@ -102,6 +102,9 @@ pub fn master_report(m: &MasterOutcome) -> MasterReport {
             .and_then(serde_json::Number::from_f64)
             .map_or(Value::Null, Value::Number),
     );
+    if let Some(eq) = &m.chain.eq {
+        settings.insert("eq".into(), Value::Object(eq_json(eq)));
+    }
     if let Some(multiband) = &m.chain.multiband {
         settings.insert("multiband".into(), Value::Object(multiband_json(multiband)));
     }
@@ -163,6 +166,16 @@ pub fn master_summary(m: &MasterOutcome) -> String {
         m.output.info.layout_name(),
         m.limiter().dither.name()
     );
+    if let Some(eq) = &m.chain.eq {
+        let used = || eq.bands.iter().filter(|b| b.used);
+        let _ = writeln!(
+            s,
+            "EQ          {} bands on ({} dynamic), output gain {:+.1} dB (before the drive)",
+            used().count(),
+            used().filter(|b| b.dynamics.enabled).count(),
+            eq.output_gain_db
+        );
+    }
     if let Some(mb) = &m.chain.multiband {
         let _ = writeln!(
             s,

@@ -48,6 +48,7 @@ fn driven_limiter() -> LimiterSettings {
 
 fn full_chain() -> ChainSettings {
     ChainSettings {
+        eq: Some(busy_eq()),
         multiband: Some(MultibandSettings {
             mode: CrossoverMode::DynamicPhase,
             ..MultibandSettings::default()
@@ -55,6 +56,24 @@ fn full_chain() -> ChainSettings {
         pre_gain_db: -2.5,
         limiter: Some(driven_limiter()),
     }
+}
+
+/// A dynamic EQ with a dynamic bell and a low cut.
+fn busy_eq() -> crate::eq::DynamicEqSettings {
+    let mut eq = crate::eq::DynamicEqSettings::default();
+    for (k, v) in [
+        ("band1.enabled", "on"),
+        ("band1.shape", "low-cut"),
+        ("band1.frequency_hz", "40"),
+        ("band2.enabled", "on"),
+        ("band2.frequency_hz", "2500"),
+        ("band2.gain_db", "2"),
+        ("band2.dynamic", "on"),
+        ("band2.threshold_db", "-40"),
+    ] {
+        eq.set_by_key(k, v).unwrap();
+    }
+    eq
 }
 
 fn prepared(settings: ChainSettings, max_block: usize) -> MasteringChain {
@@ -95,6 +114,7 @@ fn chain_latency_is_the_sum_of_the_enabled_stages() {
         for (settings, expected) in [
             (
                 ChainSettings {
+                    eq: None,
                     multiband: Some(multiband),
                     pre_gain_db: -3.0,
                     limiter: Some(limiter),

@@ -61,24 +61,15 @@ const CHANNEL_KEYS: &[&str] = &["stereo", "mid", "side", "left", "right"];
 const SIDECHAIN_KEYS: &[&str] = &["internal", "external"];
 
 const fn number(key: &'static str, min: f32, max: f32, unit: &'static str) -> SettingSpec {
-    SettingSpec {
-        key,
-        kind: SettingKind::Number { min, max, unit },
-    }
+    SettingSpec::number(key, min, max, unit)
 }
 
 const fn switch(key: &'static str) -> SettingSpec {
-    SettingSpec {
-        key,
-        kind: SettingKind::Switch,
-    }
+    SettingSpec::switch(key)
 }
 
 const fn choice(key: &'static str, keys: &'static [&'static str]) -> SettingSpec {
-    SettingSpec {
-        key,
-        kind: SettingKind::Choice(keys),
-    }
+    SettingSpec::choice(key, keys)
 }
 
 impl MultibandSettings {
@@ -295,12 +286,7 @@ impl MultibandSettings {
 }
 
 fn describe_kind(kind: SettingKind) -> String {
-    match kind {
-        SettingKind::Number { min, max, unit: "" } => format!("{min}..{max}"),
-        SettingKind::Number { min, max, unit } => format!("{min}..{max} {unit}"),
-        SettingKind::Switch => "on|off".to_string(),
-        SettingKind::Choice(keys) => keys.join("|"),
-    }
+    kind.describe()
 }
 
 /// `band3.ratio` → (2, "ratio") for bands 1..=6.

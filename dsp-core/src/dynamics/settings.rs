@@ -233,6 +233,53 @@ pub struct SettingSpec {
     pub kind: SettingKind,
 }
 
+impl SettingSpec {
+    /// A number setting within `min..=max` in `unit`.
+    pub const fn number(key: &'static str, min: f32, max: f32, unit: &'static str) -> Self {
+        Self {
+            key,
+            kind: SettingKind::Number { min, max, unit },
+        }
+    }
+
+    /// An on/off setting.
+    pub const fn switch(key: &'static str) -> Self {
+        Self {
+            key,
+            kind: SettingKind::Switch,
+        }
+    }
+
+    /// A setting taking one of `keys`.
+    pub const fn choice(key: &'static str, keys: &'static [&'static str]) -> Self {
+        Self {
+            key,
+            kind: SettingKind::Choice(keys),
+        }
+    }
+}
+
+impl SettingKind {
+    /// The valid values as text (`-80..0 dB`, `on|off`, `peak|rms`).
+    pub fn describe(self) -> String {
+        match self {
+            SettingKind::Number { min, max, unit: "" } => format!("{min}..{max}"),
+            SettingKind::Number { min, max, unit } => format!("{min}..{max} {unit}"),
+            SettingKind::Switch => "on|off".to_string(),
+            SettingKind::Choice(keys) => keys.join("|"),
+        }
+    }
+}
+
+/// Reads an on/off value (`on`/`off`, `true`/`false`, `1`/`0`, `yes`/`no`, any case).
+pub fn parse_switch(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Some(true),
+        "off" | "false" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
 /// Error from [`LimiterSettings::set_by_key`], with a message listing what is valid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SettingError(pub String);

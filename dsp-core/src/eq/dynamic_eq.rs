@@ -25,12 +25,15 @@ use crate::units::db_to_gain;
 use crate::{ProcessSpec, Processor};
 
 /// Per-band gains of one chunk.
+#[derive(Debug)]
 struct Gains([[f32; CHUNK]; MAX_EQ_BANDS]);
 
 /// Detector rows of one chunk (two per stereo band).
+#[derive(Debug)]
 struct Rows([[f32; CHUNK]; 2 * MAX_EQ_BANDS]);
 
 /// The Dynamic EQ (see the module docs).
+#[derive(Debug)]
 pub struct DynamicEq {
     sample_rate_hz: f64,
     max_block_frames: usize,

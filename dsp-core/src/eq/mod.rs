@@ -6,6 +6,7 @@ pub mod curve;
 pub mod dynamic_eq;
 pub mod dynamic_section;
 pub mod eq_band;
+pub mod keys;
 pub mod settings;
 
 pub use dynamic_eq::DynamicEq;

@@ -64,6 +64,45 @@ impl EqShape {
         EqShape::AllPass,
     ];
 
+    /// Stable key (`bell`, `low-shelf`, `high-shelf`, `low-cut`, `high-cut`, `notch`,
+    /// `band-pass`, `tilt-shelf`, `all-pass`).
+    pub fn key(self) -> &'static str {
+        match self {
+            EqShape::Bell => "bell",
+            EqShape::LowShelf => "low-shelf",
+            EqShape::HighShelf => "high-shelf",
+            EqShape::LowCut => "low-cut",
+            EqShape::HighCut => "high-cut",
+            EqShape::Notch => "notch",
+            EqShape::BandPass => "band-pass",
+            EqShape::TiltShelf => "tilt-shelf",
+            EqShape::AllPass => "all-pass",
+        }
+    }
+
+    /// Display name ("Low Shelf").
+    pub fn name(self) -> &'static str {
+        match self {
+            EqShape::Bell => "Bell",
+            EqShape::LowShelf => "Low Shelf",
+            EqShape::HighShelf => "High Shelf",
+            EqShape::LowCut => "Low Cut",
+            EqShape::HighCut => "High Cut",
+            EqShape::Notch => "Notch",
+            EqShape::BandPass => "Band Pass",
+            EqShape::TiltShelf => "Tilt Shelf",
+            EqShape::AllPass => "All Pass",
+        }
+    }
+
+    /// Parses a key or display name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.key().eq_ignore_ascii_case(t) || v.name().eq_ignore_ascii_case(t))
+    }
+
     /// Whether `gain_db` affects this shape (bells, shelves and the tilt).
     pub fn uses_gain(self) -> bool {
         matches!(
@@ -130,6 +169,13 @@ impl CutSlope {
     /// Asymptotic slope, dB/oct.
     pub fn db_per_octave(self) -> f64 {
         6.0 * self.order() as f64
+    }
+
+    /// Parses the slope in dB/oct (`12`, `12 dB/oct`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().trim_end_matches("dB/oct").trim();
+        let db: f64 = t.parse().ok()?;
+        Self::ALL.into_iter().find(|s| s.db_per_octave() == db)
     }
 }
 
