@@ -316,6 +316,7 @@ fn busy_settings() -> (DynamicEqSettings, DynamicEqSettings) {
     b.bands[0].filter.gain_db = -4.0;
     b.bands[2].bypass = true;
     b.bands[3].filter.q = 0.5;
+    b.bands[3].solo = true;
     b.bands[4] = EqBandSettings {
         used: true,
         filter: EqShapeSettings {
@@ -626,4 +627,212 @@ fn the_drawn_curve_is_what_the_band_does() {
             );
         }
     }
+}
+
+#[test]
+fn a_soloed_band_is_heard_through_its_band_pass_and_unsoloing_restores_the_output() {
+    let mut band = EqBandSettings {
+        used: true,
+        filter: EqShapeSettings {
+            shape: EqShape::Bell,
+            frequency_hz: 1000.0,
+            gain_db: 0.0,
+            q: 2.0,
+            ..EqShapeSettings::default()
+        },
+        solo: true,
+        ..EqBandSettings::default()
+    };
+    let frames = 48_000;
+    let x = sines(
+        FS,
+        &[
+            (1000.0, -6.0, 0.0),
+            (100.0, -6.0, 0.0),
+            (10_000.0, -6.0, 0.0),
+        ],
+        frames,
+    );
+    let centre = sines(FS, &[(1000.0, -6.0, 0.0)], frames);
+    let (y, _) = render(one_band(band), FS, &x, None, 512);
+    // Away from the first 100 ms: the 1 kHz tone at 0 dB; 100 Hz and 10 kHz at −26 dB leave
+    // at most 2·0.05 of their amplitude.
+    let tail = 4800..frames;
+    let err = y[tail.clone()]
+        .iter()
+        .zip(&centre[tail])
+        .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+    assert!(err < 0.1 * 0.5, "{err}");
+    // Solo off mid-stream: after the 10 ms fade the output is the EQ's own (the input here).
+    let mut eq = DynamicEq::new();
+    eq.set_settings(one_band(band));
+    eq.prepare(&ProcessSpec::new(FS, 480, 1));
+    let mut out = x.clone();
+    for (i, block) in out.chunks_mut(480).enumerate() {
+        if i == 20 {
+            band.solo = false;
+            eq.set_settings(one_band(band));
+        }
+        eq.process(&mut [block]);
+    }
+    let back = 20 * 480 + 480;
+    assert!(out[back..]
+        .iter()
+        .zip(&x[back..])
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    // The fade has no step: neighbouring samples differ no more than the input's do.
+    let max_step = |v: &[f32]| v.windows(2).fold(0.0f32, |m, w| m.max((w[1] - w[0]).abs()));
+    assert!(max_step(&out[9000..10_500]) <= max_step(&x[9000..10_500]) * 1.05);
+}
+
+#[test]
+fn an_external_sidechain_drives_the_bands_that_listen_to_it() {
+    use dsp_core::dynamics::BandSidechain;
+    let frames = 72_000;
+    let main = sines(FS, &[(3000.0, -40.0, 0.0)], frames);
+    let key = sines(FS, &[(3000.0, -10.0, 0.0)], frames);
+    let gain_with = |sidechain| {
+        let mut band = dynamic_bell(-12.0);
+        band.dynamics.sidechain = sidechain;
+        let mut eq = DynamicEq::new();
+        eq.set_settings(one_band(band));
+        eq.prepare(&ProcessSpec::new(FS, 512, 2));
+        let (mut l, mut r) = (main.clone(), main.clone());
+        for ((a, b), k) in l
+            .chunks_mut(512)
+            .zip(r.chunks_mut(512))
+            .zip(key.chunks(512))
+        {
+            eq.process_with_sidechain(&mut [a, b], Some(&[k, k]));
+        }
+        let tail = frames - 4800;
+        peak_db(&l[tail..]) - peak_db(&main[tail..])
+    };
+    let external = gain_with(BandSidechain::External);
+    let internal = gain_with(BandSidechain::Internal);
+    assert!((external + 7.5).abs() < 0.03, "{external}");
+    assert!(internal.abs() < 1e-4, "{internal}");
+}
+
+/// Milliseconds from `from` until the band's cut (meters per 1 ms block) first passes `cut_db`.
+fn crossing_ms(
+    levels: &[(f64, f64)],
+    attack_ms: f32,
+    release_ms: f32,
+    cut_db: f32,
+    deeper: bool,
+) -> f64 {
+    let mut band = dynamic_bell(-12.0);
+    band.dynamics.attack_ms = attack_ms;
+    band.dynamics.release_ms = release_ms;
+    let mut x = Vec::new();
+    let mut phase = 0.0f64;
+    for &(db, seconds) in levels {
+        for _ in 0..(seconds * FS) as usize {
+            x.push((10f64.powf(db / 20.0) * phase.sin()) as f32);
+            phase += 2.0 * PI * 3000.0 / FS;
+        }
+    }
+    let from = ((levels[0].1) * FS) as usize;
+    let mut eq = DynamicEq::new();
+    eq.set_settings(one_band(band));
+    eq.prepare(&ProcessSpec::new(FS, 48, 1));
+    for (i, block) in x.chunks_mut(48).enumerate() {
+        eq.process(&mut [block]);
+        let g = eq.band_meters()[0].gain_db;
+        let passed = if deeper { g <= cut_db } else { g >= cut_db };
+        if i * 48 >= from && passed {
+            return ((i + 1) * 48 - from) as f64 / FS * 1000.0;
+        }
+    }
+    f64::INFINITY
+}
+
+#[test]
+fn attack_and_release_follow_their_time_constants() {
+    // The level in dB moves by 1 − e^(−t/τ): from −40 to −10 dBFS it passes −15 dB (half the
+    // 7.5 dB cut) at τ·ln 6; back to −40 it passes −15 dB at τ·ln(6/5). On top comes a fixed
+    // delay that does not grow with τ: the 1 ms meter blocks, and on release the detector's
+    // settling (the band pass rings down and the peak hold holds, ≈ 2 ms at 3 kHz).
+    let check = |name: &str, offsets: &[f64], most_ms: f64| {
+        let (lo, hi) = offsets
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+        println!("{name}: delay beyond the time constant {lo:.2}..{hi:.2} ms");
+        assert!(lo >= 0.0 && hi <= most_ms, "{name}: {offsets:?}");
+        assert!(
+            hi - lo <= 1.0,
+            "{name}: the delay grows with the time constant: {offsets:?}"
+        );
+    };
+    let attacks: Vec<f64> = [5.0f32, 10.0, 30.0, 100.0]
+        .into_iter()
+        .map(|a| {
+            let t = crossing_ms(&[(-40.0, 1.5), (-10.0, 0.8)], a, 150.0, -3.75, true);
+            t - f64::from(a) * 6f64.ln()
+        })
+        .collect();
+    check("attack", &attacks, 1.5);
+    let releases: Vec<f64> = [50.0f32, 150.0, 500.0, 1000.0]
+        .into_iter()
+        .map(|r| {
+            let t = crossing_ms(&[(-10.0, 1.0), (-40.0, 1.5)], 10.0, r, -3.75, false);
+            t - f64::from(r) * 1.2f64.ln()
+        })
+        .collect();
+    check("release", &releases, 3.5);
+}
+
+#[test]
+fn sweeping_frequency_gain_and_q_under_automation_keeps_spurious_products_below_72_dbc() {
+    use realfft::RealFftPlanner;
+    // A 1 kHz tone through a bell whose frequency glides 300 Hz → 3 kHz, gain +9 → −9 dB and Q
+    // 0.7 → 3 over 1 s, a new value every 512 frames (as a host's automation arrives).
+    let frames = 65_536;
+    let x = sines(FS, &[(1000.0, -6.0, 0.0)], frames);
+    let mut eq = DynamicEq::new();
+    let mut band = EqBandSettings {
+        used: true,
+        ..EqBandSettings::default()
+    };
+    let mut y = x.clone();
+    eq.prepare(&ProcessSpec::new(FS, 512, 1));
+    for (i, block) in y.chunks_mut(512).enumerate() {
+        let t = (i * 512) as f64 / frames as f64;
+        band.filter.frequency_hz = 300.0 * 10f64.powf(t);
+        band.filter.gain_db = 9.0 - 18.0 * t;
+        band.filter.q = 0.7 * (3.0f64 / 0.7).powf(t);
+        eq.set_settings(one_band(band));
+        eq.process(&mut [block]);
+    }
+    // Spectrum (Blackman-Harris window): everything further than 300 Hz from the tone is
+    // spurious (the tone's own gain moves over a second, far slower).
+    let mut planner = RealFftPlanner::<f64>::new();
+    let fft = planner.plan_fft_forward(frames);
+    let mut input: Vec<f64> = y
+        .iter()
+        .enumerate()
+        .map(|(n, &v)| {
+            let p = 2.0 * PI * n as f64 / frames as f64;
+            let w =
+                0.35875 - 0.48829 * p.cos() + 0.14128 * (2.0 * p).cos() - 0.01168 * (3.0 * p).cos();
+            f64::from(v) * w
+        })
+        .collect();
+    let mut spectrum = fft.make_output_vec();
+    fft.process(&mut input, &mut spectrum).unwrap();
+    let bin_hz = FS / frames as f64;
+    let power: Vec<f64> = spectrum.iter().map(|c| c.norm_sqr()).collect();
+    let carrier = power.iter().cloned().fold(0.0, f64::max);
+    let spurious = power
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| ((*k as f64 * bin_hz) - 1000.0).abs() > 300.0 && *k as f64 * bin_hz > 20.0)
+        .map(|(_, &p)| p)
+        .fold(0.0, f64::max);
+    let dbc = 10.0 * (spurious / carrier).log10();
+    // Measured −75.6 dBc (re-tuning every 32 samples; a finer grid measures worse, −71 dBc at 16
+    // and −63 dBc at 8, so the spurs come from each re-design's jump, not from the step size).
+    println!("zipper: worst spurious component {dbc:.1} dBc");
+    assert!(dbc < -72.0, "{dbc} dBc");
 }

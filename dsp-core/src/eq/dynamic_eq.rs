@@ -18,8 +18,10 @@
 use super::band_detector::{DetectorFilter, DetectorState};
 use super::eq_band::PARAMETER_RAMP_MS;
 use super::eq_band::{EqBand, CHUNK, CONTROL_FRAMES};
+use super::listen::Listen;
 use super::settings::{DynamicEqSettings, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB};
 use crate::dynamics::BandMeterValues;
+use crate::filter::eq_section::SvfCoefficients;
 use crate::smoothing::LinearSmoother;
 use crate::units::db_to_gain;
 use crate::{ProcessSpec, Processor};
@@ -53,6 +55,8 @@ pub struct DynamicEq {
     lane_states: [DetectorState; 2 * MAX_EQ_BANDS],
     /// Bypass ramp values of the running bands (in running order) for one chunk.
     wet_rows: Box<Gains>,
+    listen: Listen,
+    listen_filters: [SvfCoefficients; MAX_EQ_BANDS],
 }
 
 impl Default for DynamicEq {
@@ -78,19 +82,23 @@ impl DynamicEq {
             lane_filters: [DetectorFilter::default(); 2 * MAX_EQ_BANDS],
             lane_states: [DetectorState::default(); 2 * MAX_EQ_BANDS],
             wet_rows: Box::new(Gains([[1.0; CHUNK]; MAX_EQ_BANDS])),
+            listen: Listen::new(),
+            listen_filters: [SvfCoefficients::default(); MAX_EQ_BANDS],
         }
     }
 
     /// Hands over new settings; they apply from the next processed sample (at once after
     /// prepare/reset, gliding or fading otherwise).
     pub fn set_settings(&mut self, settings: DynamicEqSettings) {
-        for (band, (new, old)) in self
+        for (k, (band, (new, old))) in self
             .bands
             .iter_mut()
             .zip(settings.bands.iter().zip(self.settings.bands.iter()))
+            .enumerate()
         {
             if new != old {
                 band.set_settings(new);
+                self.listen.set_solo(k, new.used && new.solo);
             }
         }
         self.settings = settings;
@@ -223,6 +231,18 @@ impl DynamicEq {
             }
         }
         self.cascade(channels, count, start, m);
+        for (f, band) in self.listen_filters.iter_mut().zip(&self.bands) {
+            *f = band.listen_coefficients();
+        }
+        {
+            let (first, rest) = channels.split_at_mut(1);
+            let mut views: [&mut [f32]; 2] = [&mut first[0][start..start + m], &mut []];
+            if count == 2 {
+                views[1] = &mut rest[0][start..start + m];
+            }
+            self.listen
+                .process(&mut views[..count], m, &self.listen_filters);
+        }
         for band in &mut self.bands {
             band.end_chunk(m);
         }
@@ -308,6 +328,7 @@ impl Processor for DynamicEq {
         self.sample_rate_hz = spec.sample_rate_hz;
         self.max_block_frames = spec.max_block_frames;
         self.output_gain.prepare(spec.sample_rate_hz);
+        self.listen.prepare(spec.sample_rate_hz);
         for (band, settings) in self.bands.iter_mut().zip(self.settings.bands.iter()) {
             band.prepare(spec.sample_rate_hz, CHUNK);
             band.set_settings(settings);
@@ -321,6 +342,10 @@ impl Processor for DynamicEq {
         }
         self.clock = 0;
         self.fresh = true;
+        self.listen.reset();
+        for (k, b) in self.settings.bands.iter().enumerate() {
+            self.listen.set_solo(k, b.used && b.solo);
+        }
         self.output_gain.reset(output_gain(&self.settings));
     }
 

@@ -10,11 +10,13 @@
 
 use super::band_detector::{DetectorFilter, DetectorState};
 use super::dynamic_section::{DynamicSection, DynamicSectionState, DynamicShape};
+use super::listen::listen_filter;
 use super::settings::EqBandSettings;
 use crate::dynamics::level_detector::sanitize_magnitude;
 use crate::dynamics::{BandChannel, BandDynamics, BandMeterValues, BandSidechain};
 use crate::filter::eq_design::design;
 use crate::filter::eq_section::EqFilter;
+use crate::filter::eq_section::SvfCoefficients;
 use crate::filter::eq_shape::EqShapeSettings;
 use crate::smoothing::LinearSmoother;
 
@@ -63,6 +65,8 @@ pub struct EqBand {
     dynamic_active: bool,
     /// Detector centre the peak hold was sized for, Hz.
     hold_hz: f64,
+    /// The band pass of its solo.
+    listen: SvfCoefficients,
     /// The filter and detector tuning last designed (None: nothing designed yet).
     tuned: Option<(EqShapeSettings, (f64, f64))>,
     meters: BandMeterValues,
@@ -97,6 +101,7 @@ impl EqBand {
             dynamic_active: false,
             hold_hz: 1000.0,
             tuned: None,
+            listen: SvfCoefficients::default(),
             meters: BandMeterValues::default(),
         }
     }
@@ -265,6 +270,12 @@ impl EqBand {
             .map(|shape| DynamicSection::new(shape, f.frequency_hz, f.q, fs));
         let (det_hz, det_q) = detector;
         self.detector = DetectorFilter::new(det_hz.clamp(10.0, 0.49 * fs), det_q, fs);
+        self.listen = listen_filter(f.frequency_hz, f.q, fs);
+    }
+
+    /// The band pass its solo is heard through (at the current tuning).
+    pub fn listen_coefficients(&self) -> SvfCoefficients {
+        self.listen
     }
 
     /// Whether the detector runs this chunk.
