@@ -1,6 +1,7 @@
 //! The baseline, AVX2 and AVX-512 builds of the kernels give bit-identical results: the limiter at
 //! every oversampling factor and the true-peak meter, on the demo programme driven into limiting,
-//! and the MinimumPhase band splitter (4 and 6 bands, 24 and 48 dB/oct, with a crossover glide).
+//! the MinimumPhase band splitter (4 and 6 bands, 24 and 48 dB/oct, with a crossover glide) and
+//! the Dynamic EQ with 24 dynamic bands.
 //! (Its own test binary: it changes the process-wide level cap.)
 
 use dsp_core::dynamics::{LimiterSettings, LookaheadLimiter, Oversampling};
@@ -109,6 +110,44 @@ fn every_vector_build_gives_the_same_bits() {
                 );
             }
         }
+    }
+    // The Dynamic EQ (its detector bank runs in the widest build): 24 dynamic bands.
+    let deq = |cap: SimdLevel| {
+        set_level_cap(Some(cap));
+        let mut s = dsp_core::eq::DynamicEqSettings::default();
+        for (i, band) in s.bands.iter_mut().enumerate() {
+            for (k, v) in [
+                ("enabled", "on".to_string()),
+                ("frequency_hz", format!("{}", 40.0 * 1.3f64.powi(i as i32))),
+                ("dynamic", "on".to_string()),
+                ("threshold_db", "-45".to_string()),
+                (
+                    "placement",
+                    ["stereo", "mid", "side", "left", "right"][i % 5].to_string(),
+                ),
+            ] {
+                let mut one = dsp_core::eq::DynamicEqSettings::default();
+                one.bands[0] = *band;
+                one.set_by_key(&format!("band1.{k}"), &v).unwrap();
+                *band = one.bands[0];
+            }
+        }
+        let mut eq = dsp_core::eq::DynamicEq::new();
+        eq.set_settings(s);
+        eq.prepare(&ProcessSpec::new(SAMPLE_RATE_HZ, 300, 2));
+        let mut out = programme.to_vec();
+        let (left, right) = out.split_at_mut(1);
+        for (l, r) in left[0].chunks_mut(300).zip(right[0].chunks_mut(300)) {
+            eq.process(&mut [l, r]);
+        }
+        out
+    };
+    let reference = deq(SimdLevel::Baseline);
+    for &level in &compared[1..] {
+        assert!(
+            deq(level) == reference,
+            "{level:?} Dynamic EQ differs from the baseline"
+        );
     }
     set_level_cap(None);
     println!("bit-identical builds: {compared:?}");

@@ -54,27 +54,35 @@ impl DetectorFilter {
     }
 
     /// Filters the first `n` samples of `rows[i]` through `filters[i]` with `states[i]`, for every
-    /// row at once, sample by sample (so the rows' recursions overlap; no row waits for another).
+    /// row at once: groups of [`BANK_LANES`] rows run as vector lanes, sample by sample (the same
+    /// arithmetic per row as [`process`](Self::process), so the same results), built for the
+    /// widest vector instructions `simd` allows.
     pub fn process_bank(
         filters: &[DetectorFilter],
         states: &mut [DetectorState],
         rows: &mut [[f32; super::eq_band::CHUNK]],
         n: usize,
+        simd: crate::simd::SimdLevel,
     ) {
         let lanes = filters.len().min(states.len()).min(rows.len());
-        // Sample-major on purpose: the lanes are the inner loop.
         let n = n.min(super::eq_band::CHUNK);
-        #[allow(clippy::needless_range_loop)]
-        for i in 0..n {
-            for lane in 0..lanes {
-                let (f, st) = (&filters[lane], &mut states[lane].sections);
-                let mut v = rows[lane][i];
-                for s in st.iter_mut() {
-                    v = f.tick(s, v);
+        crate::dynamics::band_bank::in_simd_build(
+            simd,
+            #[inline(always)]
+            || {
+                let mut start = 0;
+                while start < lanes {
+                    let end = (start + BANK_LANES).min(lanes);
+                    bank_group(
+                        &filters[start..end],
+                        &mut states[start..end],
+                        &mut rows[start..end],
+                        n,
+                    );
+                    start = end;
                 }
-                rows[lane][i] = v;
-            }
-        }
+            },
+        );
         for st in &mut states[..lanes] {
             st.sanitize();
         }
@@ -90,6 +98,61 @@ impl DetectorFilter {
         s[0] = bp + v1;
         s[1] += 2.0 * c.g * bp;
         c.m1 * bp
+    }
+}
+
+/// Rows filtered side by side as the lanes of one vector.
+pub const BANK_LANES: usize = 16;
+
+/// Up to [`BANK_LANES`] rows as lanes (unused lanes run on zeros and are not written back).
+#[inline(always)]
+fn bank_group(
+    filters: &[DetectorFilter],
+    states: &mut [DetectorState],
+    rows: &mut [[f32; super::eq_band::CHUNK]],
+    n: usize,
+) {
+    const L: usize = BANK_LANES;
+    let used = filters.len().min(states.len()).min(rows.len()).min(L);
+    let mut g = [0.0f32; L];
+    let mut gk = [0.0f32; L];
+    let mut d = [0.0f32; L];
+    let mut m1 = [0.0f32; L];
+    let mut s1 = [[0.0f32; L]; DETECTOR_SECTIONS];
+    let mut s2 = [[0.0f32; L]; DETECTOR_SECTIONS];
+    for j in 0..used {
+        let c = &filters[j].c;
+        (g[j], gk[j], d[j], m1[j]) = (c.g, c.g_plus_k, c.d, c.m1);
+        for k in 0..DETECTOR_SECTIONS {
+            s1[k][j] = states[j].sections[k][0];
+            s2[k][j] = states[j].sections[k][1];
+        }
+    }
+    for i in 0..n {
+        let mut v = [0.0f32; L];
+        for j in 0..used {
+            v[j] = rows[j][i];
+        }
+        for k in 0..DETECTOR_SECTIONS {
+            let (a, b) = (&mut s1[k], &mut s2[k]);
+            for j in 0..L {
+                // The arithmetic of `DetectorFilter::tick`, lane by lane.
+                let hp = (v[j] - gk[j] * a[j] - b[j]) * d[j];
+                let v1 = g[j] * hp;
+                let bp = v1 + a[j];
+                a[j] = bp + v1;
+                b[j] += 2.0 * g[j] * bp;
+                v[j] = m1[j] * bp;
+            }
+        }
+        for j in 0..used {
+            rows[j][i] = v[j];
+        }
+    }
+    for j in 0..used {
+        for k in 0..DETECTOR_SECTIONS {
+            states[j].sections[k] = [s1[k][j], s2[k][j]];
+        }
     }
 }
 
