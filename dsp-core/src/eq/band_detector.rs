@@ -106,6 +106,7 @@ pub const BANK_LANES: usize = 16;
 
 /// Up to [`BANK_LANES`] rows as lanes (unused lanes run on zeros and are not written back).
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // lanes indexed alike across several arrays
 fn bank_group(
     filters: &[DetectorFilter],
     states: &mut [DetectorState],
