@@ -24,18 +24,8 @@ pub struct DetectorFilter {
 impl DetectorFilter {
     /// A detector centred on `frequency_hz` (below Nyquist) with `q` (at least [`MIN_DETECTOR_Q`]).
     pub fn new(frequency_hz: f64, q: f64, sample_rate_hz: f64) -> Self {
-        let w = (std::f64::consts::PI * frequency_hz / sample_rate_hz).min(1.55);
-        let g = w.tan();
-        let k = 1.0 / q.max(MIN_DETECTOR_Q);
         Self {
-            c: SvfCoefficients {
-                g: g as f32,
-                g_plus_k: (g + k) as f32,
-                d: (1.0 / (1.0 + g * (g + k))) as f32,
-                m0: 0.0,
-                m1: k as f32,
-                m2: 0.0,
-            },
+            c: SvfCoefficients::band_pass(frequency_hz, q.max(MIN_DETECTOR_Q), sample_rate_hz),
         }
     }
 

@@ -16,7 +16,7 @@
 //! warping narrows the curve toward Nyquist (tests/dynamic_eq.rs measures it). A gain of exactly
 //! 1 is the identity: [`DynamicSection::tick`] then returns its input bit for bit.
 
-use crate::filter::eq_section::SvfCoefficients;
+use crate::filter::eq_section::{SvfCoefficients, SvfState};
 use crate::filter::eq_shape::EqShape;
 
 /// The shapes whose gain the dynamics can move.
@@ -102,8 +102,7 @@ impl DynamicSection {
 /// The two integrators of one channel's dynamic section.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DynamicSectionState {
-    s1: f32,
-    s2: f32,
+    svf: SvfState,
 }
 
 impl DynamicSectionState {
@@ -117,24 +116,18 @@ impl DynamicSectionState {
     /// [`tick`](Self::tick) with the coefficients of `gain` already computed (shared by channels).
     #[inline(always)]
     pub fn tick_with(&mut self, c: &SvfCoefficients, gain: f32, x: f32) -> f32 {
-        let hp = (x - c.g_plus_k * self.s1 - self.s2) * c.d;
-        let v1 = c.g * hp;
-        let bp = v1 + self.s1;
-        self.s1 = bp + v1;
-        let v2 = c.g * bp;
-        let lp = v2 + self.s2;
-        self.s2 = lp + v2;
+        let y = self.svf.tick(c, x);
         if gain == 1.0 {
             x
         } else {
-            c.m0 * x + c.m1 * bp + c.m2 * lp
+            y
         }
     }
 
     /// Clears the integrators when they hold NaN or ±∞ (after bad input).
     #[inline]
     pub fn sanitize(&mut self) {
-        if !(self.s1.is_finite() && self.s2.is_finite()) {
+        if !self.svf.is_finite() {
             *self = Self::default();
         }
     }

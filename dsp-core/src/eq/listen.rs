@@ -17,17 +17,7 @@ pub const LISTEN_RAMP_MS: f64 = 10.0;
 
 /// The band pass of a band at `frequency_hz` (below Nyquist) and `q`.
 pub fn listen_filter(frequency_hz: f64, q: f64, sample_rate_hz: f64) -> SvfCoefficients {
-    let w = (std::f64::consts::PI * frequency_hz / sample_rate_hz).min(1.55);
-    let g = w.tan();
-    let k = 1.0 / q;
-    SvfCoefficients {
-        g: g as f32,
-        g_plus_k: (g + k) as f32,
-        d: (1.0 / (1.0 + g * (g + k))) as f32,
-        m0: 0.0,
-        m1: k as f32,
-        m2: 0.0,
-    }
+    SvfCoefficients::band_pass(frequency_hz, q, sample_rate_hz)
 }
 
 /// The solo state of every band (see the module docs).

@@ -57,6 +57,22 @@ impl SvfCoefficients {
 }
 
 impl SvfCoefficients {
+    /// The band pass `(s/Q)/(s² + s/Q + 1)` at `frequency_hz` (prewarped, so exactly 0 dB with
+    /// zero phase there; kept below Nyquist) and `q`.
+    pub fn band_pass(frequency_hz: f64, q: f64, sample_rate_hz: f64) -> Self {
+        let w = (std::f64::consts::PI * frequency_hz / sample_rate_hz).min(1.55);
+        let g = w.tan();
+        let k = 1.0 / q;
+        Self {
+            g: g as f32,
+            g_plus_k: (g + k) as f32,
+            d: (1.0 / (1.0 + g * (g + k))) as f32,
+            m0: 0.0,
+            m1: k as f32,
+            m2: 0.0,
+        }
+    }
+
     /// Squared magnitude at `freq_hz` for `sample_rate_hz`: the trapezoidal SVF is exactly its
     /// analogue `(m0·s² + (m0·k + m1)·s + m0 + m2)/(s² + k·s + 1)` at `s = j·tan(πf/fs)/g`.
     pub fn magnitude_sq(&self, freq_hz: f64, sample_rate_hz: f64) -> f64 {
