@@ -147,8 +147,13 @@ pub struct VernisDynamicEq {
 
 impl Default for VernisDynamicEq {
     fn default() -> Self {
+        let params = DynamicEqParams::default();
+        #[cfg(feature = "standalone")]
+        if std::env::var_os(ui_kit::demo::DEMO_ENV).is_some() {
+            params.apply_demo_preset();
+        }
         Self {
-            params: Arc::new(DynamicEqParams::default()),
+            params: Arc::new(params),
             shared: Arc::new(DynamicEqShared::new()),
             eq: DynamicEq::new(),
             sample_rate_hz: 48_000.0,

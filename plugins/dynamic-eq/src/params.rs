@@ -468,6 +468,41 @@ impl DynamicEqParams {
         }
     }
 
+    /// Sets a few bands for the standalone's screenshots (`VERNIS_DEMO`): a low cut, a dynamic
+    /// low-mid cut, a presence bell, a dynamic de-esser and an air shelf. Main thread, before the
+    /// editor opens; never in plugin builds.
+    #[cfg(feature = "standalone")]
+    pub fn apply_demo_preset(&self) {
+        use nice_plug::params::InternalParamMut;
+        // SAFETY: plain values set on parameters nobody reads yet (no host, no audio thread).
+        unsafe {
+            let band = |k: usize, shape: Shape, hz: f32, gain: f32, q: f32| {
+                let b = &self.bands[k];
+                b.enabled._internal_set_plain_value(true);
+                b.shape._internal_set_plain_value(shape);
+                b.frequency._internal_set_plain_value(hz);
+                b.gain._internal_set_plain_value(gain);
+                b.q._internal_set_plain_value(q);
+                b
+            };
+            band(0, Shape::LowCut, 30.0, 0.0, 0.707)
+                .slope
+                ._internal_set_plain_value(Slope::Db24);
+            let mud = band(1, Shape::Bell, 280.0, 0.0, 1.2);
+            mud.dynamic._internal_set_plain_value(true);
+            mud.threshold._internal_set_plain_value(-34.0);
+            mud.range._internal_set_plain_value(-6.0);
+            band(2, Shape::Bell, 2_500.0, 2.5, 0.8);
+            let ess = band(3, Shape::Bell, 6_500.0, 0.0, 3.0);
+            ess.dynamic._internal_set_plain_value(true);
+            ess.threshold._internal_set_plain_value(-44.0);
+            ess.range._internal_set_plain_value(-9.0);
+            ess.attack._internal_set_plain_value(2.0);
+            ess.release._internal_set_plain_value(80.0);
+            band(4, Shape::HighShelf, 12_000.0, 1.5, 0.707);
+        }
+    }
+
     /// The first band not in use (0-based), if any.
     pub fn first_free_band(&self) -> Option<usize> {
         self.bands.iter().position(|b| !b.enabled.value())
