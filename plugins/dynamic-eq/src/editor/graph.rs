@@ -22,8 +22,9 @@ use crate::DynamicEqParams;
 
 /// Level range of the spectra, dB.
 const SPECTRUM_RANGE_DB: (f32, f32) = (-96.0, 6.0);
-/// Gain range of the EQ curve (symmetric), dB, and its grid step.
-const CURVE_RANGE_DB: (f32, f32) = (MAX_GAIN_DB as f32, 6.0);
+/// Gain range of the EQ curve (symmetric, a little beyond the ±30 dB of Gain, so the grid
+/// labels clear the frequency labels), dB, and its grid step.
+const CURVE_RANGE_DB: (f32, f32) = (MAX_GAIN_DB as f32 + 3.0, 6.0);
 /// Radius of a band node, points.
 const NODE_RADIUS: f32 = 8.0;
 /// Q change per wheel notch (factor).

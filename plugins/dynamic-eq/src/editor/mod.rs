@@ -59,15 +59,11 @@ pub type Editor = EguiEditor<EditorShell<DynamicEqEditor>>;
 /// Builds the editor for the plugin's `editor()` callback.
 pub fn create(params: Arc<DynamicEqParams>, shared: Arc<DynamicEqShared>) -> Option<Editor> {
     let size = params.globals.editor_size.clone();
-    let selected = params
-        .bands
-        .iter()
-        .position(|b| b.enabled.value())
-        .unwrap_or(0);
     let contents = DynamicEqEditor {
         params,
         shared,
-        selected,
+        // Chosen when the window opens.
+        selected: usize::MAX,
         input_spectrum: SpectrumAnalyzer::new(SPECTRUM_POINTS, 20.0, 20_000.0),
         output_spectrum: SpectrumAnalyzer::new(SPECTRUM_POINTS, 20.0, 20_000.0),
         curves: graph::CurveBuffers::default(),
@@ -110,6 +106,15 @@ impl EditorContents for DynamicEqEditor {
 
     fn opened(&mut self) {
         self.shared.editor_open.set(true);
+        // Show an enabled band (a dynamic one first) unless one already is.
+        let bands = &self.params.bands;
+        if bands.get(self.selected).is_none_or(|b| !b.enabled.value()) {
+            self.selected = bands
+                .iter()
+                .position(|b| b.enabled.value() && b.dynamic.value())
+                .or_else(|| bands.iter().position(|b| b.enabled.value()))
+                .unwrap_or(0);
+        }
         self.input_spectrum.clear();
         self.output_spectrum.clear();
         self.last_frame = None;
