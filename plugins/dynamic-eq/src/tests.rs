@@ -475,3 +475,33 @@ fn gain_readings_keep_the_change_furthest_from_zero() {
     assert_eq!(port_channels(2, &[&[0.0][..], &[][..]]), 1);
     assert_eq!(port_channels(2, &[&[0.0][..]]), 1);
 }
+
+#[test]
+fn host_bypass_fades_every_band_out_to_the_untouched_input() {
+    let fs = 48_000.0;
+    let mut plugin = VernisDynamicEq::default();
+    let p = plugin.params.clone();
+    for (id, plain) in [("b1_on", 1.0), ("b1_gain", 12.0), ("out_gain", -6.0)] {
+        let ptr = ptr_of(&p, id);
+        // SAFETY: into `p`.
+        let n = unsafe { ptr.preview_normalized(plain) };
+        set_normalized(ptr, n);
+    }
+    plugin.prepare(fs, 2);
+    let signal = sine(48_000, fs, 0.25);
+    let run = |plugin: &mut VernisDynamicEq| {
+        let (mut left, mut right) = (signal.clone(), signal.clone());
+        plugin.apply_settings(plugin.params.settings());
+        plugin.run(&mut [&mut left, &mut right], None);
+        (left, right)
+    };
+    let (wet, _) = run(&mut plugin);
+    assert_ne!(wet, signal);
+    set_normalized(ptr_of(&p, "bypass"), 1.0);
+    // The fade (dsp-core's bypass and output-gain ramps) ends well within a second...
+    run(&mut plugin);
+    // ...after which the input passes bit for bit.
+    let (left, right) = run(&mut plugin);
+    assert_eq!(left, signal);
+    assert_eq!(right, signal);
+}
