@@ -38,6 +38,36 @@ pub struct PluginCase {
     pub impulse_settings: &'static [(&'static str, &'static str)],
 }
 
+/// The display names of Band `k` of the Dynamic EQ, for each literal `k` given.
+macro_rules! dynamic_eq_param_names {
+    ($($k:literal)+) => {
+        &[
+            "Output Gain",
+            "Bypass",
+            $(
+                concat!("Band ", $k, " Enabled"),
+                concat!("Band ", $k, " Shape"),
+                concat!("Band ", $k, " Frequency"),
+                concat!("Band ", $k, " Gain"),
+                concat!("Band ", $k, " Q"),
+                concat!("Band ", $k, " Slope"),
+                concat!("Band ", $k, " Placement"),
+                concat!("Band ", $k, " Dynamic"),
+                concat!("Band ", $k, " Threshold"),
+                concat!("Band ", $k, " Ratio"),
+                concat!("Band ", $k, " Range"),
+                concat!("Band ", $k, " Attack"),
+                concat!("Band ", $k, " Release"),
+                concat!("Band ", $k, " Knee"),
+                concat!("Band ", $k, " Detector"),
+                concat!("Band ", $k, " Trigger"),
+                concat!("Band ", $k, " Sidechain"),
+                concat!("Band ", $k, " Solo"),
+            )+
+        ]
+    };
+}
+
 /// Every plugin the host tests load.
 pub const PLUGIN_CASES: &[PluginCase] = &[
     PluginCase {
@@ -193,6 +223,19 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
         ],
         latency_changing_param: Some(("Lookahead", "5")),
         impulse_settings: &[("Crossover Mode", "Dynamic Phase")],
+    },
+    PluginCase {
+        package: "dynamic-eq",
+        bundle_name: "Vernis Dynamic EQ",
+        clap_id: "audio.vernis.dynamic-eq",
+        latency: LatencyExpectation::Zero,
+        // Untouched at the defaults (every band off), but random settings filter.
+        passthrough: false,
+        param_names: dynamic_eq_param_names!(
+            1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24
+        ),
+        latency_changing_param: None,
+        impulse_settings: &[],
     },
 ];
 

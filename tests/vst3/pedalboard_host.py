@@ -114,6 +114,62 @@ EXPECTED = {
         # subnormals are checked.
         "passthrough": False,
     },
+    "Vernis Dynamic EQ": {
+        "params": [
+            "output_gain_db",
+            "bypass",
+            *[
+                f"band_{k}_{what}"
+                for k in range(1, 25)
+                for what in (
+                    "enabled",
+                    "shape",
+                    "frequency_hz",
+                    "gain_db",
+                    "q",
+                    "slope",
+                    "placement",
+                    "dynamic",
+                    "threshold_db",
+                    "ratio",
+                    "range_db",
+                    "attack_ms",
+                    "release_ms",
+                    "knee_db",
+                    "detector",
+                    "trigger",
+                    "sidechain",
+                    "solo",
+                )
+            ],
+        ],
+        # A static low cut, a static shelf and a dynamic bell that acts on the noise, so the
+        # determinism and block-size checks see filtering and a moving offset.
+        "settings": {
+            "band_2_enabled": True,
+            "band_2_shape": "Low Cut",
+            "band_2_slope": "24 dB/oct",
+            "band_10_enabled": True,
+            "band_10_gain_db": 4.0,
+            "band_10_dynamic": True,
+            "band_10_threshold_db": -40.0,
+            "band_20_enabled": True,
+            "band_20_shape": "High Shelf",
+            "band_20_gain_db": -3.0,
+            "output_gain_db": -1.0,
+        },
+        # Minimum-phase filters smear an impulse: the latency check runs with the bands off
+        # (then the EQ is the identity).
+        "impulse_settings": {
+            "band_2_enabled": False,
+            "band_10_enabled": False,
+            "band_20_enabled": False,
+            "output_gain_db": 0.0,
+        },
+        "latency_settings": [],
+        # Filters: only finiteness and subnormals are checked.
+        "passthrough": False,
+    },
 }
 
 failures = []

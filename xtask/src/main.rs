@@ -5,7 +5,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 /// Every plugin package of the suite, bundled by `demo` and `test`.
-const PLUGIN_PACKAGES: &[&str] = &["loudness-meter", "limiter", "multiband"];
+const PLUGIN_PACKAGES: &[&str] = &["loudness-meter", "limiter", "multiband", "dynamic-eq"];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
