@@ -21,11 +21,11 @@
 //! * Bypass: dsp-core has no global bypass, so the host's switch bypasses every band (each fades
 //!   over dsp-core's bypass ramp) and ramps the output gain to 0 dB; the bypassed EQ then passes
 //!   the input untouched.
-//! * Band Solo: a parameter (saved with projects) mapped to `EqBandSettings::solo`, which
-//!   dsp-core does not implement yet: it has no effect on the audio.
+//! * Band Solo: mapped to `EqBandSettings::solo` (dsp-core's listen: the soloed bands' regions
+//!   through band passes, cross-faded).
 //! * Hostile input: NaN and ±∞ in the main and sidechain input become silence before the EQ,
-//!   and any non-finite output sample becomes silence (dsp-core's DynamicEq passes them
-//!   through); subnormal output samples are flushed to zero
+//!   and any non-finite output sample becomes silence (a second guard: dsp-core's DynamicEq
+//!   also silences non-finite input); subnormal output samples are flushed to zero
 //!   ([`dsp_core::subnormal::flush_subnormals`]).
 //! * Meters: the audio runs in sub-blocks of at most [`SUB_BLOCK_FRAMES`] frames that end on the
 //!   1/30 s publish boundaries. Band readings and the analyser taps are written only while the

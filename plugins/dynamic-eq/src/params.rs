@@ -227,7 +227,7 @@ pub struct BandParams {
     pub trigger: EnumParam<Trigger>,
     #[id = "sc"]
     pub sidechain: EnumParam<Sidechain>,
-    /// Solo (kept for projects; dsp-core does not implement band solo yet).
+    /// Solo: listen to this band's region.
     #[id = "solo"]
     pub solo: BoolParam,
 }
