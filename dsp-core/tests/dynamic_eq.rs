@@ -782,7 +782,7 @@ fn attack_and_release_follow_their_time_constants() {
 }
 
 #[test]
-fn sweeping_frequency_gain_and_q_under_automation_keeps_spurious_products_below_72_dbc() {
+fn sweeping_frequency_gain_and_q_under_automation_keeps_spurious_products_below_85_dbc() {
     use realfft::RealFftPlanner;
     // A 1 kHz tone through a bell whose frequency glides 300 Hz → 3 kHz, gain +9 → −9 dB and Q
     // 0.7 → 3 over 1 s, a new value every 512 frames (as a host's automation arrives).
@@ -829,8 +829,10 @@ fn sweeping_frequency_gain_and_q_under_automation_keeps_spurious_products_below_
         .map(|(_, &p)| p)
         .fold(0.0, f64::max);
     let dbc = 10.0 * (spurious / carrier).log10();
-    // Measured −75.6 dBc (re-tuning every 32 samples; a finer grid measures worse, −71 dBc at 16
-    // and −63 dBc at 8, so the spurs come from each re-design's jump, not from the step size).
+    // Measured −88.4 dBc re-tuning every 16 samples with the state carried over by
+    // `state_match` (−78 dBc every 32, −105 dBc every 8; without the state match −75.6 dBc every
+    // 32 and worse on finer grids, because the designer's candidates change between neighbouring
+    // settings).
     println!("zipper: worst spurious component {dbc:.1} dBc");
-    assert!(dbc < -72.0, "{dbc} dBc");
+    assert!(dbc < -85.0, "{dbc} dBc");
 }

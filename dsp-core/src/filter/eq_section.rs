@@ -14,6 +14,7 @@
 //! sample. An identity design (0 dB) has no section: the samples are not touched (bit exact).
 
 use super::eq_design::{EqCoefficients, EqSection, MAX_EQ_SECTIONS};
+use super::state_match::matched_states;
 
 /// One section in state-variable form, `f32`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -107,6 +108,16 @@ impl SvfState {
         c.m0 * x + c.m1 * bp + c.m2 * lp
     }
 
+    /// The two integrator values.
+    pub fn integrators(&self) -> [f32; 2] {
+        [self.s1, self.s2]
+    }
+
+    /// A state holding the integrator values `v`.
+    pub fn from_integrators(v: [f32; 2]) -> Self {
+        Self { s1: v[0], s2: v[1] }
+    }
+
     /// Whether both integrators hold finite values.
     #[inline]
     pub fn is_finite(&self) -> bool {
@@ -141,6 +152,28 @@ impl EqFilter {
             *st = SvfState::default();
         }
         self.len = n;
+    }
+
+    /// Takes a new design during a glide: when it has as many sections as the running one, the
+    /// state becomes the one whose free response continues the running filter's
+    /// ([`matched_states`]), so a re-design that factors the cascade differently (the designer's
+    /// candidates can change between neighbouring settings) does not click; otherwise as
+    /// [`set_coefficients`](Self::set_coefficients).
+    pub fn retune(&mut self, design: &EqCoefficients) {
+        let n = design.sections().len();
+        if n == self.len && n > 0 {
+            let mut new = [SvfCoefficients::default(); MAX_EQ_SECTIONS];
+            for (c, s) in new.iter_mut().zip(design.sections()) {
+                *c = SvfCoefficients::from_section(s);
+            }
+            let old = &self.coefficients[..n];
+            if let Some(states) = matched_states(old, &self.states[..n], &new[..n]) {
+                self.coefficients[..n].copy_from_slice(&new[..n]);
+                self.states[..n].copy_from_slice(&states[..n]);
+                return;
+            }
+        }
+        self.set_coefficients(design);
     }
 
     /// Clears the state to silence.
