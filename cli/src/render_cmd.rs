@@ -128,8 +128,9 @@ fn describe_chain(chain: &ChainSettings) -> String {
             .iter()
             .filter(|b| b.used && b.dynamics.enabled)
             .count();
+        let plural = if on == 1 { "" } else { "s" };
         stages.push(format!(
-            "eq {on} bands on ({dynamic} dynamic), output gain {:+.1} dB",
+            "eq {on} band{plural} on ({dynamic} dynamic), output gain {:+.1} dB",
             e.output_gain_db
         ));
     }
