@@ -143,6 +143,8 @@ pub struct BandDynamics {
     mirrored: bool,
     /// The lowest frequency the holds were last set for.
     applied_lowest_hz: f32,
+    /// The transient shaper runs (off: its envelopes are not followed and Transient counts as 0).
+    transient_enabled: bool,
     scratch: Box<Scratch>,
 }
 
@@ -169,6 +171,7 @@ impl BandDynamics {
             simd: SimdLevel::Baseline,
             mirrored: true,
             applied_lowest_hz: 20.0,
+            transient_enabled: true,
             scratch: Box::new(Scratch {
                 level: [0.0; CHUNK],
                 fast: [0.0; CHUNK],
@@ -203,6 +206,14 @@ impl BandDynamics {
         self.pending = true;
     }
 
+    /// Switches the transient shaper off for good (the dynamic EQ's bands): its two envelopes
+    /// are no longer followed, and the Transient setting counts as 0 dB. The gains are the same
+    /// as with the shaper on and Transient at 0.
+    pub fn disable_transient(&mut self) {
+        self.transient_enabled = false;
+        self.pending = true;
+    }
+
     /// Clears all state (real-time safe); smoothed values jump to the settings handed over.
     pub fn reset(&mut self) {
         self.detector.reset();
@@ -213,7 +224,10 @@ impl BandDynamics {
     }
 
     fn apply_settings(&mut self) {
-        let band = self.settings;
+        let mut band = self.settings;
+        if !self.transient_enabled {
+            band.transient_db = 0.0;
+        }
         let lowest_changed = self.lowest_hz != self.applied_lowest_hz;
         if lowest_changed || band.detector != self.detector.detector() {
             unmirror(&mut self.detector, &mut self.shaper, &mut self.mirrored);
@@ -460,6 +474,13 @@ impl BandDynamics {
             &mut scratch.slow[..m],
         );
         let mut follower = *self.detector.follower_mut();
+        if !self.transient_enabled {
+            for l in level.iter_mut() {
+                *l = follower.next(f64::from(*l)) as f32;
+            }
+            *self.detector.follower_mut() = follower;
+            return;
+        }
         let (f_env, s_env) = self.shaper.followers_mut();
         let (mut f_env_local, mut s_env_local) = (*f_env, *s_env);
         for ((l, f), s) in level.iter_mut().zip(fast.iter_mut()).zip(slow.iter_mut()) {

@@ -8,7 +8,7 @@
 //! are processed; further channels pass untouched.
 //!
 //! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM): 8 dynamic
-//! bells ≈ 117×, 24 static bands ≈ 110×, 24 dynamic bands ≈ 35× real time. The detectors run as
+//! bells ≈ 124×, 24 static bands ≈ 113×, 24 dynamic bands ≈ 41× real time. The detectors run as
 //! vector lanes (16 rows at a time, widest build); the cascade is scalar, bounded by its
 //! operation count now that the bands' recursions overlap (the issue asks 250×, 300× and 100×:
 //! the next step is vectors across the wavefront's bands).

@@ -121,6 +121,7 @@ impl EqBand {
             s.prepare(sample_rate_hz);
         }
         self.dynamics.prepare(sample_rate_hz, max_block_frames);
+        self.dynamics.disable_transient();
         self.reset();
     }
 
