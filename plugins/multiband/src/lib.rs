@@ -265,53 +265,39 @@ impl VernisMultiband {
     /// is given, in sub-blocks that end on publish boundaries. Allocation-free.
     fn run(&mut self, channels: &mut [&mut [f32]], sidechain: Option<&[&[f32]]>) {
         let count = channels.len().min(self.channels);
-        if count == 0 {
-            return;
-        }
-        let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
-        let sidechain =
-            sidechain.filter(|sc| !sc.is_empty() && sc.iter().all(|c| c.len() >= frames));
-        let sc_count = sidechain.map_or(0, |sc| sc.len().min(MAX_CHANNELS));
         let publishing = self.shared.editor_open.get();
-        let mut pos = 0;
-        while pos < frames {
-            let len = (frames - pos)
-                .min(SUB_BLOCK_FRAMES)
-                .min(self.publish_clock.frames_left());
-            let mut block: [&mut [f32]; MAX_CHANNELS] = Default::default();
-            for (slice, channel) in block.iter_mut().zip(channels.iter_mut()) {
-                *slice = &mut channel[pos..pos + len];
-            }
-            let block = &mut block[..count];
-            let sc_block: [&[f32]; MAX_CHANNELS] = std::array::from_fn(|c| {
-                sidechain
-                    .and_then(|sc| sc.get(c))
-                    .map_or(&[][..], |s| &s[pos..pos + len])
-            });
-            if publishing {
-                let input: [&[f32]; MAX_CHANNELS] =
-                    std::array::from_fn(|c| block.get(c).map_or(&[][..], |s| &s[..]));
-                self.shared.input.push_mixed(&input[..count]);
-            }
-            self.compressor
-                .process_with_sidechain(block, sidechain.map(|_| &sc_block[..sc_count]));
-            if publishing {
-                let output: [&[f32]; MAX_CHANNELS] =
-                    std::array::from_fn(|c| block.get(c).map_or(&[][..], |s| &s[..]));
-                self.shared.output.push_mixed(&output[..count]);
-                let meters = self.compressor.band_meters();
-                let m = &mut self.interval;
-                for (b, meter) in meters.iter().enumerate() {
-                    m.level_db[b] = m.level_db[b].max(meter.level_db);
-                    m.gain_db[b] = furthest_from_zero(m.gain_db[b], meter.gain_db);
-                    m.transient_db[b] = furthest_from_zero(m.transient_db[b], meter.transient_db);
+        let mut clock = self.publish_clock;
+        ui_kit::for_each_sub_block(
+            &mut channels[..count],
+            sidechain,
+            SUB_BLOCK_FRAMES,
+            &mut clock,
+            |block, sidechain, interval_ended| {
+                if publishing {
+                    self.shared
+                        .input
+                        .push_mixed(&ui_kit::shared_views(block)[..block.len()]);
                 }
-            }
-            pos += len;
-            if self.publish_clock.advance(len) && publishing {
-                self.publish();
-            }
-        }
+                self.compressor.process_with_sidechain(block, sidechain);
+                if publishing {
+                    self.shared
+                        .output
+                        .push_mixed(&ui_kit::shared_views(block)[..block.len()]);
+                    let meters = self.compressor.band_meters();
+                    let m = &mut self.interval;
+                    for (b, meter) in meters.iter().enumerate() {
+                        m.level_db[b] = m.level_db[b].max(meter.level_db);
+                        m.gain_db[b] = furthest_from_zero(m.gain_db[b], meter.gain_db);
+                        m.transient_db[b] =
+                            furthest_from_zero(m.transient_db[b], meter.transient_db);
+                    }
+                    if interval_ended {
+                        self.publish();
+                    }
+                }
+            },
+        );
+        self.publish_clock = clock;
     }
 
     /// Whether any used band's detector listens to the sidechain input.

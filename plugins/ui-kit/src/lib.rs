@@ -9,6 +9,7 @@
 //! * [`shell`]: the editor lifecycle every plugin shares ([`EditorContents`] in an
 //!   [`EditorShell`]: theme, size restore, resizable window, repaint interval).
 //! * [`spectrum`]: an audio tap (lock-free sample ring) and the editor-side spectrum analyser.
+//! * [`sub_blocks`]: the audio-thread walk in sub-blocks ending on a publish clock, sidechain alike.
 //! * [`demo`]: the demo programme fed to the standalone builds for screenshots.
 //!
 //! * [`latency`]: reporting latency changes the way CLAP and VST3 each allow.
@@ -24,6 +25,7 @@ pub mod layouts;
 pub mod param;
 pub mod shell;
 pub mod spectrum;
+pub mod sub_blocks;
 pub mod theme;
 pub mod widgets;
 pub mod window;
@@ -32,4 +34,5 @@ pub use bus::{CommandFlag, EditorOpen, FrameClock, HistoryRing, MeterBus};
 pub use latency::{LatencyReporter, LatencyRequest};
 pub use shell::{create_editor, EditorContents, EditorShell};
 pub use spectrum::{SampleRing, SpectrumAnalyzer};
+pub use sub_blocks::{for_each_sub_block, shared_views};
 pub use window::EditorSize;
