@@ -39,66 +39,21 @@
 //! (under the multiband's wet → dry → wet switch).
 
 use std::f64::consts::PI;
-use std::sync::Arc;
 
 use realfft::num_complex::Complex;
-use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use realfft::{ComplexToReal, RealFftPlanner};
+use std::sync::Arc;
 
 use super::crossover_settings::{CrossoverSlope, MAX_CROSSOVERS};
-use super::window::kaiser;
+use super::partitioned::PartitionedConvolver;
+pub use super::partitioned::{
+    hop_samples, kernel_half_samples, kernel_len, latency_samples, taper, FLAT_FRACTION,
+    KAISER_BETA, PARTITIONS,
+};
 
-/// Hop at 48 kHz (and 44.1 kHz), samples; doubled per octave of sample rate so the hop lasts
-/// about the same time at every rate.
-const HOP_AT_48K_SAMPLES: usize = 512;
-/// Partitions of the kernel: the kernel spans `PARTITIONS × hop` samples (4096 at 48 kHz).
-const PARTITIONS: usize = 8;
-/// Kaiser window shape: first sidelobe about 100 dB down, main lobe ±3.3 bins of fs/len.
-pub const KAISER_BETA: f64 = 10.0;
-/// Window of the kernels at `position` in −1..1: flat over the inner [`FLAT_FRACTION`], then a
-/// Kaiser half-window (β = [`KAISER_BETA`]) down to the ends. A flat centre keeps the response of
-/// every crossover whose ideal impulse response has decayed within the flat part exact (no
-/// smoothing of the magnitude); the taper only matters for the lowest crossovers.
-fn taper(position: f64) -> f64 {
-    let a = position.abs();
-    if a <= FLAT_FRACTION {
-        1.0
-    } else {
-        kaiser((a - FLAT_FRACTION) / (1.0 - FLAT_FRACTION), KAISER_BETA)
-    }
-}
-
-/// Flat part of the kernel window (fraction of the half length).
-pub const FLAT_FRACTION: f64 = 0.5;
 /// Design grid length relative to the partitioned kernel span (keeps time aliasing of the ideal
 /// response of a 20 Hz crossover far below the window's floor).
 pub const DESIGN_OVERSAMPLING: usize = 4;
-
-/// Hop length at a rate, samples: 512 at 44.1/48 kHz, 1024 at 88.2/96 kHz, 256 at 22.05 kHz ...
-pub fn hop_samples(sample_rate_hz: f64) -> usize {
-    let octaves = (sample_rate_hz / 48_000.0).log2().round().clamp(-3.0, 4.0) as i32;
-    if octaves >= 0 {
-        HOP_AT_48K_SAMPLES << octaves
-    } else {
-        HOP_AT_48K_SAMPLES >> (-octaves)
-    }
-}
-
-/// Half length of the kernel (its centre), samples: `2047·fs/48 kHz`, capped to the partitions.
-pub fn kernel_half_samples(sample_rate_hz: f64) -> usize {
-    let span = PARTITIONS * hop_samples(sample_rate_hz);
-    let half = (2047.0 * sample_rate_hz / 48_000.0).round() as usize;
-    half.min((span - 1) / 2)
-}
-
-/// Kernel length, taps (odd, centred).
-pub fn kernel_len(sample_rate_hz: f64) -> usize {
-    2 * kernel_half_samples(sample_rate_hz) + 1
-}
-
-/// Latency of the bank at a rate, samples: kernel centre plus one hop.
-pub fn latency_samples(sample_rate_hz: f64) -> usize {
-    kernel_half_samples(sample_rate_hz) + hop_samples(sample_rate_hz)
-}
 
 /// Zero-phase target magnitude of the lowpass at `crossover_hz`.
 pub fn target_lowpass(freq_hz: f64, crossover_hz: f64, slope: CrossoverSlope) -> f64 {
@@ -134,31 +89,19 @@ pub struct FirCrossover {
     half: usize,
     bins: usize,
     channels: usize,
-    fft: Arc<dyn RealToComplex<f32>>,
-    ifft: Arc<dyn ComplexToReal<f32>>,
+    conv: PartitionedConvolver,
     design_ifft: Arc<dyn ComplexToReal<f64>>,
-    fft_scratch: Vec<Complex<f32>>,
     design_scratch: Vec<Complex<f64>>,
     design_spectrum: Vec<Complex<f64>>,
     design_time: Vec<f64>,
     /// The kernels' window, [`taper`] per tap (the same for every crossover).
     window: Vec<f64>,
-    time: Vec<f32>,
-    spectrum: Vec<Complex<f32>>,
-    acc_re: Vec<f32>,
-    acc_im: Vec<f32>,
     fade_out: Vec<f32>,
     sets: [KernelSet; 2],
     active: usize,
     /// A design of the inactive set in progress: (next crossover, count, slope); its target
     /// crossovers are in the inactive set's record.
     designing: Option<(usize, usize, CrossoverSlope)>,
-    /// `[channel][partition][bin]` input spectra, split re/im.
-    fdl_re: Vec<f32>,
-    fdl_im: Vec<f32>,
-    fdl_pos: usize,
-    /// `[channel][2·hop]`: previous and current input hop.
-    input: Vec<f32>,
     /// `[channel][crossover][hop]`: lowpass outputs played during the current hop.
     output: Vec<f32>,
     /// `[channel][latency]`: dry delay ring.
@@ -184,12 +127,8 @@ impl FirCrossover {
         let hop = hop_samples(sample_rate_hz);
         let half = kernel_half_samples(sample_rate_hz);
         let bins = hop + 1;
-        let mut planner = RealFftPlanner::<f32>::new();
-        let fft = planner.plan_fft_forward(2 * hop);
-        let ifft = planner.plan_fft_inverse(2 * hop);
         let design_len = DESIGN_OVERSAMPLING * PARTITIONS * hop;
         let design_ifft = RealFftPlanner::<f64>::new().plan_fft_inverse(design_len);
-        let scratch_len = fft.get_scratch_len().max(ifft.get_scratch_len());
         let len = 2 * half + 1;
         let set = || KernelSet {
             taps: vec![0.0; MAX_CROSSOVERS * len],
@@ -203,28 +142,18 @@ impl FirCrossover {
             half,
             bins,
             channels,
-            fft_scratch: vec![Complex::default(); scratch_len],
+            conv: PartitionedConvolver::new(hop, channels),
             design_scratch: vec![Complex::default(); design_ifft.get_scratch_len()],
             design_spectrum: vec![Complex::default(); design_len / 2 + 1],
             design_time: vec![0.0; design_len],
             window: (0..len)
                 .map(|m| taper((m as f64 - half as f64) / (half + 1) as f64))
                 .collect(),
-            fft,
-            ifft,
             design_ifft,
-            time: vec![0.0; 2 * hop],
-            spectrum: vec![Complex::default(); bins],
-            acc_re: vec![0.0; bins],
-            acc_im: vec![0.0; bins],
             fade_out: vec![0.0; hop],
             sets: [set(), set()],
             active: 0,
             designing: None,
-            fdl_re: vec![0.0; channels * PARTITIONS * bins],
-            fdl_im: vec![0.0; channels * PARTITIONS * bins],
-            fdl_pos: 0,
-            input: vec![0.0; channels * 2 * hop],
             output: vec![0.0; channels * MAX_CROSSOVERS * hop],
             dry: vec![0.0; channels * latency],
             dry_pos: 0,
@@ -239,12 +168,9 @@ impl FirCrossover {
 
     /// Clears the signal state (kernels are kept).
     pub fn reset(&mut self) {
-        self.fdl_re.fill(0.0);
-        self.fdl_im.fill(0.0);
-        self.input.fill(0.0);
+        self.conv.reset();
         self.output.fill(0.0);
         self.dry.fill(0.0);
-        self.fdl_pos = 0;
         self.dry_pos = 0;
         self.pos = 0;
     }
@@ -357,7 +283,6 @@ impl FirCrossover {
     ) {
         let len = 2 * self.half + 1;
         let design_len = self.design_time.len();
-        let scale_fft = 1.0 / (2 * self.hop) as f32;
         {
             for (i, c) in self.design_spectrum.iter_mut().enumerate() {
                 let f = i as f64 * sample_rate_hz / design_len as f64;
@@ -374,26 +299,14 @@ impl FirCrossover {
                 let n = m as isize - self.half as isize;
                 *t = self.design_time[n.rem_euclid(design_len as isize) as usize] * w;
             }
-            for p in 0..PARTITIONS {
-                self.time.fill(0.0);
-                let start = p * self.hop;
-                if start < len {
-                    let end = (start + self.hop).min(len);
-                    for (d, &t) in self.time.iter_mut().zip(&taps[start..end]) {
-                        *d = t as f32;
-                    }
-                }
-                let _ = self.fft.process_with_scratch(
-                    &mut self.time,
-                    &mut self.spectrum,
-                    &mut self.fft_scratch,
-                );
-                let base = (k * PARTITIONS + p) * self.bins;
-                for (i, c) in self.spectrum.iter().enumerate() {
-                    re[base + i] = c.re * scale_fft;
-                    im[base + i] = c.im * scale_fft;
-                }
-            }
+            let spectra = PARTITIONS * self.bins;
+            let range = k * spectra..(k + 1) * spectra;
+            self.conv.kernel_spectra(
+                len,
+                |m| taps[m] as f32,
+                &mut re[range.clone()],
+                &mut im[range],
+            );
         }
     }
 
@@ -429,7 +342,7 @@ impl FirCrossover {
         while done < frames {
             let n = (self.hop - self.pos).min(frames - done);
             for (ch, x) in input.iter().enumerate().take(self.channels) {
-                let hop_in = &mut self.input[ch * 2 * self.hop + self.hop + self.pos..][..n];
+                let hop_in = self.conv.hop_input_mut(ch, self.pos, n);
                 for (d, &v) in hop_in.iter_mut().zip(&x[done..done + n]) {
                     let a = v.abs();
                     *d = if (f32::MIN_POSITIVE..=f32::MAX).contains(&a) {
@@ -465,33 +378,24 @@ impl FirCrossover {
     /// Transforms the completed hop and computes the next hop's lowpass outputs.
     fn hop_boundary(&mut self, sample_rate_hz: f64, crossovers_hz: &[f64], slope: CrossoverSlope) {
         let hop = self.hop;
-        let bins = self.bins;
         let fade = self.advance_design(sample_rate_hz, crossovers_hz, slope);
-        for ch in 0..self.channels {
-            let buf = &mut self.input[ch * 2 * hop..(ch + 1) * 2 * hop];
-            self.time.copy_from_slice(buf);
-            buf.copy_within(hop.., 0);
-            let _ = self.fft.process_with_scratch(
-                &mut self.time,
-                &mut self.spectrum,
-                &mut self.fft_scratch,
-            );
-            let base = (ch * PARTITIONS + self.fdl_pos) * bins;
-            for (i, c) in self.spectrum.iter().enumerate() {
-                self.fdl_re[base + i] = c.re;
-                self.fdl_im[base + i] = c.im;
-            }
-        }
+        self.conv.transform_inputs();
         let step = 1.0 / hop as f32;
         for ch in 0..self.channels {
             for k in 0..crossovers_hz.len() {
-                self.convolve(ch, k, self.active);
+                let spectra = PARTITIONS * self.bins;
+                let range = k * spectra..(k + 1) * spectra;
                 if fade {
-                    self.fade_out.copy_from_slice(&self.time[hop..]);
-                    self.convolve(ch, k, 1 - self.active);
+                    let s = &self.sets[self.active];
+                    let old = self
+                        .conv
+                        .convolve(ch, (&s.re[range.clone()], &s.im[range.clone()]));
+                    self.fade_out.copy_from_slice(old);
                 }
+                let set = if fade { 1 - self.active } else { self.active };
+                let s = &self.sets[set];
+                let y = self.conv.convolve(ch, (&s.re[range.clone()], &s.im[range]));
                 let out = &mut self.output[(ch * MAX_CROSSOVERS + k) * hop..][..hop];
-                let y = &self.time[hop..];
                 if fade {
                     for (j, (o, (&new, &old))) in
                         out.iter_mut().zip(y.iter().zip(&self.fade_out)).enumerate()
@@ -506,70 +410,6 @@ impl FirCrossover {
         if fade {
             self.active = 1 - self.active;
         }
-        self.fdl_pos = (self.fdl_pos + 1) % PARTITIONS;
+        self.conv.advance();
     }
-
-    /// Frequency-domain multiply-accumulate of channel `ch` with crossover `k` of set `set`, then
-    /// the inverse FFT into `self.time` (valid outputs in its second half).
-    fn convolve(&mut self, ch: usize, k: usize, set: usize) {
-        let bins = self.bins;
-        self.acc_re.fill(0.0);
-        self.acc_im.fill(0.0);
-        let s = &self.sets[set];
-        for p in 0..PARTITIONS {
-            let slot = (self.fdl_pos + PARTITIONS - p) % PARTITIONS;
-            let xr = &self.fdl_re[(ch * PARTITIONS + slot) * bins..][..bins];
-            let xi = &self.fdl_im[(ch * PARTITIONS + slot) * bins..][..bins];
-            let kr = &s.re[(k * PARTITIONS + p) * bins..][..bins];
-            let ki = &s.im[(k * PARTITIONS + p) * bins..][..bins];
-            multiply_accumulate(&mut self.acc_re, &mut self.acc_im, (xr, xi), (kr, ki));
-        }
-        for (c, (&re, &im)) in self
-            .spectrum
-            .iter_mut()
-            .zip(self.acc_re.iter().zip(&self.acc_im))
-        {
-            *c = Complex::new(re, im);
-        }
-        self.spectrum[0].im = 0.0;
-        self.spectrum[bins - 1].im = 0.0;
-        let _ = self.ifft.process_with_scratch(
-            &mut self.spectrum,
-            &mut self.time,
-            &mut self.fft_scratch,
-        );
-    }
-}
-
-/// `acc += x·k` on split complex arrays.
-#[inline(always)]
-fn mac_body(acc_re: &mut [f32], acc_im: &mut [f32], x: (&[f32], &[f32]), k: (&[f32], &[f32])) {
-    let n = acc_re.len();
-    let (acc_im, xr, xi, kr, ki) = (&mut acc_im[..n], &x.0[..n], &x.1[..n], &k.0[..n], &k.1[..n]);
-    for i in 0..n {
-        acc_re[i] += xr[i] * kr[i] - xi[i] * ki[i];
-        acc_im[i] += xr[i] * ki[i] + xi[i] * kr[i];
-    }
-}
-
-/// [`mac_body`] in the AVX2 build when the CPU has it (same operations, same results).
-fn multiply_accumulate(
-    acc_re: &mut [f32],
-    acc_im: &mut [f32],
-    x: (&[f32], &[f32]),
-    k: (&[f32], &[f32]),
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        #[target_feature(enable = "avx2")]
-        fn wide(acc_re: &mut [f32], acc_im: &mut [f32], x: (&[f32], &[f32]), k: (&[f32], &[f32])) {
-            mac_body(acc_re, acc_im, x, k)
-        }
-        if crate::simd::detect() >= crate::simd::SimdLevel::Avx2 {
-            // SAFETY: detect() reported AVX2 on this CPU.
-            unsafe { wide(acc_re, acc_im, x, k) };
-            return;
-        }
-    }
-    mac_body(acc_re, acc_im, x, k)
 }

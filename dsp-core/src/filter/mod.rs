@@ -20,6 +20,7 @@ pub mod k_weighting;
 pub mod lanes;
 pub mod linkwitz_riley;
 pub mod oversampling;
+pub mod partitioned;
 pub mod state_match;
 pub mod window;
 
