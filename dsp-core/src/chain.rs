@@ -86,13 +86,16 @@ impl ChainSettings {
 
     /// The latency these settings have at `sample_rate_hz` (the sum over the enabled stages), samples.
     pub fn latency_samples_for(&self, sample_rate_hz: f64) -> u32 {
+        let eq = self
+            .eq
+            .map_or(0, |s| DynamicEq::latency_samples_for(&s, sample_rate_hz));
         let multiband = self.multiband.map_or(0, |s| {
             MultibandCompressor::latency_samples_for(&s, sample_rate_hz)
         });
         let limiter = self.limiter.map_or(0, |s| {
             LookaheadLimiter::latency_samples_for(&s, sample_rate_hz)
         });
-        multiband + limiter
+        eq + multiband + limiter
     }
 
     /// The pre-gain as a linear gain (exactly 1 at 0 dB).

@@ -247,7 +247,7 @@ fn mastering_chain_is_allocation_free_even_when_stages_switch() {
 #[test]
 fn dynamic_eq_is_allocation_free_after_prepare_even_when_settings_change() {
     use dsp_core::dynamics::{BandChannel, BandSidechain};
-    use dsp_core::eq::{DynamicEq, DynamicEqSettings, EqBandSettings, EqDynamicsSettings};
+    use dsp_core::eq::{DynamicEq, DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqPhase};
     use dsp_core::filter::eq_shape::{EqShape, EqShapeSettings};
     let mut eq = DynamicEq::new();
     eq.prepare(&ProcessSpec::new(48_000.0, 1024, 2));
@@ -257,6 +257,10 @@ fn dynamic_eq_is_allocation_free_after_prepare_even_when_settings_change() {
     let n = count_allocations(|| {
         for k in 0..12 {
             let mut s = DynamicEqSettings::default();
+            // Zero Latency, then Linear Phase from the seventh change on.
+            if k >= 6 {
+                s.phase = EqPhase::LinearPhase;
+            }
             for (i, band) in s.bands.iter_mut().enumerate() {
                 *band = EqBandSettings {
                     used: (i + k) % 5 != 0,

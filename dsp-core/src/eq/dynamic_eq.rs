@@ -1,5 +1,7 @@
 //! The Dynamic EQ processor: up to [`MAX_EQ_BANDS`] bands in series, each static or dynamic,
-//! zero latency.
+//! with zero latency, or in Linear Phase ([`super::linear_phase`]: the same magnitudes as FIR
+//! kernels, latency 4607 samples at 48 kHz; re-tuning and dynamic gains on its hop grid).
+//! Switching the phase mode changes the latency and starts the processor afresh.
 //!
 //! Per chunk of at most [`CHUNK`] frames every dynamic band first measures the EQ's input (or the
 //! external sidechain), so no band waits for another's output; then the bands filter the signal
@@ -22,8 +24,10 @@
 use super::band_detector::{DetectorFilter, DetectorState};
 use super::eq_band::PARAMETER_RAMP_MS;
 use super::eq_band::{EqBand, CHUNK, CONTROL_FRAMES};
+use super::linear_phase::{self, LinearPhaseEq};
 use super::listen::Listen;
-use super::settings::{DynamicEqSettings, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB};
+use super::lp_response::LpBand;
+use super::settings::{DynamicEqSettings, EqPhase, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB};
 use crate::dynamics::BandMeterValues;
 use crate::filter::eq_section::SvfCoefficients;
 use crate::simd::SimdLevel;
@@ -64,6 +68,10 @@ pub struct DynamicEq {
     listen_filters: [SvfCoefficients; MAX_EQ_BANDS],
     /// The vector build the kernels run in.
     simd: SimdLevel,
+    /// The Linear Phase engine (allocated in prepare, so a switch does not allocate).
+    linear: Option<LinearPhaseEq>,
+    /// The running bands handed to it at a hop boundary.
+    lp_bands: Vec<LpBand>,
 }
 
 impl Default for DynamicEq {
@@ -92,12 +100,40 @@ impl DynamicEq {
             listen: Listen::new(),
             listen_filters: [SvfCoefficients::default(); MAX_EQ_BANDS],
             simd: SimdLevel::Baseline,
+            linear: None,
+            lp_bands: Vec::new(),
         }
+    }
+
+    /// The latency `settings` have at `sample_rate_hz`, samples (0 in Zero Latency).
+    pub fn latency_samples_for(settings: &DynamicEqSettings, sample_rate_hz: f64) -> u32 {
+        match settings.phase {
+            EqPhase::ZeroLatency => 0,
+            EqPhase::LinearPhase => linear_phase::latency_samples(sample_rate_hz) as u32,
+        }
+    }
+
+    /// `wanted` with the phase mode of `running` (for a host that cannot take a latency change
+    /// now).
+    pub fn settings_keeping_latency(
+        wanted: DynamicEqSettings,
+        running: &DynamicEqSettings,
+    ) -> DynamicEqSettings {
+        DynamicEqSettings {
+            phase: running.phase,
+            ..wanted
+        }
+    }
+
+    /// Whether the bands run as the linear-phase engine.
+    fn linear_phase(&self) -> bool {
+        self.settings.phase == EqPhase::LinearPhase && self.linear.is_some()
     }
 
     /// Hands over new settings; they apply from the next processed sample (at once after
     /// prepare/reset, gliding or fading otherwise).
     pub fn set_settings(&mut self, settings: DynamicEqSettings) {
+        let phase_changed = settings.phase != self.settings.phase;
         for (k, (band, (new, old))) in self
             .bands
             .iter_mut()
@@ -110,6 +146,11 @@ impl DynamicEq {
             }
         }
         self.settings = settings;
+        if phase_changed {
+            // A different latency: the host restarts the audio, so everything starts afresh.
+            self.reset();
+            return;
+        }
         let gain = output_gain(&settings);
         if self.fresh {
             self.output_gain.reset(gain);
@@ -149,16 +190,25 @@ impl DynamicEq {
                 }
             }
         }
+        let linear = self.linear_phase();
         let mut start = 0;
         while start < n {
             // Pending settings apply first, so a glide they start is cut on the grid at once.
-            let on_grid = self.clock.is_multiple_of(CONTROL_FRAMES);
+            // In Linear Phase the grid is the hop: the bands are re-tuned and played per hop.
+            let on_grid = match &self.linear {
+                Some(lp) if linear => lp.boundary_due() || self.clock == 0,
+                _ => self.clock.is_multiple_of(CONTROL_FRAMES),
+            };
             for band in &mut self.bands {
                 band.begin_chunk(on_grid);
             }
-            let gliding = self.bands.iter().any(EqBand::is_gliding);
             let mut m = CHUNK.min(n - start);
-            if gliding {
+            if linear {
+                self.linear_boundary(count);
+                if let Some(lp) = &self.linear {
+                    m = m.min(lp.until_boundary());
+                }
+            } else if self.bands.iter().any(EqBand::is_gliding) {
                 let to_grid = CONTROL_FRAMES - self.clock % CONTROL_FRAMES;
                 m = m.min(to_grid as usize);
             }
@@ -168,6 +218,22 @@ impl DynamicEq {
         }
         self.fresh = false;
         self.apply_output_gain(&mut channels[..count], n);
+    }
+
+    /// In Linear Phase at a due hop boundary: hands the running bands (dynamic gains from the
+    /// lagged history) to the engine.
+    fn linear_boundary(&mut self, count: usize) {
+        let Some(lp) = &mut self.linear else { return };
+        if !lp.boundary_due() {
+            return;
+        }
+        self.lp_bands.clear();
+        for (k, band) in self.bands.iter().enumerate() {
+            if let Some(b) = band.lp_band(k, count, lp.lagged_gain(k)) {
+                self.lp_bands.push(b);
+            }
+        }
+        lp.hop_boundary(&self.lp_bands, count);
     }
 
     /// The output gain over the first `n` frames (untouched at exactly 0 dB).
@@ -247,7 +313,17 @@ impl DynamicEq {
                 band.finish_detect(&mut self.rows.0[first..], count, &mut gains[..m]);
             }
         }
-        self.cascade(channels, count, start, m);
+        match &mut self.linear {
+            Some(lp) if self.settings.phase == EqPhase::LinearPhase => {
+                lp.process(&mut channels[..count], start, m);
+                if lp.boundary_due() {
+                    for (k, gains) in self.gains.0.iter().enumerate() {
+                        lp.record_gain(k, gains[m - 1]);
+                    }
+                }
+            }
+            _ => self.cascade(channels, count, start, m),
+        }
         for (f, band) in self.listen_filters.iter_mut().zip(&self.bands) {
             *f = band.listen_coefficients();
         }
@@ -347,6 +423,8 @@ impl Processor for DynamicEq {
         self.output_gain.prepare(spec.sample_rate_hz);
         self.listen.prepare(spec.sample_rate_hz);
         self.simd = crate::simd::detect();
+        self.linear = Some(LinearPhaseEq::new(spec.sample_rate_hz));
+        self.lp_bands = Vec::with_capacity(MAX_EQ_BANDS);
         for (band, settings) in self.bands.iter_mut().zip(self.settings.bands.iter()) {
             band.prepare(spec.sample_rate_hz, CHUNK);
             band.set_settings(settings);
@@ -361,6 +439,9 @@ impl Processor for DynamicEq {
         self.clock = 0;
         self.fresh = true;
         self.listen.reset();
+        if let Some(lp) = &mut self.linear {
+            lp.reset();
+        }
         for (k, b) in self.settings.bands.iter().enumerate() {
             self.listen.set_solo(k, b.used && b.solo);
         }
@@ -368,7 +449,10 @@ impl Processor for DynamicEq {
     }
 
     fn latency_samples(&self) -> u32 {
-        0
+        match &self.linear {
+            Some(lp) if self.settings.phase == EqPhase::LinearPhase => lp.latency_samples() as u32,
+            _ => 0,
+        }
     }
 
     fn process(&mut self, channels: &mut [&mut [f32]]) {

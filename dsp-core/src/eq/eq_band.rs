@@ -11,10 +11,11 @@
 use super::band_detector::{DetectorFilter, DetectorState};
 use super::dynamic_section::{DynamicSection, DynamicSectionState, DynamicShape};
 use super::listen::listen_filter;
+use super::lp_response::LpBand;
 use super::settings::EqBandSettings;
 use crate::dynamics::level_detector::sanitize_magnitude;
 use crate::dynamics::{BandChannel, BandDynamics, BandMeterValues, BandSidechain};
-use crate::filter::eq_design::design;
+use crate::filter::eq_design::{design, EqCoefficients};
 use crate::filter::eq_section::EqFilter;
 use crate::filter::eq_section::SvfCoefficients;
 use crate::filter::eq_shape::EqShapeSettings;
@@ -58,6 +59,8 @@ pub struct EqBand {
     /// A glide ran since the last re-tune.
     retune: bool,
     statics: [EqFilter; 2],
+    /// The static design the filters run (what the linear-phase mode plays).
+    design: EqCoefficients,
     dynamic: Option<DynamicSection>,
     dynamic_states: [DynamicSectionState; 2],
     detector: DetectorFilter,
@@ -95,6 +98,7 @@ impl EqBand {
             wet: LinearSmoother::new(BYPASS_RAMP_MS, 0.0),
             retune: false,
             statics: [EqFilter::default(); 2],
+            design: EqCoefficients::IDENTITY,
             dynamic: None,
             dynamic_states: [DynamicSectionState::default(); 2],
             detector: DetectorFilter::default(),
@@ -269,6 +273,7 @@ impl EqBand {
         for st in &mut self.statics {
             st.retune(&coefficients);
         }
+        self.design = coefficients;
         self.dynamic = DynamicShape::of(f.shape)
             .map(|shape| DynamicSection::new(shape, f.frequency_hz, f.q, fs));
         let (det_hz, det_q) = detector;
@@ -442,6 +447,29 @@ impl EqBand {
             y = dry_y + wet * (y - dry_y);
         }
         (x, y)
+    }
+
+    /// What the band plays in the linear-phase mode at its current tuning, with its dynamic
+    /// section at `gain` (`count`: one or two channels), or None when the band does not run.
+    pub fn lp_band(&self, index: usize, count: usize, gain: f32) -> Option<LpBand> {
+        if !self.is_running() {
+            return None;
+        }
+        let dynamic = match (&self.dynamic, self.dynamic_active) {
+            (Some(section), true) if gain != 1.0 => Some(section.coefficients(gain)),
+            _ => None,
+        };
+        Some(LpBand {
+            index,
+            placement: if count == 2 {
+                self.settings.placement
+            } else {
+                BandChannel::Stereo
+            },
+            statics: self.design,
+            dynamic,
+            wet: self.wet.value() as f32,
+        })
     }
 
     /// After a chunk of [`tick`](Self::tick)s: clears any state left non-finite by bad input.

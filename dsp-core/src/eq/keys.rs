@@ -1,13 +1,13 @@
 //! The Dynamic EQ's settings as text keys (`vernis render --set eq.band3.frequency_hz=3000`):
 //! their list for `--help`, parsing with range checks, and the text of every value.
 //!
-//! Global keys: `output_gain_db`. Band keys `band{k}.<key>` for k = 1..24: `enabled`, `shape`,
+//! Global keys: `output_gain_db`, `phase`. Band keys `band{k}.<key>` for k = 1..24: `enabled`, `shape`,
 //! `frequency_hz`, `gain_db`, `q`, `slope_db_per_oct`, `placement`, `dynamic`, `threshold_db`,
 //! `ratio`, `range_db`, `attack_ms`, `release_ms`, `knee_db`, `detector`, `trigger`,
 //! `sidechain`, `bypass`, `solo`.
 
 use super::settings::{
-    DynamicEqSettings, EqTrigger, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB, MAX_RANGE_DB,
+    DynamicEqSettings, EqPhase, EqTrigger, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB, MAX_RANGE_DB,
 };
 use crate::dynamics::settings::{parse_switch, SettingError, SettingKind, SettingSpec};
 use crate::dynamics::{BandChannel, BandDetector, BandSidechain};
@@ -31,15 +31,19 @@ const PLACEMENT_KEYS: &[&str] = &["stereo", "mid", "side", "left", "right"];
 const DETECTOR_KEYS: &[&str] = &["peak", "rms"];
 const TRIGGER_KEYS: &[&str] = &["above", "below"];
 const SIDECHAIN_KEYS: &[&str] = &["internal", "external"];
+const PHASE_KEYS: &[&str] = &["zero-latency", "linear-phase"];
 
 impl DynamicEqSettings {
     /// Global settings with their keys and valid values.
-    pub const GLOBAL_SPECS: [SettingSpec; 1] = [SettingSpec::number(
-        "output_gain_db",
-        -MAX_OUTPUT_GAIN_DB,
-        MAX_OUTPUT_GAIN_DB,
-        "dB",
-    )];
+    pub const GLOBAL_SPECS: [SettingSpec; 2] = [
+        SettingSpec::number(
+            "output_gain_db",
+            -MAX_OUTPUT_GAIN_DB,
+            MAX_OUTPUT_GAIN_DB,
+            "dB",
+        ),
+        SettingSpec::choice("phase", PHASE_KEYS),
+    ];
 
     /// Per-band settings (`band{k}.<key>`, k = 1..24) with their valid values.
     pub const BAND_SPECS: [SettingSpec; 19] = [
@@ -118,7 +122,11 @@ impl DynamicEqSettings {
     pub fn value_text(&self, key: &str) -> Option<String> {
         let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
         let Some((k, bare)) = split_band_key(key) else {
-            return (key == "output_gain_db").then(|| format!("{}", self.output_gain_db));
+            return match key {
+                "output_gain_db" => Some(format!("{}", self.output_gain_db)),
+                "phase" => Some(self.phase.key().to_string()),
+                _ => None,
+            };
         };
         let b = &self.bands[k];
         let (f, d) = (&b.filter, &b.dynamics);
@@ -174,7 +182,11 @@ impl DynamicEqSettings {
             _ => bad("unexpected value"),
         };
         let Some((k, bare)) = split_band_key(key) else {
-            self.output_gain_db = number()?;
+            if key == "phase" {
+                self.phase = EqPhase::parse(value).ok_or_else(expected)?;
+            } else {
+                self.output_gain_db = number()?;
+            }
             return Ok(());
         };
         let b = &mut self.bands[k];
@@ -233,6 +245,7 @@ mod tests {
             ("band24.slope_db_per_oct", "48"),
             ("band24.placement", "side"),
             ("output_gain_db", "-1.5"),
+            ("phase", "linear-phase"),
         ] {
             s.set_by_key(k, v).unwrap();
         }
@@ -245,6 +258,7 @@ mod tests {
         assert_eq!(b.dynamics.trigger, EqTrigger::Below);
         assert_eq!(s.bands[23].filter.slope, CutSlope::Db48);
         assert_eq!(s.bands[23].placement, BandChannel::Side);
+        assert_eq!(s.phase, EqPhase::LinearPhase);
         let mut again = DynamicEqSettings::default();
         for (k, v) in s.key_values() {
             again.set_by_key(&k, &v).unwrap();
@@ -257,6 +271,7 @@ mod tests {
             ("band2.shape", "round", "bell, low-shelf"),
             ("band2.slope_db_per_oct", "30", "6, 12, 18"),
             ("band1.dynamic", "maybe", "on or off"),
+            ("phase", "natural", "zero-latency, linear-phase"),
             ("nope", "1", "band1..24.sidechain: internal|external"),
         ] {
             let err = s.set_by_key(key, value).unwrap_err().0;

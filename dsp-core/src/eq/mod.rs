@@ -7,10 +7,12 @@ pub mod dynamic_eq;
 pub mod dynamic_section;
 pub mod eq_band;
 pub mod keys;
+pub mod linear_phase;
 pub mod listen;
+pub mod lp_response;
 pub mod settings;
 
 pub use dynamic_eq::DynamicEq;
 pub use settings::{
-    DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqTrigger, MAX_EQ_BANDS,
+    DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqPhase, EqTrigger, MAX_EQ_BANDS,
 };

@@ -217,6 +217,46 @@ impl Default for EqBandSettings {
 /// Largest |output gain|, dB.
 pub const MAX_OUTPUT_GAIN_DB: f32 = 24.0;
 
+/// How the bands are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EqPhase {
+    /// IIR filters, no latency (the analogue-matched phase of each shape).
+    #[default]
+    ZeroLatency,
+    /// FIR kernels with the same magnitude and no phase shift, with latency
+    /// ([`super::linear_phase`]).
+    LinearPhase,
+}
+
+impl EqPhase {
+    /// Both modes in display order.
+    pub const ALL: [Self; 2] = [Self::ZeroLatency, Self::LinearPhase];
+
+    /// Stable key (`zero-latency`, `linear-phase`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ZeroLatency => "zero-latency",
+            Self::LinearPhase => "linear-phase",
+        }
+    }
+
+    /// Display name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ZeroLatency => "Zero Latency",
+            Self::LinearPhase => "Linear Phase",
+        }
+    }
+
+    /// Parses a key or display name, case-insensitively.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.key().eq_ignore_ascii_case(t) || v.name().eq_ignore_ascii_case(t))
+    }
+}
+
 /// Every setting of the Dynamic EQ.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DynamicEqSettings {
@@ -224,6 +264,8 @@ pub struct DynamicEqSettings {
     pub bands: [EqBandSettings; MAX_EQ_BANDS],
     /// Gain after the bands, dB (−24..24; ramped).
     pub output_gain_db: f32,
+    /// Zero Latency or Linear Phase (changes the latency).
+    pub phase: EqPhase,
 }
 
 impl Default for DynamicEqSettings {
@@ -231,6 +273,7 @@ impl Default for DynamicEqSettings {
         Self {
             bands: [EqBandSettings::default(); MAX_EQ_BANDS],
             output_gain_db: 0.0,
+            phase: EqPhase::ZeroLatency,
         }
     }
 }

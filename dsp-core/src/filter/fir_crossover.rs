@@ -142,7 +142,7 @@ impl FirCrossover {
             half,
             bins,
             channels,
-            conv: PartitionedConvolver::new(hop, channels),
+            conv: PartitionedConvolver::new(hop, PARTITIONS, channels),
             design_scratch: vec![Complex::default(); design_ifft.get_scratch_len()],
             design_spectrum: vec![Complex::default(); design_len / 2 + 1],
             design_time: vec![0.0; design_len],

@@ -3,7 +3,7 @@
 //! ([`crate::eq::linear_phase`]).
 //!
 //! Every hop of [`hop_samples`] input samples, one forward FFT (size 2·hop) per channel goes into
-//! a frequency-domain delay line of [`PARTITIONS`] spectra; a kernel of up to `PARTITIONS × hop`
+//! a frequency-domain delay line of one spectrum per partition; a kernel of up to `partitions × hop`
 //! taps is held as one spectrum per partition, and one inverse FFT per output gives a hop of
 //! convolved samples. Kernels are centred (odd length, [`kernel_len`]) and windowed by [`taper`];
 //! played one hop after their input, they delay by [`latency_samples`] = centre + hop.
@@ -34,11 +34,16 @@ pub const FLAT_FRACTION: f64 = 0.5;
 /// every kernel whose ideal impulse response has decayed within the flat part exact (no
 /// smoothing of the magnitude); the taper only matters for the longest responses.
 pub fn taper(position: f64) -> f64 {
+    taper_with_flat(position, FLAT_FRACTION)
+}
+
+/// [`taper`] with a flat part of `flat_fraction` of the half length.
+pub fn taper_with_flat(position: f64, flat_fraction: f64) -> f64 {
     let a = position.abs();
-    if a <= FLAT_FRACTION {
+    if a <= flat_fraction {
         1.0
     } else {
-        kaiser((a - FLAT_FRACTION) / (1.0 - FLAT_FRACTION), KAISER_BETA)
+        kaiser((a - flat_fraction) / (1.0 - flat_fraction), KAISER_BETA)
     }
 }
 
@@ -54,8 +59,14 @@ pub fn hop_samples(sample_rate_hz: f64) -> usize {
 
 /// Half length of the kernel (its centre), samples: `2047·fs/48 kHz`, capped to the partitions.
 pub fn kernel_half_samples(sample_rate_hz: f64) -> usize {
-    let span = PARTITIONS * hop_samples(sample_rate_hz);
-    let half = (2047.0 * sample_rate_hz / 48_000.0).round() as usize;
+    kernel_half_samples_with(sample_rate_hz, PARTITIONS)
+}
+
+/// Half length of a kernel of `partitions` hops: `(256·partitions − 1)·fs/48 kHz`, capped to the
+/// partitions.
+pub fn kernel_half_samples_with(sample_rate_hz: f64, partitions: usize) -> usize {
+    let span = partitions * hop_samples(sample_rate_hz);
+    let half = ((256 * partitions - 1) as f64 * sample_rate_hz / 48_000.0).round() as usize;
     half.min((span - 1) / 2)
 }
 
@@ -73,6 +84,7 @@ pub fn latency_samples(sample_rate_hz: f64) -> usize {
 /// line) and the products with kernels; allocates only in [`new`](Self::new).
 pub struct PartitionedConvolver {
     hop: usize,
+    partitions: usize,
     bins: usize,
     channels: usize,
     fft: Arc<dyn RealToComplex<f32>>,
@@ -101,8 +113,9 @@ impl std::fmt::Debug for PartitionedConvolver {
 }
 
 impl PartitionedConvolver {
-    /// Allocates plans and buffers for `channels` with hops of `hop` samples.
-    pub fn new(hop: usize, channels: usize) -> Self {
+    /// Allocates plans and buffers for `channels` with hops of `hop` samples and kernels of
+    /// `partitions` hops.
+    pub fn new(hop: usize, partitions: usize, channels: usize) -> Self {
         let bins = hop + 1;
         let mut planner = RealFftPlanner::<f32>::new();
         let fft = planner.plan_fft_forward(2 * hop);
@@ -110,6 +123,7 @@ impl PartitionedConvolver {
         let scratch_len = fft.get_scratch_len().max(ifft.get_scratch_len());
         Self {
             hop,
+            partitions,
             bins,
             channels,
             fft,
@@ -119,8 +133,8 @@ impl PartitionedConvolver {
             spectrum: vec![Complex::default(); bins],
             acc_re: vec![0.0; bins],
             acc_im: vec![0.0; bins],
-            fdl_re: vec![0.0; channels * PARTITIONS * bins],
-            fdl_im: vec![0.0; channels * PARTITIONS * bins],
+            fdl_re: vec![0.0; channels * partitions * bins],
+            fdl_im: vec![0.0; channels * partitions * bins],
             fdl_pos: 0,
             input: vec![0.0; channels * 2 * hop],
         }
@@ -136,9 +150,9 @@ impl PartitionedConvolver {
         self.bins
     }
 
-    /// Length of one kernel's spectra (`PARTITIONS × bins`), for the caller's storage.
+    /// Length of one kernel's spectra (partitions × bins), for the caller's storage.
     pub fn spectra_len(&self) -> usize {
-        PARTITIONS * self.bins
+        self.partitions * self.bins
     }
 
     /// Clears the signal state.
@@ -168,7 +182,7 @@ impl PartitionedConvolver {
                 &mut self.spectrum,
                 &mut self.fft_scratch,
             );
-            let base = (ch * PARTITIONS + self.fdl_pos) * bins;
+            let base = (ch * self.partitions + self.fdl_pos) * bins;
             for (i, c) in self.spectrum.iter().enumerate() {
                 self.fdl_re[base + i] = c.re;
                 self.fdl_im[base + i] = c.im;
@@ -178,7 +192,7 @@ impl PartitionedConvolver {
 
     /// Moves the delay line on by one hop (after the hop's convolutions).
     pub fn advance(&mut self) {
-        self.fdl_pos = (self.fdl_pos + 1) % PARTITIONS;
+        self.fdl_pos = (self.fdl_pos + 1) % self.partitions;
     }
 
     /// The partition spectra of a kernel of `len` taps (`tap(m)`, m = 0..len) into `re`/`im`
@@ -191,7 +205,7 @@ impl PartitionedConvolver {
         im: &mut [f32],
     ) {
         let scale_fft = 1.0 / (2 * self.hop) as f32;
-        for p in 0..PARTITIONS {
+        for p in 0..self.partitions {
             self.time.fill(0.0);
             let start = p * self.hop;
             if start < len {
@@ -216,10 +230,10 @@ impl PartitionedConvolver {
     /// Channel `ch`'s delay line times one kernel's spectra (`(re, im)`), accumulated.
     fn accumulate(&mut self, ch: usize, kernel: (&[f32], &[f32])) {
         let bins = self.bins;
-        for p in 0..PARTITIONS {
-            let slot = (self.fdl_pos + PARTITIONS - p) % PARTITIONS;
-            let xr = &self.fdl_re[(ch * PARTITIONS + slot) * bins..][..bins];
-            let xi = &self.fdl_im[(ch * PARTITIONS + slot) * bins..][..bins];
+        for p in 0..self.partitions {
+            let slot = (self.fdl_pos + self.partitions - p) % self.partitions;
+            let xr = &self.fdl_re[(ch * self.partitions + slot) * bins..][..bins];
+            let xi = &self.fdl_im[(ch * self.partitions + slot) * bins..][..bins];
             let kr = &kernel.0[p * bins..][..bins];
             let ki = &kernel.1[p * bins..][..bins];
             multiply_accumulate(&mut self.acc_re, &mut self.acc_im, (xr, xi), (kr, ki));
