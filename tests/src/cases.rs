@@ -42,6 +42,7 @@ pub struct PluginCase {
 macro_rules! dynamic_eq_param_names {
     ($($k:literal)+) => {
         &[
+            "Phase",
             "Output Gain",
             "Bypass",
             $(
@@ -228,13 +229,13 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
         package: "dynamic-eq",
         bundle_name: "Vernis Dynamic EQ",
         clap_id: "audio.vernis.dynamic-eq",
-        latency: LatencyExpectation::Zero,
+        latency: LatencyExpectation::Reported,
         // Untouched at the defaults (every band off), but random settings filter.
         passthrough: false,
         param_names: dynamic_eq_param_names!(
             1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24
         ),
-        latency_changing_param: None,
+        latency_changing_param: Some(("Phase", "Linear Phase")),
         impulse_settings: &[],
     },
 ];

@@ -116,6 +116,7 @@ EXPECTED = {
     },
     "Vernis Dynamic EQ": {
         "params": [
+            "phase",
             "output_gain_db",
             "bypass",
             *[
@@ -166,7 +167,7 @@ EXPECTED = {
             "band_20_enabled": False,
             "output_gain_db": 0.0,
         },
-        "latency_settings": [],
+        "latency_settings": [("phase", ["Linear Phase", "Zero Latency"])],
         # Filters: only finiteness and subnormals are checked.
         "passthrough": False,
     },

@@ -15,7 +15,12 @@
 //!   skips unchanged bands). The EQ glides frequency, gain and Q and ramps bypass and output
 //!   gain itself, so no nice-plug smoothers are involved and the output does not depend on how
 //!   the host cuts its buffers.
-//! * Latency: 0, always (nothing to report).
+//! * Latency: 0 in Zero Latency; in Linear Phase the kernel's centre plus one hop (4607 samples
+//!   at 48 kHz), reported at activation. CLAP allows a change only inside `activate()`: a Phase
+//!   switch while active keeps the running phase (every other setting applies at once), asks the
+//!   host for a restart, and the new phase and latency take effect in the next activation
+//!   (ui-kit's [`LatencyReporter`]). The audio is always delayed by exactly the latency last
+//!   reported.
 //! * First sample: settings handed over before the first sample after activation or `reset()`
 //!   apply at once (dsp-core's contract), so the first render of a project equals the second.
 //! * Bypass: dsp-core has no global bypass, so the host's switch bypasses every band (each fades
@@ -40,6 +45,7 @@ use dsp_core::eq::{DynamicEq, DynamicEqSettings, MAX_EQ_BANDS};
 use dsp_core::subnormal::flush_subnormals;
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
+use ui_kit::latency::{LatencyReporter, LatencyRequest};
 use ui_kit::{EditorOpen, FrameClock, MeterBus, SampleRing};
 
 pub mod editor;
@@ -71,8 +77,10 @@ pub mod slot {
     pub const SAMPLE_RATE_HZ: usize = GAIN_DB + MAX_EQ_BANDS;
     /// Number of main channels.
     pub const CHANNELS: usize = SAMPLE_RATE_HZ + 1;
+    /// Latency the EQ runs with, samples.
+    pub const LATENCY_SAMPLES: usize = CHANNELS + 1;
     /// Number of slots.
-    pub const COUNT: usize = CHANNELS + 1;
+    pub const COUNT: usize = LATENCY_SAMPLES + 1;
 }
 
 /// State shared between the audio thread (single writer) and the editor (readers).
@@ -137,6 +145,9 @@ pub struct VernisDynamicEq {
     eq: DynamicEq,
     sample_rate_hz: f64,
     channels: usize,
+    /// The settings last handed to the EQ (None before the first call).
+    applied: Option<DynamicEqSettings>,
+    latency: LatencyReporter,
     /// When to publish the readings next.
     publish_clock: FrameClock,
     interval: IntervalMeters,
@@ -158,6 +169,8 @@ impl Default for VernisDynamicEq {
             eq: DynamicEq::new(),
             sample_rate_hz: 48_000.0,
             channels: 2,
+            applied: None,
+            latency: LatencyReporter::new(),
             publish_clock: FrameClock::new(1_600.0),
             interval: IntervalMeters::default(),
             #[cfg(feature = "standalone")]
@@ -172,7 +185,9 @@ impl VernisDynamicEq {
         let channels = channels.clamp(1, MAX_CHANNELS);
         self.sample_rate_hz = sample_rate_hz;
         self.channels = channels;
-        self.eq.set_settings(self.params.settings());
+        let settings = self.params.settings();
+        self.eq.set_settings(settings);
+        self.applied = Some(settings);
         self.eq.prepare(&ProcessSpec::new(
             sample_rate_hz,
             SUB_BLOCK_FRAMES,
@@ -185,13 +200,38 @@ impl VernisDynamicEq {
         let bus = &self.shared.bus;
         bus.set_f64(slot::SAMPLE_RATE_HZ, sample_rate_hz);
         bus.set(slot::CHANNELS, channels as f32);
+        bus.set(slot::LATENCY_SAMPLES, self.eq.latency_samples() as f32);
     }
 
-    /// Hands `settings` to the EQ (it skips unchanged bands). Real-time safe.
-    fn apply_settings(&mut self, settings: DynamicEqSettings) {
+    /// Hands changed settings to the EQ (it skips unchanged bands) and says what the host must be
+    /// told. With `latency_may_change` false (CLAP while active), a Phase whose latency differs
+    /// from the reported one is held back and a restart is asked for. Real-time safe.
+    fn apply_settings(
+        &mut self,
+        wanted: &DynamicEqSettings,
+        latency_may_change: bool,
+    ) -> LatencyRequest {
+        let settings = match self.applied {
+            Some(running)
+                if !latency_may_change
+                    && DynamicEq::latency_samples_for(wanted, self.sample_rate_hz)
+                        != self.latency.reported_samples() =>
+            {
+                DynamicEq::settings_keeping_latency(*wanted, &running)
+            }
+            _ => *wanted,
+        };
         if *self.eq.settings() != settings {
             self.eq.set_settings(settings);
         }
+        self.applied = Some(settings);
+        let latency = self.eq.latency_samples();
+        self.shared.bus.set(slot::LATENCY_SAMPLES, latency as f32);
+        LatencyRequest::after_update(
+            settings != *wanted,
+            latency,
+            self.latency.reported_samples(),
+        )
     }
 
     /// Publishes the interval's band readings.
@@ -280,7 +320,7 @@ impl Plugin for VernisDynamicEq {
         &mut self,
         audio_io_layout: &AudioIOLayout,
         buffer_config: &BufferConfig,
-        _context: &mut impl ActivateContext<Self>,
+        context: &mut impl ActivateContext<Self>,
     ) -> bool {
         let channels = audio_io_layout
             .main_input_channels
@@ -290,6 +330,8 @@ impl Plugin for VernisDynamicEq {
         {
             self.demo = ui_kit::demo::DemoInput::from_env(f64::from(buffer_config.sample_rate));
         }
+        self.latency
+            .report_at_activation(self.eq.latency_samples(), context);
         true
     }
 
@@ -303,14 +345,17 @@ impl Plugin for VernisDynamicEq {
         &mut self,
         buffer: &mut Buffer,
         aux: &mut AuxiliaryBuffers,
-        _context: &mut impl ProcessContext<Self>,
+        context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
         #[cfg(feature = "standalone")]
         if let Some(demo) = self.demo.as_mut() {
             demo.fill(buffer.as_slice());
         }
         // Constant within this call: the wrapper splits the buffer at parameter events.
-        self.apply_settings(self.params.settings());
+        let settings = self.params.settings();
+        let latency_may_change = LatencyReporter::changes_apply_while_active(context.plugin_api());
+        let request = self.apply_settings(&settings, latency_may_change);
+        self.latency.handle(request, context);
 
         let sidechain_port = if self.uses_sidechain() {
             aux.inputs.first_mut()

@@ -1,6 +1,6 @@
 //! Parameters of Vernis Dynamic EQ. The string ids are part of saved projects: never rename them.
 //!
-//! Global ids: `out_gain`, `bypass`. Band `k` (1..24) ids are `b{k}_` + `on`, `shape`, `freq`,
+//! Global ids: `phase`, `out_gain`, `bypass`. Band `k` (1..24) ids are `b{k}_` + `on`, `shape`, `freq`,
 //! `gain`, `q`, `slope`, `place`, `dyn`, `thr`, `ratio`, `range`, `att`, `rel`, `knee`, `det`,
 //! `trig`, `sc`, `solo` (display names `Band k Enabled`, `Band k Shape`, ...). Enum variants are
 //! stored by stable keys (`bell`, `low-shelf`, `12`, `mid`, `above`, ...), so their display
@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 
 use dsp_core::dynamics::{BandChannel, BandDetector, BandSidechain};
 use dsp_core::eq::{
-    DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqTrigger, MAX_EQ_BANDS,
+    DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqPhase, EqTrigger, MAX_EQ_BANDS,
 };
 use dsp_core::filter::eq_shape::{
     CutSlope, EqShape, EqShapeSettings, MAX_FREQUENCY_HZ, MAX_GAIN_DB, MAX_Q, MIN_FREQUENCY_HZ,
@@ -166,6 +166,27 @@ pub enum Trigger {
     #[id = "below"]
     #[name = "Below"]
     Below,
+}
+
+/// How the bands run (variant ids are the [`EqPhase::key`]s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum Phase {
+    #[id = "zero-latency"]
+    #[name = "Zero Latency"]
+    ZeroLatency,
+    #[id = "linear-phase"]
+    #[name = "Linear Phase"]
+    LinearPhase,
+}
+
+impl Phase {
+    /// The dsp-core mode.
+    pub fn mode(self) -> EqPhase {
+        match self {
+            Self::ZeroLatency => EqPhase::ZeroLatency,
+            Self::LinearPhase => EqPhase::LinearPhase,
+        }
+    }
 }
 
 /// Where a band's detector listens (variant ids are the [`BandSidechain::key`]s).
@@ -388,6 +409,9 @@ pub struct GlobalParams {
     /// Editor window size (not a parameter; saved with the project).
     #[persist = "editor-size"]
     pub editor_size: Arc<RwLock<EditorSize>>,
+    /// Zero Latency (IIR) or Linear Phase (FIR, with latency).
+    #[id = "phase"]
+    pub phase: EnumParam<Phase>,
     /// Output gain, dB.
     #[id = "out_gain"]
     pub output_gain: FloatParam,
@@ -410,6 +434,7 @@ impl Default for DynamicEqParams {
         Self {
             globals: GlobalParams {
                 editor_size: Arc::new(RwLock::new(DEFAULT_EDITOR_SIZE)),
+                phase: EnumParam::new("Phase", Phase::ZeroLatency),
                 output_gain: db_param(
                     "Output Gain".into(),
                     0.0,
@@ -465,6 +490,7 @@ impl DynamicEqParams {
             } else {
                 self.globals.output_gain.value()
             },
+            phase: self.globals.phase.value().mode(),
         }
     }
 

@@ -94,12 +94,13 @@ fn load_state(params: &DynamicEqParams, json: &str) {
 fn ids_names_and_count() {
     let params = DynamicEqParams::default();
     let map = params.param_map();
-    assert_eq!(map.len(), 2 + 18 * MAX_EQ_BANDS);
+    assert_eq!(map.len(), 3 + 18 * MAX_EQ_BANDS);
     let ids: Vec<&str> = map.iter().map(|(id, _, _)| id.as_str()).collect();
     let unique: std::collections::HashSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate ids");
     for id in [
-        "out_gain", "bypass", "b1_on", "b1_freq", "b3_freq", "b24_solo", "b12_thr", "b7_trig",
+        "phase", "out_gain", "bypass", "b1_on", "b1_freq", "b3_freq", "b24_solo", "b12_thr",
+        "b7_trig",
     ] {
         assert!(ids.contains(&id), "{id} missing");
     }
@@ -113,7 +114,8 @@ fn ids_names_and_count() {
     assert_eq!(b3.attack.unit(), " ms");
     assert_eq!(b3.q.unit(), "");
     assert!(params.globals.bypass.flags().contains(ParamFlags::BYPASS));
-    assert_eq!(map[2].2, "Band 1");
+    assert_eq!(name("phase"), "Phase");
+    assert_eq!(map[3].2, "Band 1");
     assert_eq!(map.last().unwrap().2, "Band 24");
     // Ranges and defaults of the issue.
     assert_eq!(b3.frequency.preview_plain(0.0), 10.0);
@@ -450,14 +452,14 @@ fn sidechain_is_used_only_when_a_dynamic_band_listens_to_it() {
     assert!(!plugin.uses_sidechain());
     let mut settings = plugin.params.settings();
     settings.bands[3].dynamics.sidechain = BandSidechain::External;
-    plugin.apply_settings(settings);
+    plugin.apply_settings(&settings, true);
     // Band 4 is not in use.
     assert!(!plugin.uses_sidechain());
     settings.bands[3].used = true;
-    plugin.apply_settings(settings);
+    plugin.apply_settings(&settings, true);
     assert!(!plugin.uses_sidechain(), "static band");
     settings.bands[3].dynamics.enabled = true;
-    plugin.apply_settings(settings);
+    plugin.apply_settings(&settings, true);
     assert!(plugin.uses_sidechain());
     let mut mono = sine(4_800, 48_000.0, 0.25);
     let key = sine(4_800, 48_000.0, 0.5);
@@ -491,7 +493,7 @@ fn host_bypass_fades_every_band_out_to_the_untouched_input() {
     let signal = sine(48_000, fs, 0.25);
     let run = |plugin: &mut VernisDynamicEq| {
         let (mut left, mut right) = (signal.clone(), signal.clone());
-        plugin.apply_settings(plugin.params.settings());
+        plugin.apply_settings(&plugin.params.settings(), true);
         plugin.run(&mut [&mut left, &mut right], None);
         (left, right)
     };
@@ -504,4 +506,37 @@ fn host_bypass_fades_every_band_out_to_the_untouched_input() {
     let (left, right) = run(&mut plugin);
     assert_eq!(left, signal);
     assert_eq!(right, signal);
+}
+
+#[test]
+fn latency_follows_the_phase_the_way_each_format_allows() {
+    use dsp_core::eq::EqPhase;
+    use ui_kit::latency::{LatencyReporter, LatencyRequest};
+    let fs = 48_000.0;
+    let mut plugin = VernisDynamicEq::default();
+    plugin.prepare(fs, 2);
+    assert_eq!(plugin.eq.latency_samples(), 0);
+    plugin.latency = LatencyReporter::new();
+    let mut wanted = plugin.params.settings();
+    wanted.phase = EqPhase::LinearPhase;
+    wanted.output_gain_db = -3.0;
+    // CLAP while active: the running phase stays, Output Gain applies, a restart is asked for.
+    let request = plugin.apply_settings(&wanted, false);
+    assert_eq!(request, LatencyRequest::Restart);
+    assert_eq!(plugin.eq.settings().phase, EqPhase::ZeroLatency);
+    assert_eq!(plugin.eq.settings().output_gain_db, -3.0);
+    assert_eq!(plugin.eq.latency_samples(), 0);
+    // VST3: applies at once and is reported.
+    let mut vst3 = VernisDynamicEq::default();
+    vst3.prepare(fs, 2);
+    assert_eq!(
+        vst3.apply_settings(&wanted, true),
+        LatencyRequest::Report(4607)
+    );
+    assert_eq!(vst3.eq.latency_samples(), 4607);
+    assert_eq!(vst3.shared.bus.get(slot::LATENCY_SAMPLES), 4607.0);
+    // The Phase parameter maps onto the setting.
+    let ptr = ptr_of(&vst3.params, "phase");
+    set_normalized(ptr, 1.0);
+    assert_eq!(vst3.params.settings().phase, EqPhase::LinearPhase);
 }
