@@ -130,7 +130,8 @@ fn describe_chain(chain: &ChainSettings) -> String {
             .count();
         let plural = if on == 1 { "" } else { "s" };
         stages.push(format!(
-            "eq {on} band{plural} on ({dynamic} dynamic), output gain {:+.1} dB",
+            "eq {on} band{plural} on ({dynamic} dynamic), {}, output gain {:+.1} dB",
+            e.phase.key(),
             e.output_gain_db
         ));
     }

@@ -187,7 +187,7 @@ fn render_with_eq_keys_runs_the_dynamic_eq_as_dsp_core_does() {
     }
     let text = run_ok(&args);
     assert!(
-        text.contains("eq 2 bands on (1 dynamic), output gain +0.0 dB -> pre-gain"),
+        text.contains("eq 2 bands on (1 dynamic), zero-latency, output gain +0.0 dB -> pre-gain"),
         "{text}"
     );
     let (_, out) = read_wav(&output);
@@ -205,6 +205,32 @@ fn render_with_eq_keys_runs_the_dynamic_eq_as_dsp_core_does() {
     eq.process(&mut [&mut l[0], &mut r[0]]);
     assert!(out != signal, "the EQ changed the signal");
     for (o, w) in out.iter().flatten().zip(want.iter().flatten()) {
+        assert_eq!(o.to_bits(), w.to_bits());
+    }
+}
+
+#[test]
+fn a_linear_phase_eq_is_latency_compensated_so_an_idle_one_gives_the_input_back() {
+    let dir = TempDir::new("chain-eq-lp");
+    let signal = quiet_noise(0.5);
+    let input = float_input(&dir, &signal);
+    let output = dir.path("out.wav");
+    // A used band at 0 dB (idle) in Linear Phase: 4607 samples of latency, the delayed input.
+    let text = run_ok(&[
+        "render",
+        s(&input),
+        s(&output),
+        "--format",
+        "wav32f",
+        "--set",
+        "eq.phase=linear-phase",
+        "--set",
+        "eq.band1.enabled=on",
+    ]);
+    assert!(text.contains("eq 1 band on (0 dynamic), linear-phase"), "{text}");
+    let (_, out) = read_wav(&output);
+    assert_eq!(out[0].len(), signal[0].len());
+    for (o, w) in out.iter().flatten().zip(signal.iter().flatten()) {
         assert_eq!(o.to_bits(), w.to_bits());
     }
 }

@@ -170,10 +170,11 @@ pub fn master_summary(m: &MasterOutcome) -> String {
         let used = || eq.bands.iter().filter(|b| b.used);
         let _ = writeln!(
             s,
-            "EQ          {} band{} on ({} dynamic), output gain {:+.1} dB (before the drive)",
+            "EQ          {} band{} on ({} dynamic), {}, output gain {:+.1} dB (before the drive)",
             used().count(),
             if used().count() == 1 { "" } else { "s" },
             used().filter(|b| b.dynamics.enabled).count(),
+            eq.phase.key(),
             eq.output_gain_db
         );
     }
