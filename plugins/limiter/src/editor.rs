@@ -178,14 +178,6 @@ impl Readings {
             channels: (bus.get(slot::CHANNELS) as usize).clamp(1, MAX_CHANNELS),
         }
     }
-
-    fn latency_ms(&self) -> f64 {
-        if self.sample_rate_hz > 0.0 {
-            self.latency_samples / self.sample_rate_hz * 1000.0
-        } else {
-            f64::NAN
-        }
-    }
 }
 
 impl LimiterEditor {
@@ -219,8 +211,8 @@ impl LimiterEditor {
                 ui,
                 setter,
                 &self.params.bypass,
-                r.latency_ms(),
                 r.latency_samples,
+                r.sample_rate_hz,
             );
         });
     }

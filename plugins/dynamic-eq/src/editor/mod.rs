@@ -79,6 +79,7 @@ pub(crate) struct Readings {
     pub gain_db: [f32; MAX_EQ_BANDS],
     pub sample_rate_hz: f32,
     pub channels: usize,
+    pub latency_samples: f32,
 }
 
 impl Readings {
@@ -96,6 +97,7 @@ impl Readings {
             }),
             sample_rate_hz: bus.get(slot::SAMPLE_RATE_HZ).max(1.0),
             channels: (bus.get(slot::CHANNELS) as usize).clamp(1, MAX_CHANNELS),
+            latency_samples: bus.get(slot::LATENCY_SAMPLES),
         }
     }
 }
@@ -139,7 +141,7 @@ impl EditorContents for DynamicEqEditor {
 
         let layout = editor_layout(ui.max_rect());
         let gap = 8.0;
-        row(ui, layout.header, |ui| self.header(ui, setter));
+        row(ui, layout.header, |ui| self.header(ui, setter, &r));
         row(ui, layout.footer, |ui| footer(ui, &self.params, &r));
 
         let body = layout.body;
@@ -171,11 +173,26 @@ impl EditorContents for DynamicEqEditor {
 }
 
 impl DynamicEqEditor {
-    fn header(&self, ui: &mut Ui, setter: &ParamSetter) {
+    fn header(&self, ui: &mut Ui, setter: &ParamSetter, r: &Readings) {
         brand(ui, "DYNAMIC EQ");
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.add_space(4.0);
-            widgets::bypass_and_latency(ui, setter, &self.params.globals.bypass, 0.0, 0.0);
+            widgets::bypass_and_latency(
+                ui,
+                setter,
+                &self.params.globals.bypass,
+                f64::from(r.latency_samples),
+                f64::from(r.sample_rate_hz),
+            );
+            ui.add_space(12.0);
+            param_choice(
+                ui,
+                setter,
+                &self.params.globals.phase,
+                None,
+                0.0,
+                ChoiceStyle::Combo,
+            );
         });
     }
 

@@ -99,14 +99,6 @@ impl Readings {
             crossovers_hz,
         }
     }
-
-    fn latency_ms(&self) -> f64 {
-        if self.sample_rate_hz > 0.0 {
-            f64::from(self.latency_samples / self.sample_rate_hz * 1000.0)
-        } else {
-            f64::NAN
-        }
-    }
 }
 
 impl EditorContents for MultibandEditor {
@@ -202,8 +194,8 @@ impl MultibandEditor {
                 ui,
                 setter,
                 &self.params.bypass,
-                r.latency_ms(),
                 f64::from(r.latency_samples),
+                f64::from(r.sample_rate_hz),
             );
         });
     }

@@ -7,15 +7,20 @@ use super::format_value;
 use crate::param::set_bool;
 use crate::theme;
 
-/// Draws the Bypass switch, then the reported latency ("Latency 1.23 ms", samples on hover), from
-/// right to left: call it inside a right-to-left layout.
+/// Draws the Bypass switch, then the reported latency ("Latency 1.23 ms", samples on hover; "—"
+/// before the rate is known), from right to left: call it inside a right-to-left layout.
 pub fn bypass_and_latency(
     ui: &mut Ui,
     setter: &ParamSetter,
     bypass: &BoolParam,
-    latency_ms: f64,
     latency_samples: f64,
+    sample_rate_hz: f64,
 ) {
+    let latency_ms = if sample_rate_hz > 0.0 {
+        latency_samples / sample_rate_hz * 1000.0
+    } else {
+        f64::NAN
+    };
     let bypassed = bypass.value();
     let text = if bypassed {
         RichText::new("Bypassed").strong().color(theme::WARN)
