@@ -2,8 +2,8 @@
 //!
 //! This crate is glue: parameters ([`params`]), the editor ([`editor`]) and the audio-thread side
 //! below, which runs [`dsp_core::eq::DynamicEq`] and publishes what the editor draws through
-//! [`DynamicEqShared`]: each band's detector level and live dynamic offset, and the input and
-//! output audio for the analyser.
+//! [`DynamicEqShared`]: each band's detector level and live dynamic offset, and the input,
+//! output and sidechain audio for the analyser.
 //!
 //! * Ports: stereo main in/out plus a stereo "Sidechain" input
 //!   ([`ui_kit::layouts::SIDECHAIN_LAYOUTS`] says why mono is not offered). The sidechain is handed
@@ -92,6 +92,8 @@ pub struct DynamicEqShared {
     pub input: Arc<SampleRing>,
     /// The output, mixed to mono, for the "after" spectrum.
     pub output: Arc<SampleRing>,
+    /// The sidechain input, mixed to mono, while a band listens to it.
+    pub sidechain: Arc<SampleRing>,
     /// Whether the editor is open (readings are published only then).
     pub editor_open: EditorOpen,
 }
@@ -108,6 +110,7 @@ impl DynamicEqShared {
             bus,
             input: SampleRing::for_spectrum(),
             output: SampleRing::for_spectrum(),
+            sidechain: SampleRing::for_spectrum(),
             editor_open: EditorOpen::new(),
         }
     }
@@ -260,6 +263,9 @@ impl VernisDynamicEq {
                     self.shared
                         .input
                         .push_mixed(&ui_kit::shared_views(block)[..block.len()]);
+                    if let Some(sc) = sidechain {
+                        self.shared.sidechain.push_mixed(sc);
+                    }
                 }
                 self.eq.process_with_sidechain(block, sidechain);
                 if publishing {

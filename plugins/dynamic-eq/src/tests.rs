@@ -432,6 +432,18 @@ fn readings_are_published_only_while_the_editor_is_open() {
     // Unused bands read silence and no offset.
     assert_eq!(plugin.shared.bus.get(slot::GAIN_DB + 3), 0.0);
     assert!(left.iter().all(|x| x.is_finite()));
+    // No band listens to the sidechain: its analyser tap stays empty...
+    assert_eq!(plugin.shared.sidechain.total_written(), 0);
+    // ...until one does.
+    let mut settings = plugin.params.settings();
+    settings.bands[0].dynamics.sidechain = BandSidechain::External;
+    plugin.apply_settings(&settings, true);
+    let key = sine(1000, fs, 0.5);
+    plugin.run(
+        &mut [&mut left[..1000], &mut right[..1000]],
+        Some(&[&key[..], &key[..]]),
+    );
+    assert_eq!(plugin.shared.sidechain.total_written(), 1000);
 }
 
 #[test]

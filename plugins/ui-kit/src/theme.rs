@@ -56,6 +56,8 @@ pub const BAND_COLORS: [Color32; 6] = [
 pub const SPECTRUM_IN: Color32 = Color32::from_rgb(0x6b, 0x73, 0x80);
 /// Spectrum of a processor's output.
 pub const SPECTRUM_OUT: Color32 = Color32::from_rgb(0x5c, 0xc8, 0xff);
+/// Spectrum of a processor's sidechain input.
+pub const SPECTRUM_SIDECHAIN: Color32 = Color32::from_rgb(0xf2, 0x9e, 0x4c);
 
 /// Corner radius of tiles and panels.
 pub const RADIUS: u8 = 4;

@@ -10,7 +10,7 @@ use dsp_core::eq::curve::BandCurve;
 use dsp_core::eq::{EqBandSettings, MAX_EQ_BANDS};
 use dsp_core::filter::eq_shape::MAX_GAIN_DB;
 use egui::epaint::PathShape;
-use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2};
 use nice_plug::prelude::*;
 use ui_kit::param::{set_bool, set_param};
 use ui_kit::theme;
@@ -96,6 +96,46 @@ fn node_db(band: &EqBandSettings) -> f32 {
     }
 }
 
+/// The analyser's spectra (input, output, sidechain) and which of them are drawn.
+pub(super) struct Spectra<'a> {
+    pub analyzers: [&'a SpectrumAnalyzer; 3],
+    pub shown: &'a mut [bool; 3],
+}
+
+/// Names and colours of the three spectra, in [`Spectra`] order.
+const SPECTRUM_KEYS: [(&str, Color32); 3] = [
+    ("Pre", theme::SPECTRUM_IN),
+    ("Post", theme::SPECTRUM_OUT),
+    ("Sidechain", theme::SPECTRUM_SIDECHAIN),
+];
+
+/// Toggles for the spectra in the graph's top-left corner.
+fn spectrum_toggles(ui: &mut Ui, plot: Rect, shown: &mut [bool; 3]) {
+    let origin = plot.left_top() + Vec2::new(44.0, 4.0);
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .max_rect(Rect::from_min_size(origin, Vec2::new(260.0, 20.0)))
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+        |ui| {
+            ui.spacing_mut().item_spacing.x = 4.0;
+            for ((name, color), on) in SPECTRUM_KEYS.iter().zip(shown.iter_mut()) {
+                let text = egui::RichText::new(*name).size(11.0).color(if *on {
+                    *color
+                } else {
+                    theme::TEXT_DIM
+                });
+                if ui
+                    .add(egui::Button::selectable(*on, text))
+                    .on_hover_text(format!("Show the {} spectrum", name.to_lowercase()))
+                    .clicked()
+                {
+                    *on = !*on;
+                }
+            }
+        },
+    );
+}
+
 /// Draws the graph over `area` and handles its nodes.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn show(
@@ -104,7 +144,7 @@ pub(super) fn show(
     setter: &ParamSetter,
     params: &DynamicEqParams,
     r: &Readings,
-    [input, output]: [&SpectrumAnalyzer; 2],
+    spectra: Spectra,
     curves: &mut CurveBuffers,
     selected: &mut usize,
 ) {
@@ -133,20 +173,24 @@ pub(super) fn show(
         }
     }
 
-    spectrum_axis.paint_spectrum(
-        &painter,
-        input.frequencies_hz(),
-        input.levels_db(),
-        theme::SPECTRUM_IN,
-        true,
-    );
-    spectrum_axis.paint_spectrum(
-        &painter,
-        output.frequencies_hz(),
-        output.levels_db(),
-        theme::SPECTRUM_OUT.gamma_multiply(0.6),
-        false,
-    );
+    for (i, (analyzer, (_, color))) in spectra.analyzers.iter().zip(SPECTRUM_KEYS).enumerate() {
+        if spectra.shown[i] {
+            // The input filled underneath; the others as lines.
+            let color = if i == 1 {
+                color.gamma_multiply(0.6)
+            } else {
+                color
+            };
+            spectrum_axis.paint_spectrum(
+                &painter,
+                analyzer.frequencies_hz(),
+                analyzer.levels_db(),
+                color,
+                i == 0,
+            );
+        }
+    }
+    spectrum_toggles(ui, plot, spectra.shown);
     axis.paint_grid(&painter, step_db);
     painter.hline(
         plot.x_range(),

@@ -48,6 +48,9 @@ pub struct DynamicEqEditor {
     selected: usize,
     input_spectrum: SpectrumAnalyzer,
     output_spectrum: SpectrumAnalyzer,
+    sidechain_spectrum: SpectrumAnalyzer,
+    /// Which spectra are drawn: input (pre), output (post), sidechain.
+    show_spectra: [bool; 3],
     /// Curve buffers, reused between frames.
     curves: graph::CurveBuffers,
     last_frame: Option<Instant>,
@@ -66,6 +69,8 @@ pub fn create(params: Arc<DynamicEqParams>, shared: Arc<DynamicEqShared>) -> Opt
         selected: usize::MAX,
         input_spectrum: SpectrumAnalyzer::new(SPECTRUM_POINTS, 20.0, 20_000.0),
         output_spectrum: SpectrumAnalyzer::new(SPECTRUM_POINTS, 20.0, 20_000.0),
+        sidechain_spectrum: SpectrumAnalyzer::new(SPECTRUM_POINTS, 20.0, 20_000.0),
+        show_spectra: [true, true, false],
         curves: graph::CurveBuffers::default(),
         last_frame: None,
     };
@@ -119,6 +124,7 @@ impl EditorContents for DynamicEqEditor {
         }
         self.input_spectrum.clear();
         self.output_spectrum.clear();
+        self.sidechain_spectrum.clear();
         self.last_frame = None;
     }
 
@@ -138,6 +144,10 @@ impl EditorContents for DynamicEqEditor {
             .update(&self.shared.input, r.sample_rate_hz, dt);
         self.output_spectrum
             .update(&self.shared.output, r.sample_rate_hz, dt);
+        if self.show_spectra[2] {
+            self.sidechain_spectrum
+                .update(&self.shared.sidechain, r.sample_rate_hz, dt);
+        }
 
         let layout = editor_layout(ui.max_rect());
         let gap = 8.0;
@@ -163,7 +173,14 @@ impl EditorContents for DynamicEqEditor {
             setter,
             &self.params,
             &r,
-            [&self.input_spectrum, &self.output_spectrum],
+            graph::Spectra {
+                analyzers: [
+                    &self.input_spectrum,
+                    &self.output_spectrum,
+                    &self.sidechain_spectrum,
+                ],
+                shown: &mut self.show_spectra,
+            },
             &mut self.curves,
             &mut self.selected,
         );
