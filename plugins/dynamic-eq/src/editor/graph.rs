@@ -109,24 +109,33 @@ const SPECTRUM_KEYS: [(&str, Color32); 3] = [
     ("Sidechain", theme::SPECTRUM_SIDECHAIN),
 ];
 
-/// Toggles for the spectra in the graph's top-left corner.
-fn spectrum_toggles(ui: &mut Ui, plot: Rect, shown: &mut [bool; 3]) {
-    let origin = plot.left_top() + Vec2::new(44.0, 4.0);
+/// The spectra's names in the graph's top-right corner, left of "EQ": click one to show or hide
+/// it (drawn in its colour while shown).
+fn spectrum_toggles(ui: &mut Ui, plot: Rect, shown: &mut [bool; 3], bypassed: bool) {
+    let eq_width = if bypassed { 96.0 } else { 30.0 };
+    let right = plot.right() - 8.0 - eq_width;
+    let area = Rect::from_min_max(
+        Pos2::new(right - 200.0, plot.top() + 2.0),
+        Pos2::new(right, plot.top() + 22.0),
+    );
     ui.scope_builder(
         egui::UiBuilder::new()
-            .max_rect(Rect::from_min_size(origin, Vec2::new(260.0, 20.0)))
-            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+            .max_rect(area)
+            .layout(egui::Layout::right_to_left(egui::Align::Center)),
         |ui| {
-            ui.spacing_mut().item_spacing.x = 4.0;
-            for ((name, color), on) in SPECTRUM_KEYS.iter().zip(shown.iter_mut()) {
-                let text = egui::RichText::new(*name).size(11.0).color(if *on {
+            ui.spacing_mut().item_spacing.x = 10.0;
+            for ((name, color), on) in SPECTRUM_KEYS.iter().zip(shown.iter_mut()).rev() {
+                let mut text = egui::RichText::new(*name).size(11.0).color(if *on {
                     *color
                 } else {
                     theme::TEXT_DIM
                 });
+                if !*on {
+                    text = text.strikethrough();
+                }
                 if ui
-                    .add(egui::Button::selectable(*on, text))
-                    .on_hover_text(format!("Show the {} spectrum", name.to_lowercase()))
+                    .add(egui::Button::new(text).frame(false))
+                    .on_hover_text(format!("Show or hide the {} spectrum", name.to_lowercase()))
                     .clicked()
                 {
                     *on = !*on;
@@ -190,7 +199,7 @@ pub(super) fn show(
             );
         }
     }
-    spectrum_toggles(ui, plot, spectra.shown);
+    spectrum_toggles(ui, plot, spectra.shown, params.globals.bypass.value());
     axis.paint_grid(&painter, step_db);
     painter.hline(
         plot.x_range(),
@@ -416,18 +425,10 @@ fn nodes(
     }
 }
 
-/// "Input / Output / EQ" in the top-right corner.
+/// "EQ" in the top-right corner (the spectrum toggles sit left of it).
 fn legend(painter: &egui::Painter, plot: Rect, bypassed: bool) {
-    let mut x = plot.right() - 8.0;
     let eq = if bypassed { "EQ (bypassed)" } else { "EQ" };
-    for (name, color) in [
-        (eq, theme::TEXT),
-        ("Output", theme::SPECTRUM_OUT),
-        ("Input", theme::SPECTRUM_IN),
-    ] {
-        let galley = painter.layout_no_wrap(name.to_owned(), FontId::proportional(11.0), color);
-        x -= galley.size().x;
-        painter.galley(Pos2::new(x, plot.top() + 6.0), galley, color);
-        x -= 14.0;
-    }
+    let galley = painter.layout_no_wrap(eq.to_owned(), FontId::proportional(11.0), theme::TEXT);
+    let x = plot.right() - 8.0 - galley.size().x;
+    painter.galley(Pos2::new(x, plot.top() + 6.0), galley, theme::TEXT);
 }

@@ -202,14 +202,17 @@ impl DynamicEqEditor {
                 f64::from(r.sample_rate_hz),
             );
             ui.add_space(12.0);
-            param_choice(
-                ui,
-                setter,
-                &self.params.globals.phase,
-                None,
-                0.0,
-                ChoiceStyle::Combo,
-            );
+            ui.allocate_ui(Vec2::new(150.0, 24.0), |ui| {
+                param_choice(
+                    ui,
+                    setter,
+                    &self.params.globals.phase,
+                    None,
+                    0.0,
+                    ChoiceStyle::Combo,
+                );
+            });
+            ui.label(RichText::new("Phase").color(theme::TEXT_DIM));
         });
     }
 
