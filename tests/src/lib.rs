@@ -33,6 +33,7 @@ pub mod cases;
 pub mod error;
 pub mod host;
 pub mod signal;
+pub mod state_keys;
 
 pub use audio::{AudioSession, UNWRITTEN};
 pub use cases::{LatencyExpectation, PluginCase, PLUGIN_CASES};

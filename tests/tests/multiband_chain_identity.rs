@@ -7,8 +7,8 @@ use dsp_core::chain::{ChainSettings, MasteringChain};
 use dsp_core::dynamics::MultibandSettings;
 use dsp_core::{ProcessSpec, Processor};
 use host_tests::signal;
+use host_tests::state_keys::state_key_values;
 use host_tests::{cases, AudioConfig, ParamChange, PluginHost};
-use serde_json::Value;
 
 /// Plugin parameter id → dsp-core setting key (`{k}` is the band number).
 fn setting_key(id: &str) -> Option<String> {
@@ -53,28 +53,11 @@ fn setting_key(id: &str) -> Option<String> {
 
 /// The settings a saved plugin state holds.
 fn settings_from_state(state: &[u8]) -> MultibandSettings {
-    let json: Value = serde_json::from_slice(&state[8..]).expect("state is JSON after its length");
-    let params = json["params"].as_object().expect("params object");
     let mut settings = MultibandSettings::default();
-    for (id, value) in params {
-        let Some(key) = setting_key(id) else {
-            panic!("parameter `{id}` has no dsp-core setting");
-        };
-        let text = match value {
-            Value::Object(o) if o.len() == 1 => o.values().next().unwrap().clone(),
-            v => v.clone(),
-        };
-        let text = match text {
-            Value::Bool(b) => if b { "on" } else { "off" }.to_string(),
-            // Plain f32 values: `{}` of the f32 is its shortest round-trip text.
-            Value::Number(n) if n.is_f64() => format!("{}", n.as_f64().unwrap() as f32),
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => s,
-            other => panic!("{id}: unexpected {other}"),
-        };
+    for (key, text) in state_key_values(state, setting_key) {
         settings
             .set_by_key(&key, &text)
-            .unwrap_or_else(|e| panic!("{id} = {text}: {e}"));
+            .unwrap_or_else(|e| panic!("{key} = {text}: {e}"));
     }
     settings
 }
