@@ -30,10 +30,10 @@ pub mod alloc_guard;
 pub mod audio;
 pub mod bundle;
 pub mod cases;
+pub mod chain_identity;
 pub mod error;
 pub mod host;
 pub mod signal;
-pub mod state_keys;
 
 pub use audio::{AudioSession, UNWRITTEN};
 pub use cases::{LatencyExpectation, PluginCase, PLUGIN_CASES};

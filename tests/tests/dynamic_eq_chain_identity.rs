@@ -3,12 +3,13 @@
 //! plugin's saved state as `eq.<key>=<value>` pairs (as `vernis render --set` parses them) and
 //! rendered by `dsp_core::chain::MasteringChain`.
 
-use dsp_core::chain::{ChainSettings, MasteringChain};
+use dsp_core::chain::ChainSettings;
 use dsp_core::eq::DynamicEqSettings;
-use dsp_core::{ProcessSpec, Processor};
+use host_tests::chain_identity::{
+    assert_identical, changes_from_texts, render_chain, state_key_values,
+};
 use host_tests::signal;
-use host_tests::state_keys::state_key_values;
-use host_tests::{cases, AudioConfig, ParamChange, PluginHost};
+use host_tests::{cases, AudioConfig, PluginHost};
 
 /// Plugin parameter id → dsp-core setting key (`bypass` is the host's switch, handled apart).
 fn setting_key(id: &str) -> Option<String> {
@@ -65,57 +66,41 @@ fn settings_from_state(state: &[u8]) -> DynamicEqSettings {
 fn plugin_output_equals_the_chain_for_the_same_settings_in_both_phase_modes() {
     let case = cases::find_case("dynamic-eq").expect("dynamic-eq case");
     let mut host = PluginHost::for_case(case).unwrap();
-    let params = host.params().unwrap();
-    let id = |name: &str| params.iter().find(|p| p.name == name).unwrap().id;
-    let mut changes = Vec::new();
-    for (name, text) in [
-        ("Band 1 Enabled", "On"),
-        ("Band 1 Shape", "Low Cut"),
-        ("Band 1 Frequency", "30"),
-        ("Band 1 Slope", "24 dB/oct"),
-        ("Band 5 Enabled", "On"),
-        ("Band 5 Frequency", "3000"),
-        ("Band 5 Gain", "2"),
-        ("Band 5 Dynamic", "On"),
-        ("Band 5 Threshold", "-30"),
-        ("Band 5 Placement", "Mid"),
-        ("Band 9 Enabled", "On"),
-        ("Band 9 Shape", "High Shelf"),
-        ("Band 9 Frequency", "9000"),
-        ("Band 9 Gain", "-2"),
-        ("Band 9 Dynamic", "On"),
-        ("Band 9 Detector", "RMS"),
-        ("Band 9 Trigger", "Below"),
-        ("Band 9 Threshold", "-50"),
-        ("Band 9 Range", "4"),
-        ("Band 9 Placement", "Side"),
-        ("Band 12 Enabled", "On"),
-        ("Band 12 Shape", "Notch"),
-        ("Band 12 Frequency", "1000"),
-        ("Band 12 Q", "8"),
-        ("Band 12 Placement", "Left"),
-        ("Output Gain", "-1.5"),
-    ] {
-        let pid = id(name);
-        let value = host
-            .text_to_value(pid, text)
-            .unwrap_or_else(|| panic!("{name}: `{text}` not accepted"));
-        changes.push(ParamChange {
-            offset: 0,
-            param_id: pid,
-            value,
-        });
-    }
+    let changes = changes_from_texts(
+        &mut host,
+        &[
+            ("Band 1 Enabled", "On"),
+            ("Band 1 Shape", "Low Cut"),
+            ("Band 1 Frequency", "30"),
+            ("Band 1 Slope", "24 dB/oct"),
+            ("Band 5 Enabled", "On"),
+            ("Band 5 Frequency", "3000"),
+            ("Band 5 Gain", "2"),
+            ("Band 5 Dynamic", "On"),
+            ("Band 5 Threshold", "-30"),
+            ("Band 5 Placement", "Mid"),
+            ("Band 9 Enabled", "On"),
+            ("Band 9 Shape", "High Shelf"),
+            ("Band 9 Frequency", "9000"),
+            ("Band 9 Gain", "-2"),
+            ("Band 9 Dynamic", "On"),
+            ("Band 9 Detector", "RMS"),
+            ("Band 9 Trigger", "Below"),
+            ("Band 9 Threshold", "-50"),
+            ("Band 9 Range", "4"),
+            ("Band 9 Placement", "Side"),
+            ("Band 12 Enabled", "On"),
+            ("Band 12 Shape", "Notch"),
+            ("Band 12 Frequency", "1000"),
+            ("Band 12 Q", "8"),
+            ("Band 12 Placement", "Left"),
+            ("Output Gain", "-1.5"),
+        ],
+    );
     host.flush_params(&changes).unwrap();
     for phase in ["Zero Latency", "Linear Phase"] {
-        let pid = id("Phase");
-        let value = host.text_to_value(pid, phase).unwrap();
-        host.flush_params(&[ParamChange {
-            offset: 0,
-            param_id: pid,
-            value,
-        }])
-        .unwrap();
+        let change = changes_from_texts(&mut host, &[("Phase", phase)]);
+        host.flush_params(&change).unwrap();
         let settings = settings_from_state(&host.save_state().unwrap());
         assert_eq!(settings.bands.iter().filter(|b| b.used).count(), 4);
         host.activate(AudioConfig::new(48_000.0, 1024)).unwrap();
@@ -124,28 +109,15 @@ fn plugin_output_equals_the_chain_for_the_same_settings_in_both_phase_modes() {
         let plugin = host.process_signal(&input, &sizes, &[]).unwrap();
         host.deactivate().unwrap();
 
-        let mut chain = MasteringChain::new(ChainSettings {
-            eq: Some(settings),
-            ..ChainSettings::default()
-        });
-        chain.prepare(&ProcessSpec::new(48_000.0, 8192, 2));
-        let mut reference = input.clone();
-        for start in (0..reference[0].len()).step_by(8192) {
-            let end = (start + 8192).min(reference[0].len());
-            let (l, r) = reference.split_at_mut(1);
-            chain.process(&mut [&mut l[0][start..end], &mut r[0][start..end]]);
-        }
-        for ch in &mut reference {
-            dsp_core::subnormal::flush_subnormals(ch);
-        }
-        assert!(plugin != input, "{phase}: the EQ changed the signal");
-        let first_difference = plugin[0]
-            .iter()
-            .zip(&reference[0])
-            .position(|(a, b)| a.to_bits() != b.to_bits());
-        assert!(
-            plugin == reference,
-            "{phase}: plugin and chain differ (first at frame {first_difference:?})"
+        let reference = render_chain(
+            ChainSettings {
+                eq: Some(settings),
+                ..ChainSettings::default()
+            },
+            48_000.0,
+            &input,
         );
+        assert!(plugin != input, "{phase}: the EQ changed the signal");
+        assert_identical(phase, &plugin, &reference);
     }
 }

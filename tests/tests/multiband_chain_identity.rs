@@ -3,12 +3,13 @@
 //! (plain values, choices by their dsp-core keys), turned into `multiband.<key>=<value>` pairs
 //! exactly as `vernis render --set` parses them, and rendered by `dsp_core::chain::MasteringChain`.
 
-use dsp_core::chain::{ChainSettings, MasteringChain};
+use dsp_core::chain::ChainSettings;
 use dsp_core::dynamics::MultibandSettings;
-use dsp_core::{ProcessSpec, Processor};
+use host_tests::chain_identity::{
+    assert_identical, changes_from_texts, render_chain, state_key_values,
+};
 use host_tests::signal;
-use host_tests::state_keys::state_key_values;
-use host_tests::{cases, AudioConfig, ParamChange, PluginHost};
+use host_tests::{cases, AudioConfig, PluginHost};
 
 /// Plugin parameter id → dsp-core setting key (`{k}` is the band number).
 fn setting_key(id: &str) -> Option<String> {
@@ -66,51 +67,35 @@ fn settings_from_state(state: &[u8]) -> MultibandSettings {
 fn plugin_output_equals_the_chain_for_the_same_settings() {
     let case = cases::find_case("multiband").expect("multiband case");
     let mut host = PluginHost::for_case(case).unwrap();
-    let params = host.params().unwrap();
-    let id = |name: &str| params.iter().find(|p| p.name == name).unwrap().id;
-    let mut changes = Vec::new();
-    for (name, text) in [
-        ("Bands", "5"),
-        ("Crossover 2", "700"),
-        ("Lookahead", "3"),
-        ("Mix", "80"),
-        ("Output Gain", "-1.5"),
-        ("Band 1 Threshold", "-28"),
-        ("Band 1 Ratio", "4"),
-        ("Band 1 Attack", "3"),
-        ("Band 2 Mode", "Expand Down"),
-        ("Band 2 Threshold", "-45"),
-        ("Band 2 Ratio", "2"),
-        ("Band 3 Mode", "Compress Up"),
-        ("Band 3 Ratio", "3"),
-        ("Band 3 Channel", "Side"),
-        ("Band 4 Ratio", "6"),
-        ("Band 4 Threshold", "-35"),
-        ("Band 4 Detector", "RMS"),
-        ("Band 4 Transient", "5"),
-        ("Band 5 Transient", "-4"),
-        ("Band 5 Makeup", "2"),
-    ] {
-        let pid = id(name);
-        let value = host
-            .text_to_value(pid, text)
-            .unwrap_or_else(|| panic!("{name}: `{text}` not accepted"));
-        changes.push(ParamChange {
-            offset: 0,
-            param_id: pid,
-            value,
-        });
-    }
+    let changes = changes_from_texts(
+        &mut host,
+        &[
+            ("Bands", "5"),
+            ("Crossover 2", "700"),
+            ("Lookahead", "3"),
+            ("Mix", "80"),
+            ("Output Gain", "-1.5"),
+            ("Band 1 Threshold", "-28"),
+            ("Band 1 Ratio", "4"),
+            ("Band 1 Attack", "3"),
+            ("Band 2 Mode", "Expand Down"),
+            ("Band 2 Threshold", "-45"),
+            ("Band 2 Ratio", "2"),
+            ("Band 3 Mode", "Compress Up"),
+            ("Band 3 Ratio", "3"),
+            ("Band 3 Channel", "Side"),
+            ("Band 4 Ratio", "6"),
+            ("Band 4 Threshold", "-35"),
+            ("Band 4 Detector", "RMS"),
+            ("Band 4 Transient", "5"),
+            ("Band 5 Transient", "-4"),
+            ("Band 5 Makeup", "2"),
+        ],
+    );
     host.flush_params(&changes).unwrap();
     for mode in ["Minimum Phase", "Linear Phase", "Dynamic Phase"] {
-        let pid = id("Crossover Mode");
-        let value = host.text_to_value(pid, mode).unwrap();
-        host.flush_params(&[ParamChange {
-            offset: 0,
-            param_id: pid,
-            value,
-        }])
-        .unwrap();
+        let change = changes_from_texts(&mut host, &[("Crossover Mode", mode)]);
+        host.flush_params(&change).unwrap();
         let settings = settings_from_state(&host.save_state().unwrap());
         host.activate(AudioConfig::new(48_000.0, 1024)).unwrap();
         let input = signal::noise(2, 48_000, 0.4, 77);
@@ -118,27 +103,14 @@ fn plugin_output_equals_the_chain_for_the_same_settings() {
         let plugin = host.process_signal(&input, &sizes, &[]).unwrap();
         host.deactivate().unwrap();
 
-        let mut chain = MasteringChain::new(ChainSettings {
-            multiband: Some(settings),
-            ..ChainSettings::default()
-        });
-        chain.prepare(&ProcessSpec::new(48_000.0, 8192, 2));
-        let mut reference = input.clone();
-        for start in (0..reference[0].len()).step_by(8192) {
-            let end = (start + 8192).min(reference[0].len());
-            let (l, r) = reference.split_at_mut(1);
-            chain.process(&mut [&mut l[0][start..end], &mut r[0][start..end]]);
-        }
-        for ch in &mut reference {
-            dsp_core::subnormal::flush_subnormals(ch);
-        }
-        let first_difference = plugin[0]
-            .iter()
-            .zip(&reference[0])
-            .position(|(a, b)| a.to_bits() != b.to_bits());
-        assert!(
-            plugin == reference,
-            "{mode}: plugin and chain differ (first at frame {first_difference:?})"
+        let reference = render_chain(
+            ChainSettings {
+                multiband: Some(settings),
+                ..ChainSettings::default()
+            },
+            48_000.0,
+            &input,
         );
+        assert_identical(mode, &plugin, &reference);
     }
 }

@@ -217,3 +217,48 @@ pub fn render_partitioned(
     }
     out
 }
+
+/// Asserts that rendering `input` with `a`, then `b` from `change_at`, gives the same bits in
+/// blocks of 1, 37, 8192 and random lengths (seeded by `seed`) as in blocks of 512, and that the
+/// change did something.
+pub fn assert_same_bits_for_any_partition(
+    a: DynamicEqSettings,
+    b: DynamicEqSettings,
+    change_at: usize,
+    input: &[Vec<f32>],
+    seed: u64,
+) {
+    let reference = render_partitioned(a, b, change_at, input, || 512);
+    let mut seed = seed;
+    let partitions: [Box<dyn FnMut() -> usize>; 4] = [
+        Box::new(|| 1),
+        Box::new(|| 37),
+        Box::new(|| 8192),
+        Box::new(move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            1 + (seed >> 33) as usize % 700
+        }),
+    ];
+    for (i, p) in partitions.into_iter().enumerate() {
+        let out = render_partitioned(a, b, change_at, input, p);
+        for c in 0..2 {
+            let first_diff = out[c]
+                .iter()
+                .zip(&reference[c])
+                .position(|(x, y)| x.to_bits() != y.to_bits());
+            assert_eq!(first_diff, None, "partition {i}, channel {c}");
+        }
+    }
+    let unchanged = render_partitioned(a, a, change_at, input, || 512);
+    assert!(unchanged[0] != reference[0], "the change did nothing");
+}
+
+/// Index of the sample of largest magnitude.
+pub fn peak_index(x: &[f32]) -> usize {
+    x.iter()
+        .enumerate()
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+        .map_or(0, |(i, _)| i)
+}

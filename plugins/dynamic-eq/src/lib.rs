@@ -214,16 +214,14 @@ impl VernisDynamicEq {
         wanted: &DynamicEqSettings,
         latency_may_change: bool,
     ) -> LatencyRequest {
-        let settings = match self.applied {
-            Some(running)
-                if !latency_may_change
-                    && DynamicEq::latency_samples_for(wanted, self.sample_rate_hz)
-                        != self.latency.reported_samples() =>
-            {
-                DynamicEq::settings_keeping_latency(*wanted, &running)
-            }
-            _ => *wanted,
-        };
+        let fs = self.sample_rate_hz;
+        let settings = self.latency.settings_to_apply(
+            *wanted,
+            self.applied,
+            latency_may_change,
+            |s| DynamicEq::latency_samples_for(s, fs),
+            DynamicEq::settings_keeping_latency,
+        );
         if *self.eq.settings() != settings {
             self.eq.set_settings(settings);
         }

@@ -226,16 +226,14 @@ impl VernisMultiband {
         wanted: &MultibandSettings,
         latency_may_change: bool,
     ) -> LatencyRequest {
-        let settings = match self.applied {
-            Some(running)
-                if !latency_may_change
-                    && MultibandCompressor::latency_samples_for(wanted, self.sample_rate_hz)
-                        != self.latency.reported_samples() =>
-            {
-                MultibandCompressor::settings_keeping_latency(*wanted, running)
-            }
-            _ => *wanted,
-        };
+        let fs = self.sample_rate_hz;
+        let settings = self.latency.settings_to_apply(
+            *wanted,
+            self.applied,
+            latency_may_change,
+            |s| MultibandCompressor::latency_samples_for(s, fs),
+            |w, running| MultibandCompressor::settings_keeping_latency(w, *running),
+        );
         if self.applied != Some(settings) {
             self.compressor.set_settings(settings);
             self.applied = Some(settings);

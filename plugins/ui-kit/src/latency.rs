@@ -38,6 +38,28 @@ impl LatencyReporter {
         self.reported_samples
     }
 
+    /// The settings to hand to the DSP now: `wanted`, unless the format cannot take a latency
+    /// change now (`latency_may_change` false), settings already run (`running`), and
+    /// `latency_of(wanted)` differs from the reported latency: then `keep(wanted, running)`, the
+    /// wanted settings with the running latency-relevant ones. Real-time safe.
+    pub fn settings_to_apply<S: Copy>(
+        &self,
+        wanted: S,
+        running: Option<S>,
+        latency_may_change: bool,
+        latency_of: impl Fn(&S) -> u32,
+        keep: impl Fn(S, &S) -> S,
+    ) -> S {
+        match running {
+            Some(running)
+                if !latency_may_change && latency_of(&wanted) != self.reported_samples =>
+            {
+                keep(wanted, &running)
+            }
+            _ => wanted,
+        }
+    }
+
     /// Reports the latency of a new activation (from `activate()`); clears a pending restart.
     pub fn report_at_activation<P: Plugin>(
         &mut self,
