@@ -149,6 +149,50 @@ pub fn fit_biquad(sec: &AnalogSection, w0: f64, nodes: &[f64; 5]) -> Option<EqSe
     section_from_quadratics(n0, num, den)
 }
 
+/// One biquad with a zero at DC (`(1 − z⁻¹)(c0 + c1 z⁻¹)`) interpolating the analogue `|H|²` of
+/// the band pass `sec` at the four normalised frequencies `nodes` (all above DC): `|H|² =
+/// u·(n1 + n2·u)/(1 + d1·u + d2·u²)` in `u = φ/φ(w0)`, a 4×4 solve.
+pub fn fit_band_pass(sec: &AnalogSection, w0: f64, nodes: &[f64; 4]) -> Option<EqSection> {
+    let phi_ref = (0.5 * w0).sin().powi(2);
+    let mut m = [[0.0; 4]; 4];
+    let mut rhs = [0.0; 4];
+    for (i, &w) in nodes.iter().enumerate() {
+        let u = (0.5 * w * w0).sin().powi(2) / phi_ref;
+        let y = sec.magnitude_sq(w);
+        let scale = 1.0 / ((1.0 + u * u) * (1.0 + y));
+        m[i] = [scale * u, scale * u * u, -y * scale * u, -y * scale * u * u];
+        rhs[i] = scale * y;
+    }
+    let [n1, n2, d1, d2] = solve(&mut m, &mut rhs)?;
+    // |c0 + c1 z⁻¹|² = (n1 + n2·u) / (4·φ_ref) is linear in φ: P² at DC, M² at Nyquist.
+    let p2 = n1 / (4.0 * phi_ref);
+    let m2 = (n1 + n2 / phi_ref) / (4.0 * phi_ref);
+    if !(p2 > 0.0 && m2 > 0.0) {
+        return None;
+    }
+    let (p, mm) = (p2.sqrt(), m2.sqrt());
+    let (c0, c1) = (0.5 * (p + mm), 0.5 * (p - mm));
+    let (dp, dm, dc) = vicanek_triple(d1 / phi_ref, d2 / (phi_ref * phi_ref))?;
+    let d = factor_min_phase(dp, dm, dc)?;
+    if !(d[0] > 0.0 && (d[2] / d[0]).abs() < 1.0 - 1e-12) {
+        return None;
+    }
+    let g = 1.0 / d[0];
+    Some(EqSection {
+        biquad: BiquadCoefficients {
+            b0: c0 * g,
+            b1: (c1 - c0) * g,
+            b2: -c1 * g,
+            a1: d[1] / d[0],
+            a2: d[2] / d[0],
+        },
+        num_dc: 0.0,
+        num_nyquist: 2.0 * mm * g,
+        den_dc: dp / d[0],
+        den_nyquist: dm / d[0],
+    })
+}
+
 #[derive(Clone, Copy, Debug)]
 struct C64(f64, f64);
 
