@@ -314,3 +314,36 @@ fn an_external_sidechain_drives_a_linear_phase_band() {
     assert!((external + 7.5).abs() < 0.05, "{external}");
     assert!(internal.abs() < 1e-3, "{internal}");
 }
+
+#[test]
+fn settings_handed_over_before_the_first_sample_apply_at_once_in_linear_phase() {
+    let programme = dsp_core::demo::demo_programme(FS);
+    let frames = 30_000;
+    let (a, _) = busy_settings();
+    let render_after = |set_before_prepare: bool, reset_first: bool| {
+        let mut eq = DynamicEq::new();
+        if set_before_prepare {
+            eq.set_settings(linear(a));
+        }
+        eq.prepare(&ProcessSpec::new(FS, 512, 2));
+        if reset_first {
+            // Some audio with other settings, then a reset: as a host's stop and restart.
+            let mut l = programme[0][..4000].to_vec();
+            let mut r = programme[1][..4000].to_vec();
+            eq.process(&mut [&mut l, &mut r]);
+            eq.reset();
+        }
+        if !set_before_prepare {
+            eq.set_settings(linear(a));
+        }
+        let mut l = programme[0][..frames].to_vec();
+        let mut r = programme[1][..frames].to_vec();
+        for (x, y) in l.chunks_mut(512).zip(r.chunks_mut(512)) {
+            eq.process(&mut [x, y]);
+        }
+        (l, r)
+    };
+    let reference = render_after(true, false);
+    assert!(reference == render_after(false, false), "set after prepare");
+    assert!(reference == render_after(false, true), "set after a reset");
+}
