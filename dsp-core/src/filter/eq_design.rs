@@ -21,7 +21,8 @@
 //!   2·f0 and the band top (poles and zeros fitted: a first-order section gets a second pole).
 //! - **Band Pass**: the best of Vicanek's matched biquad and biquads with their zero at DC
 //!   interpolating the analogue `|H|²` at four nodes (three node sets), by the same check.
-//! - **Notch**: Vicanek's matched biquad.
+//! - **Notch**: the best of Vicanek's matched biquad and biquads with the zeros on the unit circle
+//!   at f0 and poles fitted at DC and two frequencies around the notch (three pairs).
 //! - **All Pass**: impulse-invariant poles, numerator the reversed denominator (|H| = 1 exactly).
 //! - **0 dB** bell/shelf/tilt: no section at all (bit-exact identity).
 //!
@@ -38,7 +39,8 @@
 //! | Low Cut, all | 3.3 dB (739) | 3.0 dB (703) | 3.0 dB (417) | f0 18 kHz Q 40, or Q 0.025 |
 //! | High Cut, f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.20 dB (90 of 1920) | 0.19 dB (90) | 0.19 dB (80) | Q 40, far above f0 (Q ≤ 2 there: none) |
 //! | High Cut, all | 3.1 dB (729) | 3.6 dB (681) | 2.1 dB (392) | f0 ≥ 13 kHz, 72–96 dB/oct |
-//! | Notch (> −30 dB) | 53 dB | 54 dB | 42 dB | next to the notch |
+//! | Notch (> −30 dB), f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.044 dB | 0.043 dB | 0.043 dB | near the top |
+//! | Notch, all | 47 dB (96 of 408) | 54 dB (90) | 30 dB (64) | Q ≤ 0.25 with f0 near the top, next to the notch |
 //! | Band Pass (> −30 dB), f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.55 dB (62 of 240) | 0.55 dB (61) | 0.55 dB (54) | Q 2.5, upper skirt near the top |
 //! | Band Pass, all | 3.2 dB | 2.7 dB | 3.0 dB | f0 18 kHz, Q 16 (96 k: Q 0.16 at 94 Hz) |
 //! | All Pass | 0 | 0 | 0 | |
@@ -52,7 +54,7 @@ use std::f64::consts::PI;
 
 use super::analog_prototype::{shelf_a, AnalogPrototype, AnalogSection, MAX_ANALOG_SECTIONS};
 use super::biquad::BiquadCoefficients;
-use super::eq_fit::{fit_band_pass, fit_biquad, fit_two_biquads};
+use super::eq_fit::{fit_band_pass, fit_biquad, fit_notch, fit_two_biquads};
 use super::eq_pole_fit::{fit_with_matched_poles, MatchedPoles, PoleFit};
 use super::eq_shape::{EqShape, EqShapeSettings};
 
@@ -292,10 +294,10 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
                 out.push(fit_band_pass_section(sec, w0));
             }
         }
-        _ => {
+        EqShape::Notch => {
             let p = AnalogPrototype::new(&s, fs);
             for sec in p.sections() {
-                out.push(match_section(sec, w0));
+                out.push(fit_notch_section(sec, w0, s.q));
             }
         }
     }
@@ -347,6 +349,31 @@ fn fit_band_pass_section(sec: &AnalogSection, w0: f64) -> EqSection {
     let mut best = (cut_error_db(sec, w0, &matched, w_top), matched);
     for nodes in &node_sets {
         if let Some(fitted) = fit_band_pass(sec, w0, nodes) {
+            let e = cut_error_db(sec, w0, &fitted, w_top);
+            if e < best.0 {
+                best = (e, fitted);
+            }
+        }
+    }
+    best.1
+}
+
+/// A Notch section: the best (by [`cut_error_db`]) of Vicanek's matched biquad and biquads with
+/// their zeros on the unit circle at f0 and poles fitted at DC and at pairs of frequencies around
+/// the notch (its −3 dB edges, and half-way to them and beyond).
+fn fit_notch_section(sec: &AnalogSection, w0: f64, q: f64) -> EqSection {
+    let w_top = TOP_FRACTION * 2.0 * PI / w0;
+    let h = 0.5 / q.max(1e-3);
+    let c = (1.0 + h * h).sqrt();
+    let (lo, hi) = (c - h, (c + h).min(0.9 * w_top));
+    let matched = match_section(sec, w0);
+    let mut best = (cut_error_db(sec, w0, &matched, w_top), matched);
+    for spread in [1.0, 0.5, 2.0] {
+        let nodes = [lo.powf(spread), hi.powf(spread).min(0.9 * w_top)];
+        if !(nodes[0] < 1.0 && nodes[1] > 1.0) {
+            continue;
+        }
+        if let Some(fitted) = fit_notch(sec, w0, &nodes) {
             let e = cut_error_db(sec, w0, &fitted, w_top);
             if e < best.0 {
                 best = (e, fitted);

@@ -193,6 +193,53 @@ pub fn fit_band_pass(sec: &AnalogSection, w0: f64, nodes: &[f64; 4]) -> Option<E
     })
 }
 
+/// A notch biquad with its zeros exactly on the unit circle at `w0` and its poles fitted so the
+/// squared magnitude `16·g²·(φ − φ0)²/(1 + d1·φ + d2·φ²)` equals the analogue `|H|²` of `sec` at
+/// DC and at the two normalised frequencies `nodes` (a 2×2 solve).
+pub fn fit_notch(sec: &AnalogSection, w0: f64, nodes: &[f64; 2]) -> Option<EqSection> {
+    let phi0 = (0.5 * w0).sin().powi(2);
+    let dc = sec.magnitude_sq(0.0);
+    if !(dc > 0.0 && phi0 > 0.0 && phi0 < 1.0) {
+        return None;
+    }
+    // DC: 16·g²·φ0² = dc.
+    let g2 = dc / (16.0 * phi0 * phi0);
+    let mut m = [[0.0; 2]; 2];
+    let mut rhs = [0.0; 2];
+    for (i, &w) in nodes.iter().enumerate() {
+        let phi = (0.5 * w * w0).sin().powi(2);
+        let y = sec.magnitude_sq(w);
+        if !(y > 0.0) {
+            return None;
+        }
+        // 1 + d1·φ + d2·φ² = 16·g²·(φ − φ0)²/y.
+        m[i] = [phi, phi * phi];
+        rhs[i] = 16.0 * g2 * (phi - phi0).powi(2) / y - 1.0;
+    }
+    let [d1, d2] = solve(&mut m, &mut rhs)?;
+    let (dp, dm, dc_) = vicanek_triple(d1, d2)?;
+    let d = factor_min_phase(dp, dm, dc_)?;
+    if !(d[0] > 0.0 && (d[2] / d[0]).abs() < 1.0 - 1e-12) {
+        return None;
+    }
+    // Numerator k·(1 − 2cos(w0)·z⁻¹ + z⁻²) with |·|² = 16·k²·(φ − φ0)²: k = √g² / d0.
+    let k = g2.sqrt() / d[0];
+    let c = w0.cos();
+    Some(EqSection {
+        biquad: BiquadCoefficients {
+            b0: k,
+            b1: -2.0 * c * k,
+            b2: k,
+            a1: d[1] / d[0],
+            a2: d[2] / d[0],
+        },
+        num_dc: 4.0 * phi0 * k,
+        num_nyquist: 4.0 * (1.0 - phi0) * k,
+        den_dc: dp / d[0],
+        den_nyquist: dm / d[0],
+    })
+}
+
 #[derive(Clone, Copy, Debug)]
 struct C64(f64, f64);
 
