@@ -161,8 +161,8 @@ fn magnitude_matches_analogue_prototype() {
                 EqShape::Bell | EqShape::AllPass => TOLERANCE_DB,
                 EqShape::LowShelf | EqShape::HighShelf | EqShape::TiltShelf => 3.0,
                 EqShape::LowCut => 3.5,
-                EqShape::HighCut => 4.0,
-                EqShape::Notch => 60.0,
+                EqShape::HighCut => 3.5,
+                EqShape::Notch => 1.5,
                 EqShape::BandPass => 4.0,
             };
             if full.error_db > full_bound || full.error_db.is_nan() {

@@ -38,17 +38,19 @@
 //! | Low Cut, f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.042 dB | 0.041 dB | 0.041 dB | Q 40, near the top |
 //! | Low Cut, all | 3.3 dB (739) | 3.0 dB (703) | 3.0 dB (417) | f0 18 kHz Q 40, or Q 0.025 |
 //! | High Cut, f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.20 dB (90 of 1920) | 0.19 dB (90) | 0.19 dB (80) | Q 40, far above f0 (Q ≤ 2 there: none) |
-//! | High Cut, all | 3.1 dB (729) | 3.6 dB (681) | 2.1 dB (392) | f0 ≥ 13 kHz, 72–96 dB/oct |
+//! | High Cut, all | 3.0 dB (722) | 3.1 dB (681) | 1.3 dB (399) | f0 ≥ 13 kHz, 72–96 dB/oct |
 //! | Notch (> −30 dB), f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.044 dB | 0.043 dB | 0.043 dB | near the top |
-//! | Notch, all | 47 dB (96 of 408) | 54 dB (90) | 30 dB (64) | Q ≤ 0.25 with f0 near the top, next to the notch |
+//! | Notch, all | 1.3 dB (96 of 408) | 1.2 dB (89) | 0.41 dB (64) | Q ≤ 0.06 with f0 near the top |
 //! | Band Pass (> −30 dB), f0 ≤ 0.05·fs, Q ≥ 0.5 | 0.55 dB (62 of 240) | 0.55 dB (61) | 0.55 dB (54) | Q 2.5, upper skirt near the top |
-//! | Band Pass, all | 3.2 dB | 2.7 dB | 3.0 dB | f0 18 kHz, Q 16 (96 k: Q 0.16 at 94 Hz) |
+//! | Band Pass, all | 3.2 dB (231) | 2.7 dB (229) | 1.0 dB (211) | f0 18 kHz, Q 10–16 |
 //! | All Pass | 0 | 0 | 0 | |
 //!
 //! Cost (examples/eq_speed.rs at 48 kHz, best of 3 on the shared, loaded 2-core machine): a
 //! shelf/tilt design 9.8–9.9 µs, a bell 12.9 µs (fits, candidates and check errors; the quartic
-//! roots by Durand–Kerner dominate); a matched or cut design 0.2–2 µs (8 sections); the runtime 2
-//! sections for bells/shelves/tilts, one per Butterworth section for cuts.
+//! roots by Durand–Kerner dominate); a Low Cut 0.2–0.7 µs, a High Cut 1.7 µs (12 dB/oct) to
+//! 13 µs (96 dB/oct, 8 fitted and checked sections), Notch 2.7 µs, Band Pass 2.3 µs (this
+//! machine, an AMD EPYC VM); the runtime 2 sections for bells/shelves/tilts, one per Butterworth
+//! section for cuts.
 
 use std::f64::consts::PI;
 
@@ -304,7 +306,7 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
     out
 }
 
-/// A High Cut section: the better (by [`cut_error_db`]) of Vicanek's matched biquad and a biquad
+/// A High Cut section: the better (by [`CutCheck`]) of Vicanek's matched biquad and a biquad
 /// interpolating the analogue `|H|²` at DC, f0/2, f0, 2·f0 and the top of the band (poles and
 /// zeros both fitted; for a first-order section this spends the biquad's second pole on the
 /// magnitude near Nyquist that one matched pole cannot follow).
@@ -319,14 +321,15 @@ fn fit_lowpass_section(sec: &AnalogSection, w0: f64) -> EqSection {
     let Some(fitted) = fit_biquad(sec, w0, &nodes) else {
         return matched;
     };
-    if cut_error_db(sec, w0, &fitted, w_top) < cut_error_db(sec, w0, &matched, w_top) {
+    let check = CutCheck::new(sec, w0, w_top);
+    if check.error_db(&fitted) < check.error_db(&matched) {
         fitted
     } else {
         matched
     }
 }
 
-/// A Band Pass section: the best (by [`cut_error_db`]) of Vicanek's matched biquad and biquads
+/// A Band Pass section: the best (by [`CutCheck`]) of Vicanek's matched biquad and biquads
 /// with their zero at DC interpolating the analogue `|H|²` at f0/2, f0 and two higher nodes up to
 /// the band top (three node sets).
 fn fit_band_pass_section(sec: &AnalogSection, w0: f64) -> EqSection {
@@ -346,10 +349,11 @@ fn fit_band_pass_section(sec: &AnalogSection, w0: f64) -> EqSection {
         ]
     };
     let matched = match_section(sec, w0);
-    let mut best = (cut_error_db(sec, w0, &matched, w_top), matched);
+    let check = CutCheck::new(sec, w0, w_top);
+    let mut best = (check.error_db(&matched), matched);
     for nodes in &node_sets {
         if let Some(fitted) = fit_band_pass(sec, w0, nodes) {
-            let e = cut_error_db(sec, w0, &fitted, w_top);
+            let e = check.error_db(&fitted);
             if e < best.0 {
                 best = (e, fitted);
             }
@@ -358,7 +362,7 @@ fn fit_band_pass_section(sec: &AnalogSection, w0: f64) -> EqSection {
     best.1
 }
 
-/// A Notch section: the best (by [`cut_error_db`]) of Vicanek's matched biquad and biquads with
+/// A Notch section: the best (by [`CutCheck`]) of Vicanek's matched biquad and biquads with
 /// their zeros on the unit circle at f0 and poles fitted at DC and at pairs of frequencies around
 /// the notch (its −3 dB edges, and half-way to them and beyond).
 fn fit_notch_section(sec: &AnalogSection, w0: f64, q: f64) -> EqSection {
@@ -367,14 +371,15 @@ fn fit_notch_section(sec: &AnalogSection, w0: f64, q: f64) -> EqSection {
     let c = (1.0 + h * h).sqrt();
     let (lo, hi) = (c - h, (c + h).min(0.9 * w_top));
     let matched = match_section(sec, w0);
-    let mut best = (cut_error_db(sec, w0, &matched, w_top), matched);
+    let check = CutCheck::new(sec, w0, w_top);
+    let mut best = (check.error_db(&matched), matched);
     for spread in [1.0, 0.5, 2.0] {
         let nodes = [lo.powf(spread), hi.powf(spread).min(0.9 * w_top)];
         if !(nodes[0] < 1.0 && nodes[1] > 1.0) {
             continue;
         }
         if let Some(fitted) = fit_notch(sec, w0, &nodes) {
-            let e = cut_error_db(sec, w0, &fitted, w_top);
+            let e = check.error_db(&fitted);
             if e < best.0 {
                 best = (e, fitted);
             }
@@ -383,38 +388,74 @@ fn fit_notch_section(sec: &AnalogSection, w0: f64, q: f64) -> EqSection {
     best.1
 }
 
-/// Worst dB error of one cut section against the analogue, where the analogue is above −30 dB
-/// (NaN counts as ∞): at 96 log-spaced frequencies from f0/1000 to 0.45·fs (`w_top` is the fits'
-/// top, 0.46·fs, normalised to f0), and at 17 across the resonance of a second-order section
-/// (f0 ± 2 bandwidths).
-fn cut_error_db(sec: &AnalogSection, w0: f64, digital: &EqSection, w_top: f64) -> f64 {
-    let w_top = w_top * (0.45 / TOP_FRACTION);
-    let error_at = |w: f64| {
-        let want = sec.magnitude_sq(w);
-        if want > 1e-3 && w <= w_top {
-            let (re, im) = digital.biquad.response(w * w0, 2.0 * PI);
-            let e = (10.0 * ((re * re + im * im) / want).log10()).abs();
-            if e.is_nan() {
-                f64::INFINITY
-            } else {
-                e
+/// Log-spaced check frequencies of [`CutCheck`].
+const CUT_CHECK_LOG_POINTS: usize = 64;
+/// Check frequencies across a resonance.
+const CUT_CHECK_RESONANCE_POINTS: usize = 17;
+
+/// The check a cut, band pass or notch section's candidates are ranked by: the analogue `|H|²`
+/// where it is above −30 dB, at 64 log-spaced frequencies from f0/1000 to 0.45·fs and at 17
+/// across the resonance of a second-order section (f0 ± 2 bandwidths), with each frequency's
+/// `φ = sin²(ω/2)` computed once for all candidates.
+struct CutCheck {
+    phi: [f64; CUT_CHECK_LOG_POINTS + CUT_CHECK_RESONANCE_POINTS],
+    target: [f64; CUT_CHECK_LOG_POINTS + CUT_CHECK_RESONANCE_POINTS],
+    len: usize,
+}
+
+impl CutCheck {
+    /// The check of `sec` at `w0` rad/sample (`w_top`: the fits' top, 0.46·fs, normalised to f0).
+    fn new(sec: &AnalogSection, w0: f64, w_top: f64) -> Self {
+        let w_top = w_top * (0.45 / TOP_FRACTION);
+        let mut check = Self {
+            phi: [0.0; CUT_CHECK_LOG_POINTS + CUT_CHECK_RESONANCE_POINTS],
+            target: [0.0; CUT_CHECK_LOG_POINTS + CUT_CHECK_RESONANCE_POINTS],
+            len: 0,
+        };
+        let mut add = |w: f64| {
+            let want = sec.magnitude_sq(w);
+            if want > 1e-3 && w > 0.0 && w <= w_top {
+                check.phi[check.len] = (0.5 * w * w0).sin().powi(2);
+                check.target[check.len] = want;
+                check.len += 1;
             }
-        } else {
-            0.0
+        };
+        let start = 0.001f64;
+        let r = (w_top / start).powf(1.0 / (CUT_CHECK_LOG_POINTS - 1) as f64);
+        for i in 0..CUT_CHECK_LOG_POINTS {
+            add(start * r.powi(i as i32));
         }
-    };
-    let start = 0.001f64;
-    let r = (w_top / start).powf(1.0 / 95.0);
-    let mut worst = (0..96)
-        .map(|i| error_at(start * r.powi(i)))
-        .fold(0.0, f64::max);
-    if !sec.is_first_order() && sec.den[1] > 0.0 {
-        let bandwidth = sec.den[1] / (sec.den[0] * sec.den[2]).sqrt();
-        for i in -8..=8 {
-            worst = worst.max(error_at(1.0 + 0.25 * f64::from(i) * bandwidth));
+        if !sec.is_first_order() && sec.den[1] > 0.0 {
+            let bandwidth = sec.den[1] / (sec.den[0] * sec.den[2]).sqrt();
+            let half = (CUT_CHECK_RESONANCE_POINTS / 2) as i32;
+            for i in -half..=half {
+                add(1.0 + 0.25 * f64::from(i) * bandwidth);
+            }
         }
+        check
     }
-    worst
+
+    /// Worst |dB error| of `digital` over the check (NaN counts as ∞).
+    fn error_db(&self, digital: &EqSection) -> f64 {
+        let c = &digital.biquad;
+        let mut worst_ratio = 1.0f64;
+        for (&phi, &want) in self.phi[..self.len].iter().zip(&self.target[..self.len]) {
+            let rest = 1.0 - phi;
+            let cross = 16.0 * phi * rest;
+            let num = digital.num_dc * digital.num_dc * rest
+                + digital.num_nyquist * digital.num_nyquist * phi
+                - cross * c.b0 * c.b2;
+            let den = digital.den_dc * digital.den_dc * rest
+                + digital.den_nyquist * digital.den_nyquist * phi
+                - cross * c.a2;
+            let ratio = num / (den * want);
+            if !(ratio > 0.0 && ratio.is_finite()) {
+                return f64::INFINITY;
+            }
+            worst_ratio = worst_ratio.max(ratio).max(1.0 / ratio);
+        }
+        10.0 * worst_ratio.log10()
+    }
 }
 
 /// Impulse-invariant poles of the analogue denominator `den` (normalised `s`) at `w0` rad/sample:
