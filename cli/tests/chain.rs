@@ -227,7 +227,10 @@ fn a_linear_phase_eq_is_latency_compensated_so_an_idle_one_gives_the_input_back(
         "--set",
         "eq.band1.enabled=on",
     ]);
-    assert!(text.contains("eq 1 band on (0 dynamic), linear-phase"), "{text}");
+    assert!(
+        text.contains("eq 1 band on (0 dynamic), linear-phase"),
+        "{text}"
+    );
     let (_, out) = read_wav(&output);
     assert_eq!(out[0].len(), signal[0].len());
     for (o, w) in out.iter().flatten().zip(signal.iter().flatten()) {

@@ -33,11 +33,32 @@ pub const CONTROL_FRAMES: u64 = 16;
 pub const CHUNK: usize = 256;
 
 /// What a running band does in one chunk (from [`EqBand::begin_apply`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct TickPlan {
     dynamic: Option<DynamicSection>,
     placement: BandChannel,
     fading: bool,
+}
+
+impl TickPlan {
+    /// The channels (left, right) the band filters when it can run as a vector lane: not
+    /// fading, placed on Stereo, Left or Right; None otherwise (Mid/Side or fading).
+    pub(crate) fn lane_channels(&self) -> Option<[bool; 2]> {
+        if self.fading {
+            return None;
+        }
+        match self.placement {
+            BandChannel::Stereo => Some([true, true]),
+            BandChannel::Left => Some([true, false]),
+            BandChannel::Right => Some([false, true]),
+            BandChannel::Mid | BandChannel::Side => None,
+        }
+    }
+
+    /// The dynamic section the band runs this chunk, if any.
+    pub(crate) fn dynamic(&self) -> Option<&DynamicSection> {
+        self.dynamic.as_ref()
+    }
 }
 
 /// One band's state (see the module docs).
@@ -470,6 +491,11 @@ impl EqBand {
             dynamic,
             wet: self.wet.value() as f32,
         })
+    }
+
+    /// The static filters and dynamic section states of both channels (for the lane cascade).
+    pub(crate) fn filter_states(&mut self) -> (&mut [EqFilter; 2], &mut [DynamicSectionState; 2]) {
+        (&mut self.statics, &mut self.dynamic_states)
     }
 
     /// After a chunk of [`tick`](Self::tick)s: clears any state left non-finite by bad input.
