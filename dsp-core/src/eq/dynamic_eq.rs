@@ -30,6 +30,7 @@ use super::linear_phase::{self, LinearPhaseEq};
 use super::listen::Listen;
 use super::lp_response::LpBand;
 use super::settings::{DynamicEqSettings, EqPhase, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB};
+use crate::dynamics::band_bank::follow_levels;
 use crate::dynamics::BandMeterValues;
 use crate::filter::eq_section::SvfCoefficients;
 use crate::simd::SimdLevel;
@@ -305,6 +306,9 @@ impl DynamicEq {
                 m,
                 self.simd,
             );
+            // The gain computers: each band's level, all their followers side by side, then
+            // each band's gains (as `EqBand::finish_detect` one band at a time).
+            let mut running = [false; MAX_EQ_BANDS];
             for (k, (band, gains)) in self
                 .bands
                 .iter_mut()
@@ -315,7 +319,25 @@ impl DynamicEq {
                 for i in 0..count {
                     *band.detector_lane(i).1 = self.lane_states[first + i];
                 }
-                band.finish_detect(&mut self.rows.0[first..], count, &mut gains[..m]);
+                let rows = &mut self.rows.0[first..];
+                if band.begin_dynamics(rows, count, &mut gains[..m]) {
+                    let level = &rows[0][..m];
+                    band.dynamics_mut().begin_chunk(level, level);
+                    running[k] = true;
+                }
+            }
+            let bands = self.bands.iter_mut().zip(running);
+            let running_bands = bands.filter(|(_, on)| *on).map(|(b, _)| b.dynamics_mut());
+            follow_levels(running_bands, m, self.simd);
+            for ((band, gains), on) in self
+                .bands
+                .iter_mut()
+                .zip(self.gains.0.iter_mut())
+                .zip(running)
+            {
+                if on {
+                    band.end_dynamics(&mut gains[..m]);
+                }
             }
         }
         match &mut self.linear {

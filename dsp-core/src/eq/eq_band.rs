@@ -362,13 +362,29 @@ impl EqBand {
     /// [`detector_input`](Self::detector_input)): the linear dynamic gain per sample into `gains`
     /// (1 when the dynamics are off).
     pub fn finish_detect(&mut self, rows: &mut [[f32; CHUNK]], count: usize, gains: &mut [f32]) {
+        if self.begin_dynamics(rows, count, gains) {
+            let a = &rows[0][..gains.len()];
+            self.meters = self.dynamics.process(a, a, gains);
+        }
+    }
+
+    /// Pass 1 of [`finish_detect`](Self::finish_detect) for a caller running several bands'
+    /// followers together: returns whether the dynamics run (then the caller runs the followers
+    /// of [`dynamics_mut`](Self::dynamics_mut) and calls [`end_dynamics`](Self::end_dynamics)),
+    /// or fills `gains` with 1.
+    pub fn begin_dynamics(
+        &mut self,
+        rows: &mut [[f32; CHUNK]],
+        count: usize,
+        gains: &mut [f32],
+    ) -> bool {
         let n = gains.len();
         if count == 0 {
             gains.fill(1.0);
             if !self.detecting() {
                 self.meters = BandMeterValues::default();
             }
-            return;
+            return false;
         }
         if count == 2 {
             let (a, b) = rows.split_at_mut(1);
@@ -380,8 +396,17 @@ impl EqBand {
                 *x = sanitize_magnitude(*x);
             }
         }
-        let a = &rows[0][..n];
-        self.meters = self.dynamics.process(a, a, gains);
+        true
+    }
+
+    /// The band's dynamics (for the caller of [`begin_dynamics`](Self::begin_dynamics)).
+    pub(crate) fn dynamics_mut(&mut self) -> &mut BandDynamics {
+        &mut self.dynamics
+    }
+
+    /// The gains of the chunk whose followers ran (see [`begin_dynamics`](Self::begin_dynamics)).
+    pub(crate) fn end_dynamics(&mut self, gains: &mut [f32]) {
+        self.meters = self.dynamics.finish_chunk(gains);
     }
 
     /// The plan of one chunk for [`tick`](Self::tick) (`count`: one or two channels), or None
