@@ -22,6 +22,10 @@ use crate::simd::SimdLevel;
 
 /// One value per lane.
 type Row = [f32; MAX_EQ_BANDS];
+/// What the dynamic sections of a run are: none, only bells, or any shapes.
+const NONE: u8 = 0;
+const BELLS: u8 = 1;
+const ANY: u8 = 2;
 /// Wavefront steps of one chunk at most.
 const STEPS: usize = CHUNK + MAX_EQ_BANDS;
 
@@ -109,18 +113,31 @@ impl LaneCascade {
         }
         let m = m.min(CHUNK);
         let depth = self.load(bands, &order[..n], &plans[..n], gains, m);
-        let dynamic = plans[..n].iter().any(|p| p.dynamic().is_some());
+        let shape = |p: &TickPlan| p.dynamic().map(|d| d.parts().0);
+        let dynamic = if plans[..n].iter().all(|p| shape(p).is_none()) {
+            NONE
+        } else if plans[..n]
+            .iter()
+            .all(|p| matches!(shape(p), None | Some(DynamicShape::Bell)))
+        {
+            BELLS
+        } else {
+            ANY
+        };
         let lanes = n;
         in_simd_build(
             simd,
             #[inline(always)]
             || match (lanes, dynamic) {
-                (0..=8, true) => self.wavefront::<8, true>(lanes, depth, l, r, m),
-                (0..=8, false) => self.wavefront::<8, false>(lanes, depth, l, r, m),
-                (9..=16, true) => self.wavefront::<16, true>(lanes, depth, l, r, m),
-                (9..=16, false) => self.wavefront::<16, false>(lanes, depth, l, r, m),
-                (_, true) => self.wavefront::<MAX_EQ_BANDS, true>(lanes, depth, l, r, m),
-                (_, false) => self.wavefront::<MAX_EQ_BANDS, false>(lanes, depth, l, r, m),
+                (0..=8, NONE) => self.wavefront::<8, NONE>(lanes, depth, l, r, m),
+                (0..=8, BELLS) => self.wavefront::<8, BELLS>(lanes, depth, l, r, m),
+                (0..=8, _) => self.wavefront::<8, ANY>(lanes, depth, l, r, m),
+                (9..=16, NONE) => self.wavefront::<16, NONE>(lanes, depth, l, r, m),
+                (9..=16, BELLS) => self.wavefront::<16, BELLS>(lanes, depth, l, r, m),
+                (9..=16, _) => self.wavefront::<16, ANY>(lanes, depth, l, r, m),
+                (_, NONE) => self.wavefront::<MAX_EQ_BANDS, NONE>(lanes, depth, l, r, m),
+                (_, BELLS) => self.wavefront::<MAX_EQ_BANDS, BELLS>(lanes, depth, l, r, m),
+                (_, _) => self.wavefront::<MAX_EQ_BANDS, ANY>(lanes, depth, l, r, m),
             },
         );
         self.store(bands, &order[..n], &plans[..n]);
@@ -209,7 +226,7 @@ impl LaneCascade {
     /// The wavefront over `lanes` (≤ `N`) bands of at most `depth` static sections.
     #[inline(always)]
     #[allow(clippy::needless_range_loop)]
-    fn wavefront<const N: usize, const DYNAMIC: bool>(
+    fn wavefront<const N: usize, const DYNAMIC: u8>(
         &mut self,
         lanes: usize,
         depth: usize,
@@ -227,8 +244,9 @@ impl LaneCascade {
             }
             let mut dynamic = [[0.0f32; MAX_EQ_BANDS]; 6];
             let mut dynamic_pass = [0u32; N];
-            if DYNAMIC {
-                self.dynamic_coefficients::<N>(t, &mut dynamic, &mut dynamic_pass);
+            if DYNAMIC != NONE {
+                let bells = DYNAMIC == BELLS;
+                self.dynamic_coefficients::<N>(t, bells, &mut dynamic, &mut dynamic_pass);
             }
             for c in 0..channels {
                 let x: &mut [f32] = if c == 0 { &mut *l } else { &mut *r };
@@ -242,7 +260,7 @@ impl LaneCascade {
                     let pass: &[u32; N] = section.pass[..N].try_into().unwrap();
                     lane_svf::<N>(&section.c, pass, state, &valid, &mut v);
                 }
-                if DYNAMIC {
+                if DYNAMIC != NONE {
                     lane_svf::<N>(
                         &dynamic,
                         &dynamic_pass,
@@ -271,6 +289,7 @@ impl LaneCascade {
     fn dynamic_coefficients<const N: usize>(
         &self,
         t: usize,
+        bells: bool,
         out: &mut [Row; 6],
         pass: &mut [u32; N],
     ) {
@@ -280,6 +299,18 @@ impl LaneCascade {
             let (g0, k0) = (self.dynamic_g[b], self.dynamic_k[b]);
             let (bell, low, high) = (self.bell[b], self.low_shelf[b], self.high_shelf[b]);
             let a = gain.sqrt();
+            if bells {
+                // Only bells: their part of the selects below, without the shelves' roots.
+                let ka = k0 / a;
+                out[0][b] = g0;
+                out[1][b] = g0 + ka;
+                out[2][b] = 1.0 / (1.0 + g0 * (g0 + ka));
+                out[3][b] = 1.0;
+                out[4][b] = ka * (gain - 1.0);
+                out[5][b] = 0.0;
+                pass[b] = !self.dynamic_on[b] | mask(gain == 1.0);
+                continue;
+            }
             let root_a = a.sqrt();
             let ka = k0 / a;
             let g_shelf = select(low, g0 / root_a, g0 * root_a);
@@ -353,7 +384,7 @@ mod tests {
 
     /// Bands of every lane kind: dynamic and static, Stereo, Left and Right, a steep cut, a
     /// band at 0 dB.
-    fn bands() -> Vec<EqBand> {
+    fn bands(only_bells: bool) -> Vec<EqBand> {
         let cases = [
             (EqShape::Bell, 100.0, 3.0, BandChannel::Stereo, true),
             (EqShape::HighCut, 9000.0, 0.0, BandChannel::Left, false),
@@ -366,6 +397,7 @@ mod tests {
         ];
         cases
             .iter()
+            .filter(|c| !only_bells || c.0 == EqShape::Bell || !c.4)
             .map(|&(shape, frequency_hz, gain_db, placement, dynamic)| {
                 let mut band = EqBand::new();
                 band.prepare(48_000.0, CHUNK);
@@ -393,8 +425,8 @@ mod tests {
 
     #[test]
     fn lanes_give_the_bits_of_the_bands_one_after_another() {
-        for count in [1, 2] {
-            let mut lanes = bands();
+        for (count, only_bells) in [(1, false), (2, false), (2, true)] {
+            let mut lanes = bands(only_bells);
             let mut ticked = lanes.clone();
             let n = lanes.len();
             let order: Vec<usize> = (0..n).collect();
