@@ -6,8 +6,8 @@
 //! one vector step. Each lane runs the band's static sections (padded with pass-through
 //! sections up to the run's most), then its dynamic section, whose coefficients every lane
 //! computes from its gain (the chunk's gains are stored skewed before the wavefront: step `t`,
-//! lane `b` holds band `b`'s frame `t − b`), all four shapes side by side and the lane's picked
-//! by a select. A lane outside its frames does not advance its state; a channel the
+//! lane `b` holds band `b`'s frame `t − 2b − 1`, as the dynamic section runs a step behind the
+//! static ones), all four shapes side by side and the lane's picked by a select. A lane outside its frames does not advance its state; a channel the
 //! band leaves alone passes its input. Every lane does exactly the arithmetic of
 //! [`EqBand::tick`] on the same values (the same multiplies and adds in the same order, the
 //! same selects), so the output is that of the bands one after another, in every vector build.
@@ -27,7 +27,7 @@ const NONE: u8 = 0;
 const BELLS: u8 = 1;
 const ANY: u8 = 2;
 /// Wavefront steps of one chunk at most.
-const STEPS: usize = CHUNK + MAX_EQ_BANDS;
+const STEPS: usize = CHUNK + 2 * MAX_EQ_BANDS;
 
 /// One mask per lane (all bits set: true), so selects are bit operations that vectorise.
 type Mask = [u32; MAX_EQ_BANDS];
@@ -195,7 +195,8 @@ impl LaneCascade {
                 self.bell[b] = mask(shape == DynamicShape::Bell);
                 self.low_shelf[b] = mask(shape == DynamicShape::LowShelf);
                 self.high_shelf[b] = mask(shape == DynamicShape::HighShelf);
-                for (row, &gain) in self.gains[b..b + m].iter_mut().zip(&gains[k][..m]) {
+                let skew = 2 * b + 1;
+                for (row, &gain) in self.gains[skew..skew + m].iter_mut().zip(&gains[k][..m]) {
                     row[b] = gain;
                 }
             }
@@ -235,12 +236,25 @@ impl LaneCascade {
         m: usize,
     ) {
         let channels = if r.is_empty() { 1 } else { 2 };
+        // With dynamic sections each lane is two stages a step apart: at step `t` lane `b`'s
+        // static sections filter frame `t − 2b` while its dynamic section filters frame
+        // `t − 2b − 1` (what the static sections made one step earlier), so the two recursions
+        // overlap instead of one waiting for the other.
+        let stages = if DYNAMIC != NONE { 2 } else { 1 };
         let mut carry = [[0.0f32; N]; 2];
+        // The static stage's outputs awaiting the dynamic stage, and the band inputs they came
+        // from.
+        let mut staged = [[0.0f32; N]; 2];
+        let mut staged_input = [[0.0f32; N]; 2];
         let last = lanes - 1;
-        for t in 0..m + last {
+        let delay = stages * lanes - 1;
+        for t in 0..m + delay {
             let mut valid = [0u32; N];
-            for (b, v) in valid.iter_mut().enumerate() {
-                *v = mask((t as u32).wrapping_sub(b as u32) < m as u32);
+            let mut valid_dynamic = [0u32; N];
+            for b in 0..N {
+                let frame = (t as u32).wrapping_sub((stages * b) as u32);
+                valid[b] = mask(frame < m as u32);
+                valid_dynamic[b] = mask(frame.wrapping_sub(1) < m as u32);
             }
             let mut dynamic = [[0.0f32; MAX_EQ_BANDS]; 6];
             let mut dynamic_pass = [0u32; N];
@@ -260,21 +274,28 @@ impl LaneCascade {
                     let pass: &[u32; N] = section.pass[..N].try_into().unwrap();
                     lane_svf::<N>(&section.c, pass, state, &valid, &mut v);
                 }
+                let on = &self.channel_on[c];
                 if DYNAMIC != NONE {
+                    let mut w = staged[c];
                     lane_svf::<N>(
                         &dynamic,
                         &dynamic_pass,
                         &mut self.dynamic_states[c],
-                        &valid,
-                        &mut v,
+                        &valid_dynamic,
+                        &mut w,
                     );
+                    for b in 0..N {
+                        carry[c][b] = select(on[b], w[b], staged_input[c][b]);
+                    }
+                    staged[c] = v;
+                    staged_input[c] = input;
+                } else {
+                    for b in 0..N {
+                        carry[c][b] = select(on[b], v[b], input[b]);
+                    }
                 }
-                let on = &self.channel_on[c];
-                for b in 0..N {
-                    carry[c][b] = select(on[b], v[b], input[b]);
-                }
-                if t >= last {
-                    x[t - last] = carry[c][last];
+                if t >= delay {
+                    x[t - delay] = carry[c][last];
                 }
             }
         }
