@@ -9,12 +9,14 @@
 //! [`super::eq_band`]), so the output is the same for any block partition. One or two channels
 //! are processed; further channels pass untouched.
 //!
-//! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM, another
-//! build running): 8 dynamic bells ≈ 184×, 24 static bands ≈ 245×, 24 dynamic bands ≈ 54× real
-//! time (before the lane cascade: 124×, 113×, 41×). The detectors run as vector lanes (16 rows
-//! at a time, widest build), and so does the cascade ([`super::lane_cascade`]: one lane per
-//! band, Mid/Side and fading bands on their own); the dynamics' gain computers are now most of
-//! the cost (the issue asks 250×, 300× and 100×).
+//! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM, idle):
+//! 8 dynamic bells ≈ 250×, 24 static bands ≈ 270×, 24 dynamic bands ≈ 88× real time (before
+//! the lanes: 118×, 115×, 40×; Linear Phase 8 dynamic bells ≈ 143×). The detectors run as vector
+//! lanes (16 rows at a time, widest build), the bands' detector followers side by side
+//! (`dynamics::band_bank`), and the cascade as lanes too ([`super::lane_cascade`]: one
+//! lane per band, Mid/Side and fading bands on their own). What remains is mostly the dynamics
+//! (level measurement and gain shaping per band) and the detector cascades' recursions (the
+//! issue asks 250×, 300× and 100×).
 //!
 //! Bad input: NaN and ±∞ samples are replaced by silence before anything else; a filter state
 //! left non-finite by extreme input is cleared at the end of its chunk.

@@ -370,7 +370,7 @@ impl EqBand {
 
     /// Pass 1 of [`finish_detect`](Self::finish_detect) for a caller running several bands'
     /// followers together: returns whether the dynamics run (then the caller runs the followers
-    /// of [`dynamics_mut`](Self::dynamics_mut) and calls [`end_dynamics`](Self::end_dynamics)),
+    /// of `dynamics_mut` and calls `end_dynamics`),
     /// or fills `gains` with 1.
     pub fn begin_dynamics(
         &mut self,
