@@ -172,3 +172,137 @@ fn follow<const B: usize, const L: usize>(bands: &mut [BandDynamics], m: usize) 
         }
     }
 }
+
+/// Bands whose detector followers share one lane vector in [`follow_levels`].
+const LEVEL_GROUP: usize = 8;
+
+/// Pass 2 for bands without the transient shaper (each has begun a chunk of `m` samples): only
+/// their detector followers, [`LEVEL_GROUP`] bands side by side, in the build for `level`.
+pub(crate) fn follow_levels<'a>(
+    bands: impl Iterator<Item = &'a mut BandDynamics>,
+    m: usize,
+    level: SimdLevel,
+) {
+    let m = m.min(CHUNK);
+    let mut bands = bands.peekable();
+    in_simd_build(
+        level,
+        #[inline(always)]
+        || {
+            while bands.peek().is_some() {
+                let group: [Option<&mut BandDynamics>; LEVEL_GROUP] =
+                    std::array::from_fn(|_| bands.next());
+                follow_level_group(group, m);
+            }
+        },
+    );
+}
+
+/// The detector followers of up to `L` bands (missing ones are idle lanes) over `m` samples.
+#[inline(always)]
+fn follow_level_group<const L: usize>(group: [Option<&mut BandDynamics>; L], m: usize) {
+    let mut parts = group.map(|band| {
+        band.map(|b| {
+            debug_assert!(!b.transient_enabled());
+            let ([follower, _, _], [level, _, _]) = b.follower_parts();
+            (follower, level)
+        })
+    });
+    let mut lanes = Lanes {
+        attack: [0.0; L],
+        attack_rest: [0.0; L],
+        release: [0.0; L],
+        release_rest: [0.0; L],
+        state: [0.0; L],
+    };
+    for (l, part) in parts.iter().enumerate() {
+        if let Some((f, _)) = part {
+            lanes.attack[l] = f.attack;
+            lanes.attack_rest[l] = 1.0 - f.attack;
+            lanes.release[l] = f.release;
+            lanes.release_rest[l] = 1.0 - f.release;
+            lanes.state[l] = f.state;
+        }
+    }
+    let mut start = 0;
+    while start < m {
+        let k_len = BLOCK.min(m - start);
+        let mut rows = [[0.0f32; L]; BLOCK];
+        for (l, part) in parts.iter().enumerate() {
+            if let Some((_, level)) = part {
+                for (row, &x) in rows.iter_mut().zip(&level[start..start + k_len]) {
+                    row[l] = x;
+                }
+            }
+        }
+        for row in &mut rows[..k_len] {
+            lanes.step(row);
+        }
+        for (l, part) in parts.iter_mut().enumerate() {
+            if let Some((_, level)) = part {
+                for (row, x) in rows.iter().zip(&mut level[start..start + k_len]) {
+                    *x = row[l];
+                }
+            }
+        }
+        start += k_len;
+    }
+    for (l, part) in parts.iter_mut().enumerate() {
+        if let Some((f, _)) = part {
+            f.state = lanes.state[l];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dynamics::band_settings::BandSettings;
+
+    #[test]
+    fn level_followers_side_by_side_give_the_gains_of_each_band_in_turn() {
+        let n = 11;
+        let mut bands: Vec<BandDynamics> = (0..n)
+            .map(|b| {
+                let mut d = BandDynamics::new();
+                d.prepare(48_000.0, CHUNK);
+                d.disable_transient();
+                let settings = BandSettings {
+                    threshold_db: -30.0 - b as f32,
+                    ratio: 3.0,
+                    attack_ms: 1.0 + b as f32,
+                    release_ms: 50.0 + 10.0 * b as f32,
+                    range_db: 12.0,
+                    direction: crate::dynamics::band_settings::BandDirection::CompressDown,
+                    ..BandSettings::default()
+                };
+                d.set_settings(&settings, 100.0);
+                d
+            })
+            .collect();
+        let mut alone = bands.clone();
+        let mut lowest = 1.0f32;
+        for (chunk, m) in [CHUNK, 100, 7, 1].into_iter().enumerate() {
+            let rows: Vec<Vec<f32>> = (0..n)
+                .map(|b| {
+                    (0..m)
+                        .map(|i| (0.3 * ((i + 31 * chunk + 7 * b) as f32).sin()).abs())
+                        .collect()
+                })
+                .collect();
+            for (d, row) in bands.iter_mut().zip(&rows) {
+                d.begin_chunk(row, row);
+            }
+            follow_levels(bands.iter_mut(), m, crate::simd::detect());
+            for ((d, a), row) in bands.iter_mut().zip(alone.iter_mut()).zip(&rows) {
+                let (mut g1, mut g2) = (vec![0.0; m], vec![0.0; m]);
+                d.finish_chunk(&mut g1);
+                a.process(row, row, &mut g2);
+                let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&g1), bits(&g2));
+                lowest = g1.iter().fold(lowest, |a, &g| a.min(g));
+            }
+        }
+        assert!(lowest < 0.9, "the bands act ({lowest})");
+    }
+}

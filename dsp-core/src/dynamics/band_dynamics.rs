@@ -306,6 +306,11 @@ impl BandDynamics {
         meter_values(level_db, gain_lo, gain_hi, tr_lo, tr_hi)
     }
 
+    /// Whether the transient shaper runs (its followers are part of pass 2).
+    pub(crate) fn transient_enabled(&self) -> bool {
+        self.transient_enabled
+    }
+
     /// The vector build this band runs in.
     pub(crate) fn simd_level(&self) -> SimdLevel {
         self.simd

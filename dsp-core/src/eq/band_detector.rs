@@ -119,26 +119,38 @@ fn bank_group(
             s2[k][j] = states[j].sections[k][1];
         }
     }
-    for i in 0..n {
-        let mut v = [0.0f32; L];
+    // Samples move between the rows and the lanes a block at a time (row reads and writes stay
+    // contiguous instead of a gather and a scatter per sample).
+    const BLOCK: usize = 16;
+    let mut start = 0;
+    while start < n {
+        let len = BLOCK.min(n - start);
+        let mut block = [[0.0f32; L]; BLOCK];
         for j in 0..used {
-            v[j] = rows[j][i];
+            for (v, &x) in block.iter_mut().zip(&rows[j][start..start + len]) {
+                v[j] = x;
+            }
         }
-        for k in 0..DETECTOR_SECTIONS {
-            let (a, b) = (&mut s1[k], &mut s2[k]);
-            for j in 0..L {
-                // The arithmetic of `DetectorFilter::tick`, lane by lane.
-                let hp = (v[j] - gk[j] * a[j] - b[j]) * d[j];
-                let v1 = g[j] * hp;
-                let bp = v1 + a[j];
-                a[j] = bp + v1;
-                b[j] += 2.0 * g[j] * bp;
-                v[j] = m1[j] * bp;
+        for v in &mut block[..len] {
+            for k in 0..DETECTOR_SECTIONS {
+                let (a, b) = (&mut s1[k], &mut s2[k]);
+                for j in 0..L {
+                    // The arithmetic of `DetectorFilter::tick`, lane by lane.
+                    let hp = (v[j] - gk[j] * a[j] - b[j]) * d[j];
+                    let v1 = g[j] * hp;
+                    let bp = v1 + a[j];
+                    a[j] = bp + v1;
+                    b[j] += 2.0 * g[j] * bp;
+                    v[j] = m1[j] * bp;
+                }
             }
         }
         for j in 0..used {
-            rows[j][i] = v[j];
+            for (v, x) in block.iter().zip(&mut rows[j][start..start + len]) {
+                *x = v[j];
+            }
         }
+        start += len;
     }
     for j in 0..used {
         for k in 0..DETECTOR_SECTIONS {

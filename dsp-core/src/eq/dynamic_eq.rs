@@ -9,11 +9,14 @@
 //! [`super::eq_band`]), so the output is the same for any block partition. One or two channels
 //! are processed; further channels pass untouched.
 //!
-//! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM): 8 dynamic
-//! bells ≈ 124×, 24 static bands ≈ 113×, 24 dynamic bands ≈ 41× real time. The detectors run as
-//! vector lanes (16 rows at a time, widest build); the cascade is scalar, bounded by its
-//! operation count now that the bands' recursions overlap (the issue asks 250×, 300× and 100×:
-//! the next step is vectors across the wavefront's bands).
+//! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM, idle):
+//! 8 dynamic bells ≈ 250×, 24 static bands ≈ 270×, 24 dynamic bands ≈ 88× real time (before
+//! the lanes: 118×, 115×, 40×; Linear Phase 8 dynamic bells ≈ 143×). The detectors run as vector
+//! lanes (16 rows at a time, widest build), the bands' detector followers side by side
+//! (`dynamics::band_bank`), and the cascade as lanes too ([`super::lane_cascade`]: one
+//! lane per band, Mid/Side and fading bands on their own). What remains is mostly the dynamics
+//! (level measurement and gain shaping per band) and the detector cascades' recursions (the
+//! issue asks 250×, 300× and 100×).
 //!
 //! Bad input: NaN and ±∞ samples are replaced by silence before anything else; a filter state
 //! left non-finite by extreme input is cleared at the end of its chunk.
@@ -23,11 +26,13 @@
 
 use super::band_detector::{DetectorFilter, DetectorState};
 use super::eq_band::PARAMETER_RAMP_MS;
-use super::eq_band::{EqBand, CHUNK, CONTROL_FRAMES};
+use super::eq_band::{EqBand, TickPlan, CHUNK, CONTROL_FRAMES};
+use super::lane_cascade::LaneCascade;
 use super::linear_phase::{self, LinearPhaseEq};
 use super::listen::Listen;
 use super::lp_response::LpBand;
 use super::settings::{DynamicEqSettings, EqPhase, MAX_EQ_BANDS, MAX_OUTPUT_GAIN_DB};
+use crate::dynamics::band_bank::follow_levels;
 use crate::dynamics::BandMeterValues;
 use crate::filter::eq_section::SvfCoefficients;
 use crate::simd::SimdLevel;
@@ -64,6 +69,8 @@ pub struct DynamicEq {
     lane_states: [DetectorState; 2 * MAX_EQ_BANDS],
     /// Bypass ramp values of the running bands (in running order) for one chunk.
     wet_rows: Box<Gains>,
+    /// The lanes the common bands run in.
+    lanes_cascade: LaneCascade,
     listen: Listen,
     listen_filters: [SvfCoefficients; MAX_EQ_BANDS],
     /// The vector build the kernels run in.
@@ -97,6 +104,7 @@ impl DynamicEq {
             lane_filters: [DetectorFilter::default(); 2 * MAX_EQ_BANDS],
             lane_states: [DetectorState::default(); 2 * MAX_EQ_BANDS],
             wet_rows: Box::new(Gains([[1.0; CHUNK]; MAX_EQ_BANDS])),
+            lanes_cascade: LaneCascade::new(),
             listen: Listen::new(),
             listen_filters: [SvfCoefficients::default(); MAX_EQ_BANDS],
             simd: SimdLevel::Baseline,
@@ -300,6 +308,9 @@ impl DynamicEq {
                 m,
                 self.simd,
             );
+            // The gain computers: each band's level, all their followers side by side, then
+            // each band's gains (as `EqBand::finish_detect` one band at a time).
+            let mut running = [false; MAX_EQ_BANDS];
             for (k, (band, gains)) in self
                 .bands
                 .iter_mut()
@@ -310,7 +321,25 @@ impl DynamicEq {
                 for i in 0..count {
                     *band.detector_lane(i).1 = self.lane_states[first + i];
                 }
-                band.finish_detect(&mut self.rows.0[first..], count, &mut gains[..m]);
+                let rows = &mut self.rows.0[first..];
+                if band.begin_dynamics(rows, count, &mut gains[..m]) {
+                    let level = &rows[0][..m];
+                    band.dynamics_mut().begin_chunk(level, level);
+                    running[k] = true;
+                }
+            }
+            let bands = self.bands.iter_mut().zip(running);
+            let running_bands = bands.filter(|(_, on)| *on).map(|(b, _)| b.dynamics_mut());
+            follow_levels(running_bands, m, self.simd);
+            for ((band, gains), on) in self
+                .bands
+                .iter_mut()
+                .zip(self.gains.0.iter_mut())
+                .zip(running)
+            {
+                if on {
+                    band.end_dynamics(&mut gains[..m]);
+                }
             }
         }
         match &mut self.linear {
@@ -341,10 +370,11 @@ impl DynamicEq {
         }
     }
 
-    /// The bands in series over frames `start..start + m`, as a wavefront: at step `t` band `j`
-    /// filters frame `t − j`, so every band's recursion runs alongside the others' instead of
-    /// waiting for the band before it to finish the chunk (the same arithmetic per frame and band
-    /// as one band after another, so the same output).
+    /// The bands in series over frames `start..start + m`: each run of consecutive bands that
+    /// filter Stereo, Left or Right without a fade as vector lanes ([`LaneCascade`]), any other
+    /// band on its own, sample by sample (the same arithmetic per frame and band as one band
+    /// after another).
+    #[allow(clippy::needless_range_loop)]
     fn cascade(&mut self, channels: &mut [&mut [f32]], count: usize, start: usize, m: usize) {
         let mut order = [0usize; MAX_EQ_BANDS];
         let mut plans = [None; MAX_EQ_BANDS];
@@ -367,37 +397,43 @@ impl DynamicEq {
         } else {
             &mut no_right
         };
-        let mut carry = [(0.0f32, 0.0f32); MAX_EQ_BANDS];
-        let last = running - 1;
-        for t in 0..m + last {
-            // Later bands first, so each reads what the band before it made one step earlier.
-            for j in (0..running).rev() {
-                let Some(i) = t.checked_sub(j).filter(|&i| i < m) else {
-                    continue;
-                };
-                let input = if j == 0 {
-                    (l[i], r.get(i).copied().unwrap_or(0.0))
-                } else {
-                    carry[j - 1]
-                };
-                let k = order[j];
-                let Some(plan) = &plans[j] else { continue };
-                let out = self.bands[k].tick(
-                    plan,
-                    input.0,
-                    input.1,
-                    self.gains.0[k][i],
-                    self.wet_rows.0[j][i],
+        let mut j = 0;
+        while j < running {
+            let lane = |p: &Option<TickPlan>| p.is_some_and(|p| p.lane_channels().is_some());
+            let end = (j..running).find(|&e| !lane(&plans[e])).unwrap_or(running);
+            if end > j {
+                let mut run_plans = [TickPlan::default(); MAX_EQ_BANDS];
+                for (p, q) in run_plans.iter_mut().zip(&plans[j..end]) {
+                    *p = q.unwrap_or_default();
+                }
+                self.lanes_cascade.run(
+                    &mut self.bands,
+                    &order[j..end],
+                    &run_plans[..end - j],
+                    &self.gains.0,
+                    l,
+                    r,
+                    m,
+                    self.simd,
                 );
-                if j == last {
-                    l[i] = out.0;
-                    if let Some(v) = r.get_mut(i) {
-                        *v = out.1;
-                    }
-                } else {
-                    carry[j] = out;
+                j = end;
+                continue;
+            }
+            let k = order[j];
+            let Some(plan) = &plans[j] else {
+                j += 1;
+                continue;
+            };
+            let band = &mut self.bands[k];
+            for i in 0..m {
+                let y = r.get(i).copied().unwrap_or(0.0);
+                let out = band.tick(plan, l[i], y, self.gains.0[k][i], self.wet_rows.0[j][i]);
+                l[i] = out.0;
+                if let Some(v) = r.get_mut(i) {
+                    *v = out.1;
                 }
             }
+            j += 1;
         }
         for &k in &order[..running] {
             self.bands[k].end_apply();

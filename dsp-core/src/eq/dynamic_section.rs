@@ -66,6 +66,12 @@ impl DynamicSection {
         }
     }
 
+    /// Its shape, `g = tan(π·f0/fs)` and `k = 1/Q` (for a caller computing the coefficients as
+    /// vector lanes with the same arithmetic as [`coefficients`](Self::coefficients)).
+    pub(crate) fn parts(&self) -> (DynamicShape, f32, f32) {
+        (self.shape, self.g, self.k)
+    }
+
     /// The coefficients at linear gain `gain` (`A²`; > 0).
     #[inline(always)]
     pub fn coefficients(&self, gain: f32) -> SvfCoefficients {
@@ -122,6 +128,11 @@ impl DynamicSectionState {
         } else {
             y
         }
+    }
+
+    /// The section's integrators (for a caller running it as a vector lane).
+    pub(crate) fn svf_mut(&mut self) -> &mut SvfState {
+        &mut self.svf
     }
 
     /// Clears the integrators when they hold NaN or ±∞ (after bad input).

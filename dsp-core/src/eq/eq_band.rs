@@ -33,11 +33,32 @@ pub const CONTROL_FRAMES: u64 = 16;
 pub const CHUNK: usize = 256;
 
 /// What a running band does in one chunk (from [`EqBand::begin_apply`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct TickPlan {
     dynamic: Option<DynamicSection>,
     placement: BandChannel,
     fading: bool,
+}
+
+impl TickPlan {
+    /// The channels (left, right) the band filters when it can run as a vector lane: not
+    /// fading, placed on Stereo, Left or Right; None otherwise (Mid/Side or fading).
+    pub(crate) fn lane_channels(&self) -> Option<[bool; 2]> {
+        if self.fading {
+            return None;
+        }
+        match self.placement {
+            BandChannel::Stereo => Some([true, true]),
+            BandChannel::Left => Some([true, false]),
+            BandChannel::Right => Some([false, true]),
+            BandChannel::Mid | BandChannel::Side => None,
+        }
+    }
+
+    /// The dynamic section the band runs this chunk, if any.
+    pub(crate) fn dynamic(&self) -> Option<&DynamicSection> {
+        self.dynamic.as_ref()
+    }
 }
 
 /// One band's state (see the module docs).
@@ -341,13 +362,29 @@ impl EqBand {
     /// [`detector_input`](Self::detector_input)): the linear dynamic gain per sample into `gains`
     /// (1 when the dynamics are off).
     pub fn finish_detect(&mut self, rows: &mut [[f32; CHUNK]], count: usize, gains: &mut [f32]) {
+        if self.begin_dynamics(rows, count, gains) {
+            let a = &rows[0][..gains.len()];
+            self.meters = self.dynamics.process(a, a, gains);
+        }
+    }
+
+    /// Pass 1 of [`finish_detect`](Self::finish_detect) for a caller running several bands'
+    /// followers together: returns whether the dynamics run (then the caller runs the followers
+    /// of `dynamics_mut` and calls `end_dynamics`),
+    /// or fills `gains` with 1.
+    pub fn begin_dynamics(
+        &mut self,
+        rows: &mut [[f32; CHUNK]],
+        count: usize,
+        gains: &mut [f32],
+    ) -> bool {
         let n = gains.len();
         if count == 0 {
             gains.fill(1.0);
             if !self.detecting() {
                 self.meters = BandMeterValues::default();
             }
-            return;
+            return false;
         }
         if count == 2 {
             let (a, b) = rows.split_at_mut(1);
@@ -359,8 +396,17 @@ impl EqBand {
                 *x = sanitize_magnitude(*x);
             }
         }
-        let a = &rows[0][..n];
-        self.meters = self.dynamics.process(a, a, gains);
+        true
+    }
+
+    /// The band's dynamics (for the caller of [`begin_dynamics`](Self::begin_dynamics)).
+    pub(crate) fn dynamics_mut(&mut self) -> &mut BandDynamics {
+        &mut self.dynamics
+    }
+
+    /// The gains of the chunk whose followers ran (see [`begin_dynamics`](Self::begin_dynamics)).
+    pub(crate) fn end_dynamics(&mut self, gains: &mut [f32]) {
+        self.meters = self.dynamics.finish_chunk(gains);
     }
 
     /// The plan of one chunk for [`tick`](Self::tick) (`count`: one or two channels), or None
@@ -470,6 +516,11 @@ impl EqBand {
             dynamic,
             wet: self.wet.value() as f32,
         })
+    }
+
+    /// The static filters and dynamic section states of both channels (for the lane cascade).
+    pub(crate) fn filter_states(&mut self) -> (&mut [EqFilter; 2], &mut [DynamicSectionState; 2]) {
+        (&mut self.statics, &mut self.dynamic_states)
     }
 
     /// After a chunk of [`tick`](Self::tick)s: clears any state left non-finite by bad input.

@@ -7,6 +7,7 @@ pub mod dynamic_eq;
 pub mod dynamic_section;
 pub mod eq_band;
 pub mod keys;
+pub mod lane_cascade;
 pub mod linear_phase;
 pub mod listen;
 pub mod lp_response;

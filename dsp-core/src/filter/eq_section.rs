@@ -208,6 +208,11 @@ impl EqFilter {
         (a, b)
     }
 
+    /// The running sections' coefficients and states (for a caller running them as vector lanes).
+    pub(crate) fn parts_mut(&mut self) -> (&[SvfCoefficients], &mut [SvfState]) {
+        (&self.coefficients[..self.len], &mut self.states[..self.len])
+    }
+
     /// Clears the state when it holds NaN or ±∞ (after bad input).
     pub fn sanitize(&mut self) {
         if !self.states[..self.len].iter().all(SvfState::is_finite) {
