@@ -231,6 +231,7 @@ impl EqBand {
             || self.q_log2.is_smoothing()
     }
 
+    #[inline(never)]
     fn apply_settings(&mut self) {
         let s = self.settings;
         let f = s.filter.sanitized(self.sample_rate_hz);
@@ -282,6 +283,7 @@ impl EqBand {
     }
 
     /// Designs the static filter, the dynamic section and the detector for the current tuning.
+    #[inline(never)]
     fn tune(&mut self) {
         let fs = self.sample_rate_hz;
         let f = self.current_filter();
