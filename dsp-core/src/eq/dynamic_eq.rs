@@ -10,8 +10,9 @@
 //! are processed; further channels pass untouched.
 //!
 //! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM, idle):
-//! 8 dynamic bells ≈ 250×, 24 static bands ≈ 270×, 24 dynamic bands ≈ 88× real time (before
-//! the lanes: 118×, 115×, 40×; Linear Phase 8 dynamic bells ≈ 143×). The detectors run as vector
+//! 8 dynamic bells ≈ 244–250×, 24 static bands ≈ 262–270×, 24 dynamic bands ≈ 83–88× real time
+//! (the spread is code layout between builds; before the lanes: 118×, 115×, 40×; Linear Phase
+//! 8 dynamic bells ≈ 131–143×). The detectors run as vector
 //! lanes (16 rows at a time, widest build), the bands' detector followers side by side
 //! (`dynamics::band_bank`), and the cascade as lanes too ([`super::lane_cascade`]: one
 //! lane per band, Mid/Side and fading bands on their own). What remains is mostly the dynamics
