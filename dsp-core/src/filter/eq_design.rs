@@ -278,28 +278,15 @@ pub fn design(settings: &EqShapeSettings, sample_rate_hz: f64) -> EqCoefficients
                 den_nyquist: den_ny,
             });
         }
-        EqShape::LowCut => {
+        EqShape::LowCut | EqShape::HighCut | EqShape::BandPass | EqShape::Notch => {
             let p = AnalogPrototype::new(&s, fs);
             for sec in p.sections() {
-                out.push(match_highpass(sec, w0));
-            }
-        }
-        EqShape::HighCut => {
-            let p = AnalogPrototype::new(&s, fs);
-            for sec in p.sections() {
-                out.push(fit_lowpass_section(sec, w0));
-            }
-        }
-        EqShape::BandPass => {
-            let p = AnalogPrototype::new(&s, fs);
-            for sec in p.sections() {
-                out.push(fit_band_pass_section(sec, w0));
-            }
-        }
-        EqShape::Notch => {
-            let p = AnalogPrototype::new(&s, fs);
-            for sec in p.sections() {
-                out.push(fit_notch_section(sec, w0, s.q));
+                out.push(match s.shape {
+                    EqShape::LowCut => match_highpass(sec, w0),
+                    EqShape::HighCut => fit_lowpass_section(sec, w0),
+                    EqShape::BandPass => fit_band_pass_section(sec, w0),
+                    _ => fit_notch_section(sec, w0, s.q),
+                });
             }
         }
     }

@@ -262,3 +262,34 @@ pub fn peak_index(x: &[f32]) -> usize {
         .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
         .map_or(0, |(i, _)| i)
 }
+
+/// The steady gain (dB, last 100 ms) of the dynamic bell (R −12) on a −40 dBFS 3 kHz sine
+/// while a −10 dBFS 3 kHz key feeds the sidechain input, with the band listening to `sidechain`,
+/// in `phase`; the output is compared with the input `latency` samples earlier.
+pub fn sidechain_gain_db(
+    sidechain: dsp_core::dynamics::BandSidechain,
+    phase: dsp_core::eq::EqPhase,
+    latency: usize,
+) -> f64 {
+    let frames = 72_000;
+    let main = sines(FS, &[(3000.0, -40.0, 0.0)], frames);
+    let key = sines(FS, &[(3000.0, -10.0, 0.0)], frames);
+    let mut band = dynamic_bell(-12.0);
+    band.dynamics.sidechain = sidechain;
+    let mut eq = DynamicEq::new();
+    eq.set_settings(DynamicEqSettings {
+        phase,
+        ..one_band(band)
+    });
+    eq.prepare(&ProcessSpec::new(FS, 512, 2));
+    let (mut l, mut r) = (main.clone(), main.clone());
+    for ((a, b), k) in l
+        .chunks_mut(512)
+        .zip(r.chunks_mut(512))
+        .zip(key.chunks(512))
+    {
+        eq.process_with_sidechain(&mut [a, b], Some(&[k, k]));
+    }
+    let tail = frames - 4800;
+    peak_db(&l[tail..]) - peak_db(&main[tail - latency..frames - latency])
+}
