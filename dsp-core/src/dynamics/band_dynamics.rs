@@ -414,6 +414,11 @@ impl BandDynamics {
         let m = detector.len();
         let scratch = &mut *self.scratch;
         let (level, fast) = (&mut scratch.level[..m], &mut scratch.fast[..m]);
+        if !self.transient_enabled {
+            // Only the level is used (the shaper's hold, envelopes and gate never are).
+            self.detector.measure(detector, level);
+            return;
+        }
 
         // Pass 1: pre-envelope level (dB) and held band magnitude. With Peak detection both
         // holds share window and phase: when the detector reads the band's own magnitude they
@@ -591,16 +596,23 @@ fn bitwise_equal(a: &[f32], b: &[f32]) -> bool {
         })
 }
 
-/// Smallest and largest value of `values` (0 when empty), in lanes so the loop vectorises.
+/// Smallest and largest value of `values` and 0 (NaN ignored), in lanes so the loops vectorise
+/// (one pass each, so the two reductions stay in separate registers).
 #[inline(always)]
 fn min_max(values: &[f32]) -> (f32, f32) {
-    const LANES: usize = 8;
-    let (mut lo, mut hi) = ([0.0f32; LANES], [0.0f32; LANES]);
+    const LANES: usize = 16;
     let chunks = values.chunks_exact(LANES);
     let rest = chunks.remainder();
-    for c in chunks {
+    let (mut lo, mut hi) = ([0.0f32; LANES], [0.0f32; LANES]);
+    for c in chunks.clone() {
+        let c: &[f32; LANES] = c.try_into().expect("a whole chunk");
         for k in 0..LANES {
             lo[k] = if c[k] < lo[k] { c[k] } else { lo[k] };
+        }
+    }
+    for c in chunks {
+        let c: &[f32; LANES] = c.try_into().expect("a whole chunk");
+        for k in 0..LANES {
             hi[k] = if c[k] > hi[k] { c[k] } else { hi[k] };
         }
     }
