@@ -520,6 +520,13 @@ impl EqBand {
         })
     }
 
+    /// How many static sections the band runs (for the lane cascade).
+    pub(crate) fn static_section_count(&self) -> usize {
+        self.statics[0]
+            .section_count()
+            .max(self.statics[1].section_count())
+    }
+
     /// The static filters and dynamic section states of both channels (for the lane cascade).
     pub(crate) fn filter_states(&mut self) -> (&mut [EqFilter; 2], &mut [DynamicSectionState; 2]) {
         (&mut self.statics, &mut self.dynamic_states)

@@ -208,6 +208,11 @@ impl EqFilter {
         (a, b)
     }
 
+    /// How many sections run.
+    pub fn section_count(&self) -> usize {
+        self.len
+    }
+
     /// The running sections' coefficients and states (for a caller running them as vector lanes).
     pub(crate) fn parts_mut(&mut self) -> (&[SvfCoefficients], &mut [SvfState]) {
         (&self.coefficients[..self.len], &mut self.states[..self.len])
