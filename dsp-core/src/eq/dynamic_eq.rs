@@ -9,15 +9,15 @@
 //! [`super::eq_band`]), so the output is the same for any block partition. One or two channels
 //! are processed; further channels pass untouched.
 //!
-//! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM, idle):
-//! 8 dynamic bells ≈ 244–250×, 24 static bands ≈ 262–270×, 24 dynamic bands ≈ 83–88× real time
-//! (the spread is code layout between builds; before the lanes: 118×, 115×, 40×; Linear Phase
-//! 8 dynamic bells ≈ 131–143×). The detectors run as vector
-//! lanes (16 rows at a time, widest build), the bands' detector followers side by side
-//! (`dynamics::band_bank`), and the cascade as lanes too ([`super::lane_cascade`]: one
-//! lane per band, Mid/Side and fading bands on their own). What remains is mostly the dynamics
-//! (level measurement and gain shaping per band) and the detector cascades' recursions (the
-//! issue asks 250×, 300× and 100×).
+//! Cost (benches/dynamic_eq.rs, 48 kHz stereo, 512-frame blocks, 2-core AMD EPYC VM, idle,
+//! two runs): 8 dynamic bells ≈ 272–282×, 24 static bands ≈ 708–858×, 24 dynamic bands ≈
+//! 108–113×, Linear Phase 8 dynamic bells ≈ 150–151× real time (the issue asks 250×, 300×,
+//! 100× and 100×; the previous build on the same machine in the same runs: 246×, 263–267×,
+//! 83–84×, 140–142×). The detectors run as vector lanes (16 rows at a time, widest build), the
+//! bands' detector followers side by side (`dynamics::band_bank`), and the cascade as lanes too
+//! ([`super::lane_cascade`]: one lane per static section, Mid/Side and fading bands on their
+//! own). What remains is mostly the dynamics (level measurement and gain shaping per band) and
+//! the detector cascades' recursions.
 //!
 //! Bad input: NaN and ±∞ samples are replaced by silence before anything else; a filter state
 //! left non-finite by extreme input is cleared at the end of its chunk.
