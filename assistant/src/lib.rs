@@ -1,0 +1,9 @@
+//! The open mastering assistant (library code, no plugin or GUI dependency): it measures a
+//! programme ([`analysis`]), decides the mastering chain with stated rules and gives the reason
+//! for each move with its numbers. Everything runs offline, at any rate, mono to 7.1.4.
+
+pub mod analysis;
+pub mod programme;
+
+pub use analysis::{analyse, ProgrammeAnalysis};
+pub use programme::{Programme, ProgrammeError};
