@@ -2,6 +2,7 @@
 //!
 //! Audio runs in `f32`; coefficients are designed and meters accumulate in `f64`.
 
+pub mod analysis;
 pub mod chain;
 pub mod delay;
 pub mod demo;

@@ -3,14 +3,18 @@
 //! - [`loudness`]: integrated loudness, loudness range, maximum momentary and short-term
 //!   loudness, true and sample peak, PLR and PSR (dsp-core's BS.1770-4 meter), and the
 //!   short-term loudness every 100 ms (what the loud sections are picked from);
-//! - [`signal_checks`]: DC offset, clipping runs, non-finite samples, head and tail silence.
+//! - [`signal_checks`]: DC offset, clipping runs, non-finite samples, head and tail silence;
+//! - [`tonal_balance`]: the loud sections' long-term average spectrum of mid and side, 1/6
+//!   octave.
 
 pub mod loudness;
 pub mod signal_checks;
+pub mod tonal_balance;
 
 use crate::programme::Programme;
 pub use loudness::LoudnessProfile;
 pub use signal_checks::SignalChecks;
+pub use tonal_balance::TonalBalance;
 
 /// Everything measured on one programme.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,15 +29,19 @@ pub struct ProgrammeAnalysis {
     pub loudness: LoudnessProfile,
     /// DC, clipping and silence.
     pub checks: SignalChecks,
+    /// Loud-section spectra of mid and side.
+    pub tonal_balance: TonalBalance,
 }
 
 /// Measures `programme` (deterministic: the same audio gives the same numbers).
 pub fn analyse(programme: &Programme) -> ProgrammeAnalysis {
+    let loudness = LoudnessProfile::measure(programme);
     ProgrammeAnalysis {
         sample_rate_hz: programme.sample_rate_hz(),
         channels: programme.channels().len(),
         duration_s: programme.duration_s(),
-        loudness: LoudnessProfile::measure(programme),
+        tonal_balance: TonalBalance::measure(programme, &loudness),
+        loudness,
         checks: SignalChecks::measure(programme),
     }
 }
