@@ -5,14 +5,17 @@
 //!   short-term loudness every 100 ms (what the loud sections are picked from);
 //! - [`signal_checks`]: DC offset, clipping runs, non-finite samples, head and tail silence;
 //! - [`tonal_balance`]: the loud sections' long-term average spectrum of mid and side, 1/6
-//!   octave.
+//!   octave;
+//! - [`problems`]: rumble, resonances, harshness and sibilance that come and go.
 
 pub mod loudness;
+pub mod problems;
 pub mod signal_checks;
 pub mod tonal_balance;
 
 use crate::programme::Programme;
 pub use loudness::LoudnessProfile;
+pub use problems::Problems;
 pub use signal_checks::SignalChecks;
 pub use tonal_balance::TonalBalance;
 
@@ -31,16 +34,20 @@ pub struct ProgrammeAnalysis {
     pub checks: SignalChecks,
     /// Loud-section spectra of mid and side.
     pub tonal_balance: TonalBalance,
+    /// What the problem detectors found.
+    pub problems: Problems,
 }
 
 /// Measures `programme` (deterministic: the same audio gives the same numbers).
 pub fn analyse(programme: &Programme) -> ProgrammeAnalysis {
     let loudness = LoudnessProfile::measure(programme);
+    let tonal_balance = TonalBalance::measure(programme, &loudness);
     ProgrammeAnalysis {
         sample_rate_hz: programme.sample_rate_hz(),
         channels: programme.channels().len(),
         duration_s: programme.duration_s(),
-        tonal_balance: TonalBalance::measure(programme, &loudness),
+        problems: Problems::find(programme, &loudness, &tonal_balance),
+        tonal_balance,
         loudness,
         checks: SignalChecks::measure(programme),
     }

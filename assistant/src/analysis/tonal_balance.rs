@@ -72,20 +72,16 @@ impl TonalBalance {
     }
 
     /// The averaged mid and side spectra of the loud pieces and the seconds they cover.
-    fn spectra(
+    pub(crate) fn spectra(
         programme: &Programme,
         profile: &LoudnessProfile,
     ) -> (Option<AverageSpectrum>, Option<AverageSpectrum>, f64) {
         let fs = programme.sample_rate_hz();
         let channels = programme.channels();
-        let (mid, side): (Vec<f32>, Option<Vec<f32>>) = match channels {
-            [only] => (only.clone(), None),
-            [l, r, ..] => (
-                l.iter().zip(r).map(|(a, b)| 0.5 * (a + b)).collect(),
-                Some(l.iter().zip(r).map(|(a, b)| 0.5 * (a - b)).collect()),
-            ),
-            [] => return (None, None, 0.0),
-        };
+        if channels.is_empty() {
+            return (None, None, 0.0);
+        }
+        let (mid, side) = mid_side(channels);
         let pieces = loud_pieces(&profile.short_term_history_lufs);
         let piece = ((fs / HISTORY_RATE_HZ).round() as usize).max(1);
         let mut m = AverageSpectrum::new(fs);
@@ -102,6 +98,19 @@ impl TonalBalance {
         }
         let seconds = pieces.len() as f64 / HISTORY_RATE_HZ;
         (Some(m), s, seconds)
+    }
+}
+
+/// Mid `(L + R) / 2` and side `(L − R) / 2` of the first two channels (a single channel is
+/// the mid, with no side).
+pub fn mid_side(channels: &[Vec<f32>]) -> (Vec<f32>, Option<Vec<f32>>) {
+    match channels {
+        [l, r, ..] => (
+            l.iter().zip(r).map(|(a, b)| 0.5 * (a + b)).collect(),
+            Some(l.iter().zip(r).map(|(a, b)| 0.5 * (a - b)).collect()),
+        ),
+        [only] => (only.clone(), None),
+        [] => (Vec::new(), None),
     }
 }
 

@@ -81,6 +81,12 @@ impl AverageSpectrum {
         self.sample_rate_hz / self.fft_size() as f64
     }
 
+    /// Forgets every frame (keeps the FFT plan).
+    pub fn clear(&mut self) {
+        self.power.iter_mut().for_each(|p| *p = 0.0);
+        self.frames = 0;
+    }
+
     /// Frames averaged so far.
     pub fn frames(&self) -> usize {
         self.frames
