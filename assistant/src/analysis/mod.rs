@@ -6,14 +6,18 @@
 //! - [`signal_checks`]: DC offset, clipping runs, non-finite samples, head and tail silence;
 //! - [`tonal_balance`]: the loud sections' long-term average spectrum of mid and side, 1/6
 //!   octave;
-//! - [`problems`]: rumble, resonances, harshness and sibilance that come and go.
+//! - [`problems`]: rumble, resonances, harshness and sibilance that come and go;
+//! - [`band_stats`]: per multiband band level statistics, crest factor, width and
+//!   correlation, low-end mono compatibility.
 
+pub mod band_stats;
 pub mod loudness;
 pub mod problems;
 pub mod signal_checks;
 pub mod tonal_balance;
 
 use crate::programme::Programme;
+pub use band_stats::BandAnalysis;
 pub use loudness::LoudnessProfile;
 pub use problems::Problems;
 pub use signal_checks::SignalChecks;
@@ -36,6 +40,8 @@ pub struct ProgrammeAnalysis {
     pub tonal_balance: TonalBalance,
     /// What the problem detectors found.
     pub problems: Problems,
+    /// Per band of the multiband's default split.
+    pub bands: BandAnalysis,
 }
 
 /// Measures `programme` (deterministic: the same audio gives the same numbers).
@@ -47,6 +53,7 @@ pub fn analyse(programme: &Programme) -> ProgrammeAnalysis {
         channels: programme.channels().len(),
         duration_s: programme.duration_s(),
         problems: Problems::find(programme, &loudness, &tonal_balance),
+        bands: BandAnalysis::measure(programme, &loudness, None),
         tonal_balance,
         loudness,
         checks: SignalChecks::measure(programme),
