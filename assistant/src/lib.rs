@@ -3,7 +3,9 @@
 //! for each move with its numbers. Everything runs offline, at any rate, mono to 7.1.4.
 
 pub mod analysis;
+pub mod decisions;
 pub mod programme;
 
 pub use analysis::{analyse, ProgrammeAnalysis};
+pub use decisions::{propose, AssistantTarget, MasteringPlan, Move, MoveStage};
 pub use programme::{Programme, ProgrammeError};

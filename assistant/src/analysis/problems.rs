@@ -5,7 +5,8 @@
 //!   30 Hz; a flat or naturally rolled-off low end is left alone).
 //! - **Resonances**: a 1/6-octave band from 60 Hz to 12 kHz that is a local maximum and stands
 //!   at least [`RESONANCE_DB`] above the mean of the bands from 1/3 to 2/3 octave either side
-//!   (its own neighbours excluded, so a broad tilt is not a resonance); the
+//!   (its own neighbours excluded, so a broad tilt is not a resonance) and at least half that
+//!   above both bands 1/3 octave away (so a bump wider than that is not either); the
 //!   [`MAX_RESONANCES`] most prominent.
 //! - **Harshness (2–5 kHz) and sibilance (5–10 kHz) that come and go**: every 100 ms of the
 //!   audio within [`ACTIVE_RANGE_LU`] of the loudest short-term loudness, the band's share of the
@@ -128,7 +129,8 @@ fn resonances(tonal: &TonalBalance) -> Vec<Resonance> {
                 return None;
             }
             let prominence_db = l[k] - around.iter().sum::<f64>() / around.len() as f64;
-            (prominence_db >= RESONANCE_DB).then_some(Resonance {
+            let narrow = l[k] - l[k - 2].max(l[k + 2]) >= 0.5 * RESONANCE_DB;
+            (prominence_db >= RESONANCE_DB && narrow).then_some(Resonance {
                 frequency_hz: c[k],
                 prominence_db,
             })

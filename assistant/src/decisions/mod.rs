@@ -1,0 +1,95 @@
+//! The assistant's decisions: the chain it proposes, each move with its reason in plain words
+//! and the measurement behind it. Every move is an ordinary setting of a plugin, so the
+//! engineer can change any of them; the rules are stated where they are made:
+//!
+//! - [`corrective`]: Dynamic EQ moves for the problems found (rumble, resonances, harshness,
+//!   sibilance);
+//! - [`gentle`]: multiband thresholds from each band's detector level statistics;
+//! - [`limiter`]: the limiter's ceiling from the target and its style from the material.
+//!
+//! The same programme and options always give the same plan.
+
+pub mod corrective;
+pub mod gentle;
+pub mod limiter;
+pub mod probe;
+
+use dsp_core::chain::ChainSettings;
+
+use crate::analysis::ProgrammeAnalysis;
+use crate::programme::Programme;
+
+/// Which plugin a move belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveStage {
+    /// Vernis Dynamic EQ.
+    Eq,
+    /// Vernis Multiband.
+    Multiband,
+    /// Vernis Limiter.
+    Limiter,
+}
+
+/// One decision: what it does and why, in plain words with numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Move {
+    /// The plugin that makes it.
+    pub stage: MoveStage,
+    /// What it does ("cut 2.9 kHz by up to 2.5 dB when it rises").
+    pub action: String,
+    /// Why ("it stands 6.5 dB above the spectrum around it on the loud sections").
+    pub reason: String,
+}
+
+/// What the chain is aimed at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AssistantTarget {
+    /// Integrated loudness, LUFS.
+    pub lufs: f64,
+    /// True-peak ceiling, dBTP.
+    pub ceiling_dbtp: f64,
+}
+
+/// The proposed chain and its moves (the limiter's drive is left to the loudness search).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MasteringPlan {
+    /// Settings of every stage (a stage with nothing to do is left out).
+    pub chain: ChainSettings,
+    /// Every move, in signal order.
+    pub moves: Vec<Move>,
+}
+
+/// Proposes the chain for `programme` (measured as `analysis`) aimed at `target`.
+pub fn propose(
+    programme: &Programme,
+    analysis: &ProgrammeAnalysis,
+    target: AssistantTarget,
+) -> MasteringPlan {
+    let mut moves = Vec::new();
+    let eq = corrective::moves(programme, analysis, &mut moves);
+    let multiband = gentle::moves(programme, analysis, &mut moves);
+    let limiter = limiter::settings(analysis, target, &mut moves);
+    MasteringPlan {
+        chain: ChainSettings {
+            eq,
+            multiband,
+            pre_gain_db: 0.0,
+            limiter: Some(limiter),
+        },
+        moves,
+    }
+}
+
+/// `value` rounded to a step of `step` (so reports and settings carry tidy numbers).
+pub(crate) fn round_to(value: f64, step: f64) -> f64 {
+    (value / step).round() * step
+}
+
+/// A frequency for a sentence ("850 Hz", "2.9 kHz").
+pub(crate) fn hz_text(hz: f64) -> String {
+    if hz >= 1000.0 {
+        format!("{:.1} kHz", hz / 1000.0)
+    } else {
+        format!("{hz:.0} Hz")
+    }
+}
