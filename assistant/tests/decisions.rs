@@ -120,7 +120,7 @@ fn a_band_that_swells_gets_gentle_control_and_steady_ones_do_not() {
     let mut x = pink(0.05, frames, 21);
     let bass = sine(0.2, 70.0, FS, frames);
     for (i, (v, b)) in x.iter_mut().zip(&bass).enumerate() {
-        let loud = (i / (2 * FS as usize)) % 2 == 0;
+        let loud = (i / (2 * FS as usize)).is_multiple_of(2);
         *v += if loud { *b } else { 0.25 * *b };
     }
     let (_, plan) = plan(&x);
