@@ -19,6 +19,8 @@
 //! # Ok::<(), vernis_presets::PresetError>(())
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod error;
 pub mod plugins;
 pub mod state;

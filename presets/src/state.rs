@@ -1,18 +1,23 @@
 //! nice-plug 0.4.2's plugin state, as its VST3 and CLAP wrappers save and load it.
 //!
-//! The state is `serde_json` of an object with three members, in this order:
+//! The state is `serde_json` of an object with three members, in this order. The limiter's
+//! default state, as it saves it (parameters shortened):
 //!
 //! ```json
 //! {"version":"0.1.0",
-//!  "params":{"ceiling":{"f32":-3.0},"style":{"string":"punchy"},"dc_filter":{"bool":true}},
-//!  "fields":{"editor-size":"{\"width\":760.0,\"height\":520.0}","target":"\"spotify\""}}
+//!  "params":{"auto_release":{"bool":true},"ceiling":{"f32":-1.0},"dither":{"string":"off"},
+//!            "oversampling":{"string":"4x"},"release":{"f32":100.0},...},
+//!  "fields":{"editor-size":"{\"width\":1000.0,\"height\":620.0}","target":"\"spotify\""}}
 //! ```
 //!
 //! - `version`: the plugin's `Plugin::VERSION` (may be missing in very old states).
 //! - `params`: string parameter id → value, keys sorted. Values are *plain* (unnormalised):
 //!   float params `{"f32": x}`, int params `{"i32": n}`, bools `{"bool": b}`, enum params
 //!   `{"string": variant_id}` when the enum's variants have `#[id]`s, else `{"i32": index}`.
-//!   Parameters missing from a state keep the value they have when it is loaded.
+//!   nice-plug loads plain values as they are (no clamping to the range, no snapping to the
+//!   step) and skips unknown ids, values of the wrong kind and unknown enum ids. Parameters
+//!   missing from a state keep the value they have when it is loaded; the Dynamic EQ's
+//!   `filter_state` sets them (and unreadable values) to their defaults instead.
 //! - `fields`: `#[persist = "key"]` field → that field's own `serde_json` text (a JSON string
 //!   holding JSON), keys sorted.
 //!
@@ -191,8 +196,9 @@ fn looks_like_clap_state(bytes: &[u8]) -> bool {
 /// persisted fields, without running the plugin.
 ///
 /// Only the parameters given are written; when the state is loaded, nice-plug leaves every other
-/// parameter at its current value, so give all of them for a preset that fully defines the sound.
-/// Values are not checked against the plugin's ranges (nice-plug does not clamp loaded values).
+/// parameter at its current value (the Dynamic EQ resets them to defaults), so give all of them
+/// for a preset that fully defines the sound. Values are not checked against the plugin's ranges,
+/// and nice-plug does not clamp loaded values: the caller must keep them in range.
 #[derive(Debug, Clone, Default)]
 pub struct PluginStateBuilder {
     state: PluginState,

@@ -43,6 +43,11 @@ fn every_plugin_saves_what_the_builder_writes() {
             let mut host = PluginHost::for_case(case)?;
             let saved = host.save_state()?;
             let state = PluginState::from_clap_state(&saved)?;
+            println!(
+                "{}: {}",
+                case.bundle_name,
+                String::from_utf8_lossy(&saved[8..])
+            );
             let info = plugins::ALL
                 .iter()
                 .find(|p| p.clap_id == case.clap_id)
