@@ -303,3 +303,20 @@ fn fuzz_random_and_mutated_input() {
     }
     assert!(parsed > 0, "the mutations never left a parseable file");
 }
+
+/// A file written by JUCE's VST3 hosting (pedalboard 0.9.26's `preset_data`, which uses
+/// Steinberg's PresetFile) for the limiter with Ceiling at -4 dBTP: it parses, carries an empty
+/// `Cont` chunk, and this crate writes the same content back to the very same bytes.
+#[test]
+fn reads_and_reproduces_a_file_written_by_juce() {
+    let bytes = include_bytes!("data/limiter-ceiling-4-juce.vstpreset");
+    let preset = VstPreset::from_bytes_for(bytes, *b"VernisLimiterTP1").unwrap();
+    assert_eq!(preset.controller_state, Some(Vec::new()));
+    let state = preset.plugin_state().unwrap();
+    assert_eq!(
+        state.param("ceiling"),
+        Some(&vernis_presets::ParamValue::F32(-4.0))
+    );
+    assert_eq!(state.params.len(), 12);
+    assert_eq!(preset.to_bytes().unwrap(), bytes.to_vec());
+}
