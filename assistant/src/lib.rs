@@ -7,5 +7,7 @@ pub mod decisions;
 pub mod programme;
 
 pub use analysis::{analyse, ProgrammeAnalysis};
-pub use decisions::{propose, AssistantTarget, MasteringPlan, Move, MoveStage};
+pub use decisions::{
+    propose, propose_with_reference, AssistantTarget, MasteringPlan, MatchOptions, Move, MoveStage,
+};
 pub use programme::{Programme, ProgrammeError};

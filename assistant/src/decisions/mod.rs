@@ -5,6 +5,8 @@
 //! - [`corrective`]: Dynamic EQ moves for the problems found (rumble, resonances, harshness,
 //!   sibilance);
 //! - [`gentle`]: multiband thresholds from each band's detector level statistics;
+//! - [`tonal_match`]: with a reference, a few static bands per mid and side toward its
+//!   loud-section spectrum, clamped and scaled by the match amount;
 //! - [`limiter`]: the limiter's ceiling from the target and its style from the material.
 //!
 //! The same programme and options always give the same plan.
@@ -13,8 +15,11 @@ pub mod corrective;
 pub mod gentle;
 pub mod limiter;
 pub mod probe;
+pub mod tonal_match;
 
 use dsp_core::chain::ChainSettings;
+use dsp_core::eq::DynamicEqSettings;
+pub use tonal_match::MatchOptions;
 
 use crate::analysis::ProgrammeAnalysis;
 use crate::programme::Programme;
@@ -65,8 +70,30 @@ pub fn propose(
     analysis: &ProgrammeAnalysis,
     target: AssistantTarget,
 ) -> MasteringPlan {
+    propose_with_reference(programme, analysis, target, None)
+}
+
+/// As [`propose`], with a tonal match to `reference` (its analysis and the match options).
+pub fn propose_with_reference(
+    programme: &Programme,
+    analysis: &ProgrammeAnalysis,
+    target: AssistantTarget,
+    reference: Option<(&ProgrammeAnalysis, MatchOptions)>,
+) -> MasteringPlan {
     let mut moves = Vec::new();
-    let eq = corrective::moves(programme, analysis, &mut moves);
+    let mut eq = corrective::moves(programme, analysis, &mut moves);
+    if let Some((reference, options)) = reference {
+        let fs = programme.sample_rate_hz();
+        let tonal = &analysis.tonal_balance;
+        let matched = tonal_match::moves(tonal, &reference.tonal_balance, fs, options, &mut moves);
+        if !matched.is_empty() {
+            let settings = eq.get_or_insert_with(DynamicEqSettings::default);
+            let free = settings.bands.iter_mut().filter(|b| !b.used);
+            for (slot, band) in free.zip(matched) {
+                *slot = band;
+            }
+        }
+    }
     let multiband = gentle::moves(programme, analysis, &mut moves);
     let limiter = limiter::settings(analysis, target, &mut moves);
     MasteringPlan {
