@@ -137,6 +137,7 @@ pub fn run_demo(
         multiband: Some(demo_multiband_settings()),
         dither: None,
         format: Some(DEMO_MASTER_FORMAT),
+        assistant: None,
     };
     let master = master_file(
         &wav,
@@ -149,6 +150,7 @@ pub fn run_demo(
     .map_err(|e| match e {
         crate::master::MasterError::Input(reason) => (wav.clone(), reason),
         crate::master::MasterError::Output(reason) => (master_wav.clone(), reason),
+        crate::master::MasterError::Reference(reason) => (wav.clone(), reason),
     })?;
 
     let master_json = out_dir.join("demo-master-report.json");

@@ -226,6 +226,41 @@ struct MasterArgs {
     /// drive).
     #[arg(long = "set", value_name = "STAGE.KEY=VALUE", value_parser = parse_master_setting)]
     sets: Vec<settings::SetArg>,
+
+    /// The assistant: measures the input, proposes the dynamic EQ, multiband and limiter style
+    /// with a reason for each move (the report lists them); a stage given with --set or --style
+    /// replaces its proposal.
+    #[arg(long, value_enum, default_value = "on")]
+    assistant: AssistantSwitch,
+
+    /// A reference whose loud-section tonal balance the assistant matches (any rate, mono or
+    /// stereo, at least 3 s).
+    #[arg(long, value_name = "REF")]
+    reference: Option<PathBuf>,
+
+    /// Share of each tonal-match move applied, % (0..100).
+    #[arg(long, value_name = "PERCENT", default_value_t = 100.0, value_parser = parse_percent)]
+    match_amount: f64,
+}
+
+/// `--assistant on|off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum AssistantSwitch {
+    /// Propose the chain.
+    On,
+    /// Only the limiter (and any stage given with --set).
+    Off,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside 0..100"))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -511,7 +546,15 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         multiband,
         dither,
         format: args.format,
+        assistant: (args.assistant == AssistantSwitch::On).then(|| master::AssistantRequest {
+            reference: args.reference.clone(),
+            match_amount_percent: args.match_amount,
+            keep_style: args.style.is_some(),
+        }),
     };
+    if args.assistant == AssistantSwitch::Off && args.reference.is_some() {
+        warn("--reference is ignored with --assistant off");
+    }
     let progress = io::stdout().is_terminal();
     let result = guarded(|| {
         Ok(master::master_file(
@@ -531,6 +574,10 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         }
         Ok(Err(MasterError::Output(reason))) => {
             report_error(&out_name, &reason);
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(MasterError::Reference(reason))) => {
+            report_error("--reference", &reason);
             return ExitCode::FAILURE;
         }
     };

@@ -33,8 +33,10 @@ use crate::render::{
     TempOutput, PRE_GAIN_MIN_DB,
 };
 
+mod assistant;
 mod report;
 
+pub use assistant::{AssistantOutcome, AssistantRequest};
 pub use report::{master_report, master_summary};
 
 /// Most renders the search makes. Each is written; the one that lands on the target is the output.
@@ -134,6 +136,8 @@ pub struct MasterOptions {
     pub dither: Option<Dither>,
     /// Output format; `None`: the input's resolution (see [`OutputContainer::default_format`]).
     pub format: Option<OutputFormat>,
+    /// The assistant's proposal for the stages the user left unset (None: `--assistant off`).
+    pub assistant: Option<AssistantRequest>,
 }
 
 /// One render of the search.
@@ -171,6 +175,8 @@ pub struct MasterOutcome {
     pub warnings: Vec<String>,
     /// The chain's latency (compensated), samples.
     pub latency_samples: u32,
+    /// What the assistant proposed (None when it was off or could not run).
+    pub assistant: Option<AssistantOutcome>,
 }
 
 impl MasterOutcome {
@@ -187,6 +193,8 @@ pub enum MasterError {
     Input(String),
     /// The output could not be written.
     Output(String),
+    /// The reference could not be used.
+    Reference(String),
 }
 
 /// The stages in front of the drive (dynamic EQ, multiband), each optional.
@@ -297,10 +305,53 @@ pub fn master_file(
 
     // What the drive acts on: the input, or the multiband's output (measured by one render of the
     // multiband alone).
-    let front = FrontStages {
+    let mut front = FrontStages {
         eq: opts.eq,
         multiband: opts.multiband,
     };
+    let mut assistant = None;
+    if let Some(request) = &opts.assistant {
+        let plan = assistant::plan(
+            &audio,
+            &input_analysis,
+            &opts.target,
+            request,
+            &mut warnings,
+        )?;
+        if let Some((plan, mut outcome)) = plan {
+            match opts.eq {
+                Some(_) => outcome.overridden.push("eq"),
+                None => front.eq = plan.chain.eq,
+            }
+            match opts.multiband {
+                Some(_) => outcome.overridden.push("multiband"),
+                None => front.multiband = plan.chain.multiband,
+            }
+            match (request.keep_style, plan.chain.limiter) {
+                (true, _) => outcome.overridden.push("limiter style"),
+                (false, Some(l)) => base.style = l.style,
+                (false, None) => {}
+            }
+            // Moves of a replaced stage were not made: they leave the report.
+            let replaced = |m: &vernis_assistant::Move| {
+                let key = match m.stage {
+                    vernis_assistant::MoveStage::Eq => "eq",
+                    vernis_assistant::MoveStage::Multiband => "multiband",
+                    vernis_assistant::MoveStage::Limiter => "limiter style",
+                };
+                outcome.overridden.contains(&key)
+            };
+            let kept: Vec<_> = outcome
+                .moves
+                .iter()
+                .filter(|m| !replaced(m))
+                .cloned()
+                .collect();
+            outcome.moves = kept;
+            assistant = Some(outcome);
+        }
+    }
+    let front = front;
     let (input_lufs, input_true_peak_dbtp) = match (front.eq, front.multiband) {
         (None, None) => (
             input_analysis.reading.integrated_lufs,
@@ -582,6 +633,7 @@ pub fn master_file(
         within_tolerance: loudness_ok && peak_ok,
         warnings,
         latency_samples: out.latency_samples,
+        assistant,
     })
 }
 

@@ -139,6 +139,9 @@ fn report_has_the_documented_fields_and_matches_analyze() {
         s(&json_path),
         "--plot",
         s(&plot),
+        // The limiter alone: the assistant's part is tested in tests/assistant.rs.
+        "--assistant",
+        "off",
     ]);
     assert!(
         stdout.contains(s(&json_path)) && stdout.contains(s(&plot)),

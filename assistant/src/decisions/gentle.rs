@@ -1,7 +1,7 @@
-//! Gentle multiband control from each band's detector level statistics (the multiband's
-//! default four bands): a band whose 100 ms detector level's 90th percentile is at least
+//! Gentle multiband control from each band's detector level statistics on the loud sections
+//! (the multiband's default four bands): a band whose 100 ms detector level's 90th percentile is at least
 //! [`SPREAD_DB`] above its 10th is compressed at [`RATIO`]:1 above its 75th-percentile level
-//! (so it acts on the loudest quarter of the programme), knee 6 dB, range [`RANGE_DB`]; a band
+//! (so it acts on the loudest quarter of the loud sections), knee 6 dB, range [`RANGE_DB`]; a band
 //! that holds steady is left alone, and with no band to control the multiband is left out.
 
 use dsp_core::dynamics::{BandDirection, MultibandSettings};
@@ -62,7 +62,7 @@ pub fn moves(
                 "{name}: {RATIO}:1 above {threshold:.1} dB, at most {RANGE_DB:.0} dB of reduction"
             ),
             reason: format!(
-                "its detector level spreads {spread:.1} dB from the 10th to the 90th percentile; the threshold is its level on the loudest quarter of the programme"
+                "on the loud sections its detector level spreads {spread:.1} dB from the 10th to the 90th percentile; the threshold is its level on their loudest quarter"
             ),
         });
     }

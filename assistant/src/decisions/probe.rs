@@ -9,6 +9,7 @@ use dsp_core::{ProcessSpec, Processor};
 
 use crate::analysis::loudness::{LoudnessProfile, HISTORY_RATE_HZ};
 use crate::analysis::problems::ACTIVE_RANGE_LU;
+use crate::analysis::tonal_balance::LOUD_MARGIN_LU;
 use crate::programme::Programme;
 
 /// Percentiles of one detector's 100 ms levels over the active pieces, dB.
@@ -42,15 +43,15 @@ fn percentiles(mut levels: Vec<f64>) -> Option<LevelPercentiles> {
     })
 }
 
-/// Whether 100 ms piece `k` is within [`ACTIVE_RANGE_LU`] of the loudest.
-fn active(profile: &LoudnessProfile) -> impl Fn(usize) -> bool + '_ {
+/// Whether 100 ms piece `k` is within `margin_lu` of the loudest.
+fn active(profile: &LoudnessProfile, margin_lu: f64) -> impl Fn(usize) -> bool + '_ {
     let h = &profile.short_term_history_lufs;
     let loudest = h
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .fold(f64::NEG_INFINITY, f64::max);
-    move |k| loudest.is_finite() && h.get(k).is_some_and(|&v| v >= loudest - ACTIVE_RANGE_LU)
+    move |k| loudest.is_finite() && h.get(k).is_some_and(|&v| v >= loudest - margin_lu)
 }
 
 /// The first two channels (a mono programme twice).
@@ -62,17 +63,19 @@ fn pair(programme: &Programme) -> [Vec<f32>; 2] {
     }
 }
 
-/// Runs `process` over `programme` in 100 ms blocks, collecting `read()` after each active one.
+/// Runs `process` over `programme` in 100 ms blocks, collecting `read()` after each one within
+/// `margin_lu` of the loudest.
 fn probe<const N: usize>(
     programme: &Programme,
     profile: &LoudnessProfile,
+    margin_lu: f64,
     mut process: impl FnMut(&mut [&mut [f32]]),
     read: impl Fn() -> [f32; N],
 ) -> [Vec<f64>; N] {
     let fs = programme.sample_rate_hz();
     let piece = ((fs / HISTORY_RATE_HZ).round() as usize).max(1);
     let [mut l, mut r] = pair(programme);
-    let is_active = active(profile);
+    let is_active = active(profile, margin_lu);
     let mut out: [Vec<f64>; N] = std::array::from_fn(|_| Vec::new());
     for (k, (a, b)) in l.chunks_mut(piece).zip(r.chunks_mut(piece)).enumerate() {
         process(&mut [a, b]);
@@ -86,7 +89,8 @@ fn probe<const N: usize>(
 }
 
 /// The detector level percentiles of each of `bands` (at most [`MAX_EQ_BANDS`]) as the
-/// Dynamic EQ reads them; their dynamics are switched on with a threshold of 0 dB and a range
+/// Dynamic EQ reads them on the active audio (within
+/// [`ACTIVE_RANGE_LU`] of the loudest); their dynamics are switched on with a threshold of 0 dB and a range
 /// of −0.01 dB so they listen without acting.
 pub fn eq_levels(
     programme: &Programme,
@@ -114,6 +118,7 @@ pub fn eq_levels(
     let levels = probe::<MAX_EQ_BANDS>(
         programme,
         profile,
+        ACTIVE_RANGE_LU,
         |channels| eq.borrow_mut().process(channels),
         || eq.borrow().band_meters().map(|m| m.level_db),
     );
@@ -124,8 +129,9 @@ pub fn eq_levels(
         .collect()
 }
 
-/// The detector level percentiles of every band of `settings` as the multiband reads them, its
-/// bands at ratio 1 (listening, not acting).
+/// The detector level percentiles of every band of `settings` as the multiband reads them on
+/// the loud sections (within [`LOUD_MARGIN_LU`] of the loudest: an arrangement's quiet parts are
+/// not the band's dynamics), its bands at ratio 1 (listening, not acting).
 pub fn multiband_levels(
     programme: &Programme,
     profile: &LoudnessProfile,
@@ -146,6 +152,7 @@ pub fn multiband_levels(
     let levels = probe::<BANDS>(
         programme,
         profile,
+        LOUD_MARGIN_LU,
         |channels| multiband.borrow_mut().process(channels),
         || multiband.borrow().band_meters().map(|m| m.level_db),
     );

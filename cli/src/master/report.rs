@@ -85,6 +85,39 @@ pub struct MasterReport {
     pub within_tolerance: bool,
     /// Warnings, also printed on stderr.
     pub warnings: Vec<String>,
+    /// What the assistant proposed (absent with `--assistant off`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assistant: Option<JsonAssistant>,
+}
+
+/// The assistant's part of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonAssistant {
+    /// The reference as named on the command line, if any.
+    pub reference: Option<String>,
+    /// Every move: the plugin (`eq`, `multiband`, `limiter`), what it does and why.
+    pub moves: Vec<JsonMove>,
+    /// Stages whose proposal the user's settings replaced.
+    pub overridden: Vec<&'static str>,
+}
+
+/// One move of the assistant.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonMove {
+    /// `eq`, `multiband` or `limiter`.
+    pub stage: &'static str,
+    /// What it does.
+    pub action: String,
+    /// Why, with the measurement.
+    pub reason: String,
+}
+
+fn stage_key(stage: vernis_assistant::MoveStage) -> &'static str {
+    match stage {
+        vernis_assistant::MoveStage::Eq => "eq",
+        vernis_assistant::MoveStage::Multiband => "multiband",
+        vernis_assistant::MoveStage::Limiter => "limiter",
+    }
 }
 
 /// Builds the JSON report.
@@ -145,6 +178,19 @@ pub fn master_report(m: &MasterOutcome) -> MasterReport {
         latency_samples: m.latency_samples,
         within_tolerance: m.within_tolerance,
         warnings: m.warnings.clone(),
+        assistant: m.assistant.as_ref().map(|a| JsonAssistant {
+            reference: a.reference.clone(),
+            moves: a
+                .moves
+                .iter()
+                .map(|mv| JsonMove {
+                    stage: stage_key(mv.stage),
+                    action: mv.action.clone(),
+                    reason: mv.reason.clone(),
+                })
+                .collect(),
+            overridden: a.overridden.clone(),
+        }),
     }
 }
 
@@ -236,6 +282,24 @@ pub fn master_summary(m: &MasterOutcome) -> String {
         g.percent_above_db[1],
         g.percent_above_db[2]
     );
+    if let Some(a) = &m.assistant {
+        let _ = writeln!(s);
+        match &a.reference {
+            Some(r) => {
+                let _ = writeln!(s, "Assistant   (reference: {r})");
+            }
+            None => {
+                let _ = writeln!(s, "Assistant");
+            }
+        }
+        for mv in &a.moves {
+            let _ = writeln!(s, "  {:<9} {}", stage_key(mv.stage), mv.action);
+            let _ = writeln!(s, "  {:<9}   because {}", "", mv.reason);
+        }
+        for stage in &a.overridden {
+            let _ = writeln!(s, "  {stage}: your settings replaced the proposal");
+        }
+    }
     let _ = writeln!(s);
     let verdict = if m.within_tolerance {
         "within tolerance"
