@@ -19,6 +19,7 @@ fn demo_writes_all_its_files() {
 
     for name in [
         "demo.wav",
+        "demo-reference.wav",
         "demo-report.txt",
         "demo-report.json",
         "demo-loudness.png",
@@ -78,6 +79,18 @@ fn demo_writes_all_its_files() {
     assert_eq!(report["within_tolerance"], true);
     assert_eq!(report["output"], after);
     assert_eq!(report["target"]["id"], "spotify");
+    // The assistant mastered it against the built-in reference: its moves are listed, the
+    // tonal match among them.
+    let moves = report["assistant"]["moves"].as_array().unwrap();
+    let reason = |m: &Value| m["reason"].as_str().unwrap().to_string();
+    assert!(
+        moves.iter().any(|m| reason(m).contains("tonal match")),
+        "{moves:?}"
+    );
+    assert!(report["assistant"]["reference"]
+        .as_str()
+        .unwrap()
+        .ends_with("demo-reference.wav"));
     let master_text = std::fs::read_to_string(out_dir.join("demo-master-report.txt")).unwrap();
     assert!(master_text.contains("Mastered") && master_text.contains("Integrated loudness"));
     assert!(

@@ -223,18 +223,26 @@ pub fn moves(
             }
             b.filter.gain_db = gain;
             let f = b.filter.frequency_hz;
-            let at = (0..centres.len())
-                .min_by(|&x, &y| {
-                    (centres[x] / f)
-                        .ln()
-                        .abs()
-                        .total_cmp(&(centres[y] / f).ln().abs())
-                })
-                .unwrap_or(0);
-            let shape = match b.filter.shape {
-                EqShape::LowShelf => "low shelf",
-                EqShape::HighShelf => "high shelf",
-                _ => "bell",
+            // What the band answers: the mean difference where it acts (a shelf's side of its
+            // frequency, a bell's centre 1/6 octave).
+            let (lo, hi) = match b.filter.shape {
+                EqShape::LowShelf => (MATCH_RANGE_HZ.0.min(f / 2.0), f),
+                EqShape::HighShelf => (f, MATCH_RANGE_HZ.1.max(2.0 * f)),
+                _ => (f / 2f64.powf(1.0 / 12.0), f * 2f64.powf(1.0 / 12.0)),
+            };
+            let near: Vec<f64> = (0..centres.len())
+                .filter(|&k| centres[k] >= lo && centres[k] <= hi)
+                .map(|k| target[k])
+                .collect();
+            let answered = if near.is_empty() {
+                b.filter.gain_db
+            } else {
+                near.iter().sum::<f64>() / near.len() as f64
+            };
+            let (shape, region) = match b.filter.shape {
+                EqShape::LowShelf => ("low shelf", format!("below {}", hz_text(f))),
+                EqShape::HighShelf => ("high shelf", format!("above {}", hz_text(f))),
+                _ => ("bell", format!("around {}", hz_text(f))),
             };
             let clamp_note = if clamped != fitted {
                 format!(" (clamped from {fitted:+.1} dB)")
@@ -249,8 +257,8 @@ pub fn moves(
                     b.filter.q
                 ),
                 reason: format!(
-                    "on the loud sections the {name} is {:+.1} dB from the reference there (tonal match, {:.0} %)",
-                    -target[at],
+                    "on the loud sections the {name} {region} is {:+.1} dB from the reference (tonal match, {:.0} %)",
+                    -answered,
                     100.0 * options.amount
                 ),
             });
