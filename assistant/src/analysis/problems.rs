@@ -81,16 +81,15 @@ impl Problems {
         let rumble = mid.as_ref().and_then(rumble);
         let (signal, _) = mid_side(programme.channels());
         let fs = programme.sample_rate_hz();
-        let bursts = |low_hz: f64, high_hz: f64| {
-            (high_hz < 0.5 * fs)
-                .then(|| band_bursts(&signal, fs, profile, low_hz, high_hz))
-                .flatten()
-        };
+        // The bands below Nyquist, measured together.
+        let wanted = [(2_000.0, 5_000.0), (5_000.0, 10_000.0)];
+        let usable: Vec<(f64, f64)> = wanted.into_iter().filter(|b| b.1 < 0.5 * fs).collect();
+        let mut found = band_bursts(&signal, fs, profile, &usable).into_iter();
         Self {
             rumble,
             resonances: resonances(tonal),
-            harshness: bursts(2_000.0, 5_000.0),
-            sibilance: bursts(5_000.0, 10_000.0),
+            harshness: found.next().flatten(),
+            sibilance: found.next().flatten(),
         }
     }
 }
@@ -141,27 +140,27 @@ fn resonances(tonal: &TonalBalance) -> Vec<Resonance> {
     found
 }
 
-/// The share of `low_hz..high_hz` in the power of each active 100 ms piece of `signal`.
+/// The share of each of `bands` (low, high Hz) in the power of each active 100 ms piece of
+/// `signal` (one FFT per piece serves every band), and their statistics.
 fn band_bursts(
     signal: &[f32],
     fs: f64,
     profile: &LoudnessProfile,
-    low_hz: f64,
-    high_hz: f64,
-) -> Option<Bursts> {
+    bands: &[(f64, f64)],
+) -> Vec<Option<Bursts>> {
     let history = &profile.short_term_history_lufs;
     let loudest = history
         .iter()
         .copied()
         .filter(|v| v.is_finite())
         .fold(f64::NEG_INFINITY, f64::max);
-    if !loudest.is_finite() {
-        return None;
+    if !loudest.is_finite() || bands.is_empty() {
+        return vec![None; bands.len()];
     }
     let piece = ((fs / HISTORY_RATE_HZ).round() as usize).max(1);
     let mut spectrum = AverageSpectrum::new(fs);
     let half = spectrum.fft_size() / 2;
-    let mut shares = Vec::new();
+    let mut shares = vec![Vec::new(); bands.len()];
     for (k, &st) in history.iter().enumerate() {
         if st < loudest - ACTIVE_RANGE_LU {
             continue;
@@ -171,22 +170,30 @@ fn band_bursts(
         spectrum.add_frame(signal, centre.saturating_sub(half));
         let (power, bin) = (spectrum.power(), spectrum.bin_hz());
         let total = band_power(&power, bin, 20.0, 0.45 * fs);
-        let band = band_power(&power, bin, low_hz, high_hz);
-        if total > 0.0 && band > 0.0 {
-            shares.push(10.0 * (band / total).log10());
+        for (share, &(low_hz, high_hz)) in shares.iter_mut().zip(bands) {
+            let band = band_power(&power, bin, low_hz, high_hz);
+            if total > 0.0 && band > 0.0 {
+                share.push(10.0 * (band / total).log10());
+            }
         }
     }
-    if shares.is_empty() {
-        return None;
-    }
-    shares.sort_by(f64::total_cmp);
-    let at = |q: f64| shares[((shares.len() - 1) as f64 * q).round() as usize];
-    let (median_share_db, p95_share_db) = (at(0.5), at(0.95));
-    Some(Bursts {
-        low_hz,
-        high_hz,
-        median_share_db,
-        p95_share_db,
-        found: p95_share_db - median_share_db >= BURST_DB,
-    })
+    shares
+        .into_iter()
+        .zip(bands)
+        .map(|(mut shares, &(low_hz, high_hz))| {
+            if shares.is_empty() {
+                return None;
+            }
+            shares.sort_by(f64::total_cmp);
+            let at = |q: f64| shares[((shares.len() - 1) as f64 * q).round() as usize];
+            let (median_share_db, p95_share_db) = (at(0.5), at(0.95));
+            Some(Bursts {
+                low_hz,
+                high_hz,
+                median_share_db,
+                p95_share_db,
+                found: p95_share_db - median_share_db >= BURST_DB,
+            })
+        })
+        .collect()
 }
