@@ -13,6 +13,7 @@ mod layout;
 mod master;
 mod pass;
 mod plot;
+mod plot_spectrum;
 mod render;
 mod render_cmd;
 mod report;
@@ -617,6 +618,26 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
             Err(reason) => {
                 report_error(&path.display().to_string(), &reason);
                 failed = true;
+            }
+        }
+        // With the assistant, the loud-section spectra before, after and of the reference.
+        if let Some(a) = &outcome.assistant {
+            let spectrum = plot_spectrum::spectrum_plot_path(path);
+            let drawn = guarded(|| {
+                let after = master::tonal_balance_of(&args.output)?;
+                plot_spectrum::write_spectrum_plot(
+                    &a.input_tonal,
+                    &after,
+                    a.reference_tonal.as_ref(),
+                    &spectrum,
+                )
+            });
+            match drawn {
+                Ok(()) => text.push_str(&format!("Plot        {}\n", spectrum.display())),
+                Err(reason) => {
+                    report_error(&spectrum.display().to_string(), &reason);
+                    failed = true;
+                }
             }
         }
     }

@@ -16,7 +16,7 @@ pub const PLOT_WIDTH_PX: u32 = 1200;
 pub const PLOT_HEIGHT_PX: u32 = 500;
 
 /// Registers the bundled TTF font with plotters once; the error text on failure.
-fn ensure_font() -> Result<(), String> {
+pub(crate) fn ensure_font() -> Result<(), String> {
     static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
     REGISTERED
         .get_or_init(|| {
