@@ -238,9 +238,15 @@ fn settings_without_a_parameter_are_refused() {
     );
 }
 
-/// `input` through the plugins loaded from `states`, in series, in blocks of `sizes`.
-fn render_plugins(chain: &ChainSettings, input: &[Vec<f32>], sizes: &[usize]) -> Vec<Vec<f32>> {
+/// `input` through the plugins loaded from `chain`'s states, in series, in blocks of `sizes`;
+/// also the sum of the latencies they report.
+fn render_plugins(
+    chain: &ChainSettings,
+    input: &[Vec<f32>],
+    sizes: &[usize],
+) -> (Vec<Vec<f32>>, u32) {
     let mut signal = input.to_vec();
+    let mut latency = 0;
     for (info, state) in chain_states(chain).unwrap() {
         let package = match info.clap_id {
             "audio.vernis.dynamic-eq" => "dynamic-eq",
@@ -250,11 +256,12 @@ fn render_plugins(chain: &ChainSettings, input: &[Vec<f32>], sizes: &[usize]) ->
         };
         let mut host = round_trip(package, &state);
         host.activate(AudioConfig::new(RATE, MAX_BLOCK)).unwrap();
-        println!("{package}: latency {} samples", host.latency());
         signal = host.process_signal(&signal, sizes, &[]).unwrap();
+        println!("{package}: latency {} samples", host.latency());
+        latency += host.latency();
         host.deactivate().unwrap();
     }
-    signal
+    (signal, latency)
 }
 
 #[test]
@@ -289,8 +296,15 @@ fn plugins_in_series_equal_the_cli_chain() {
             limiter: Some(limiter_settings(6.0)),
         };
         let sizes = signal::random_block_sizes(input[0].len(), MAX_BLOCK as usize, 11);
-        let plugins = render_plugins(&chain, &input, &sizes);
+        let (plugins, latency) = render_plugins(&chain, &input, &sizes);
+        assert_eq!(latency, chain.latency_samples_for(RATE), "{label}: latency");
         let reference = render_chain(chain, RATE, &input);
+        // The pre-gain is carried: without it the chain sounds different.
+        let without = ChainSettings {
+            pre_gain_db: 0.0,
+            ..chain
+        };
+        assert_ne!(render_chain(without, RATE, &input), plugins, "{label}");
         let max_diff = plugins
             .iter()
             .zip(&reference)
