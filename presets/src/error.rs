@@ -87,6 +87,15 @@ pub enum PresetError {
         /// serde_json's message.
         message: String,
     },
+    /// A setting has no exact counterpart among a plugin's parameters (see [`crate::chain`]).
+    Unrepresentable {
+        /// The plugin's display name.
+        plugin: &'static str,
+        /// The setting or parameter concerned.
+        setting: String,
+        /// Why it cannot be written.
+        reason: String,
+    },
     /// Reading or writing a file failed.
     Io(String),
 }
@@ -191,6 +200,11 @@ impl fmt::Display for PresetError {
                     "persisted field {key:?} could not be serialised: {message}"
                 )
             }
+            Self::Unrepresentable {
+                plugin,
+                setting,
+                reason,
+            } => write!(f, "{plugin} cannot hold {setting}: {reason}"),
             Self::Io(message) => write!(f, "{message}"),
         }
     }

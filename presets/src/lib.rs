@@ -5,6 +5,7 @@
 //!   (bare as a VST3 component state, length-prefixed as a CLAP state), so presets can be made
 //!   without running a plugin.
 //! - [`plugins`]: the ids of the suite's plugins.
+//! - [`chain`]: the CLI's mastering chain (`dsp_core::chain::ChainSettings`) as one state per plugin.
 //!
 //! ```
 //! use vernis_presets::{plugins, PluginStateBuilder, VstPreset};
@@ -21,6 +22,7 @@
 
 #![deny(missing_docs)]
 
+pub mod chain;
 pub mod error;
 pub mod plugins;
 pub mod state;
