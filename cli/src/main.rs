@@ -242,6 +242,28 @@ struct MasterArgs {
     /// Share of each tonal-match move applied, % (0..100).
     #[arg(long, value_name = "PERCENT", default_value_t = 100.0, value_parser = parse_percent)]
     match_amount: f64,
+
+    /// Write one .vstpreset per plugin of the chain into this directory (dynamic-eq, multiband,
+    /// limiter): loaded into the plugins in that order, they play the master.
+    #[arg(long, value_name = "DIR")]
+    presets: Option<PathBuf>,
+}
+
+/// Writes the chain's presets into `dir`; the files written, or a one-line reason.
+fn write_presets(
+    dir: &std::path::Path,
+    chain: &dsp_core::chain::ChainSettings,
+) -> Result<Vec<PathBuf>, String> {
+    let presets = vernis_presets::chain::chain_presets(chain).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create directory: {e}"))?;
+    let mut files = Vec::new();
+    for (info, preset) in presets {
+        let slug = info.clap_id.rsplit('.').next().unwrap_or(info.name);
+        let path = dir.join(format!("{slug}.vstpreset"));
+        preset.write(&path).map_err(|e| e.to_string())?;
+        files.push(path);
+    }
+    Ok(files)
 }
 
 /// `--assistant on|off`.
@@ -638,6 +660,19 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
                     report_error(&spectrum.display().to_string(), &reason);
                     failed = true;
                 }
+            }
+        }
+    }
+    if let Some(dir) = &args.presets {
+        match write_presets(dir, &outcome.chain) {
+            Ok(files) => {
+                for f in files {
+                    text.push_str(&format!("Preset      {}\n", f.display()));
+                }
+            }
+            Err(reason) => {
+                report_error(&dir.display().to_string(), &reason);
+                failed = true;
             }
         }
     }

@@ -14,7 +14,9 @@ pub const SPECTRUM_PLOT_HEIGHT_PX: u32 = 800;
 
 /// The spectrum plot's file next to the master plot `plot` (`p.png` -> `p-spectrum.png`).
 pub fn spectrum_plot_path(plot: &Path) -> PathBuf {
-    let stem = plot.file_stem().map_or("plot".into(), |s| s.to_string_lossy());
+    let stem = plot
+        .file_stem()
+        .map_or("plot".into(), |s| s.to_string_lossy());
     plot.with_file_name(format!("{stem}-spectrum.png"))
 }
 
@@ -47,8 +49,8 @@ pub fn write_spectrum_plot(
 ) -> Result<(), String> {
     ensure_font()?;
     let draw = || -> Result<(), Box<dyn std::error::Error>> {
-        let root = BitMapBackend::new(out, (PLOT_WIDTH_PX, SPECTRUM_PLOT_HEIGHT_PX))
-            .into_drawing_area();
+        let root =
+            BitMapBackend::new(out, (PLOT_WIDTH_PX, SPECTRUM_PLOT_HEIGHT_PX)).into_drawing_area();
         root.fill(&WHITE)?;
         let (upper, lower) = root.split_vertically(SPECTRUM_PLOT_HEIGHT_PX / 2);
         let curves = [

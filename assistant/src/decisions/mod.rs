@@ -17,8 +17,12 @@ pub mod limiter;
 pub mod probe;
 pub mod tonal_match;
 
-use dsp_core::chain::ChainSettings;
+use dsp_core::chain::{ChainSettings, MasteringChain};
+use dsp_core::dynamics::MultibandSettings;
 use dsp_core::eq::DynamicEqSettings;
+use dsp_core::{ProcessSpec, Processor};
+
+use crate::analysis::{LoudnessProfile, TonalBalance};
 pub use tonal_match::MatchOptions;
 
 use crate::analysis::ProgrammeAnalysis;
@@ -82,19 +86,31 @@ pub fn propose_with_reference(
 ) -> MasteringPlan {
     let mut moves = Vec::new();
     let mut eq = corrective::moves(programme, analysis, &mut moves);
+    if let Some(settings) = eq.as_mut() {
+        plugin_exact(settings);
+    }
+    let mut multiband_moves = Vec::new();
+    let multiband = gentle::moves(programme, analysis, &mut multiband_moves);
     if let Some((reference, options)) = reference {
+        // The match is fitted to what the corrective moves and the multiband leave, so they do
+        // not pull the result away from the reference again.
         let fs = programme.sample_rate_hz();
-        let tonal = &analysis.tonal_balance;
-        let matched = tonal_match::moves(tonal, &reference.tonal_balance, fs, options, &mut moves);
+        let processed = render_front(programme, eq, multiband);
+        let tonal = processed.as_ref().map_or_else(
+            || analysis.tonal_balance.clone(),
+            |p| TonalBalance::measure(p, &LoudnessProfile::measure(p)),
+        );
+        let matched = tonal_match::moves(&tonal, &reference.tonal_balance, fs, options, &mut moves);
         if !matched.is_empty() {
             let settings = eq.get_or_insert_with(DynamicEqSettings::default);
             let free = settings.bands.iter_mut().filter(|b| !b.used);
             for (slot, band) in free.zip(matched) {
                 *slot = band;
             }
+            plugin_exact(settings);
         }
     }
-    let multiband = gentle::moves(programme, analysis, &mut moves);
+    moves.extend(multiband_moves);
     let limiter = limiter::settings(analysis, target, &mut moves);
     MasteringPlan {
         chain: ChainSettings {
@@ -104,6 +120,62 @@ pub fn propose_with_reference(
             limiter: Some(limiter),
         },
         moves,
+    }
+}
+
+/// `programme` through `eq` then `multiband` (None when neither is set).
+fn render_front(
+    programme: &Programme,
+    eq: Option<DynamicEqSettings>,
+    multiband: Option<MultibandSettings>,
+) -> Option<Programme> {
+    if eq.is_none() && multiband.is_none() {
+        return None;
+    }
+    let fs = programme.sample_rate_hz();
+    let block = 4096;
+    let mut chain = MasteringChain::new(ChainSettings {
+        eq,
+        multiband,
+        pre_gain_db: 0.0,
+        limiter: None,
+    });
+    let channels = programme.channels().len();
+    chain.prepare(&ProcessSpec::new(fs, block, channels));
+    let latency = chain.latency_samples() as usize;
+    let frames = programme.frames();
+    // Run past the end by the latency, then drop it, so the result lines up with the input.
+    let mut audio: Vec<Vec<f32>> = programme
+        .channels()
+        .iter()
+        .map(|c| {
+            let mut v = c.clone();
+            v.resize(frames + latency, 0.0);
+            v
+        })
+        .collect();
+    let mut start = 0;
+    while start < frames + latency {
+        let end = (start + block).min(frames + latency);
+        let mut views: Vec<&mut [f32]> = audio.iter_mut().map(|c| &mut c[start..end]).collect();
+        chain.process(&mut views);
+        start = end;
+    }
+    for c in &mut audio {
+        c.drain(..latency);
+    }
+    Programme::new(audio, fs, Some(*programme.layout())).ok()
+}
+
+/// Makes every band's frequency, gain and Q (`f64` in the settings) a value an `f32` holds
+/// exactly, as the plugin's parameters are `f32`: the plan then hands over to the plugin
+/// without a rounding.
+fn plugin_exact(settings: &mut DynamicEqSettings) {
+    for band in settings.bands.iter_mut().filter(|b| b.used) {
+        let f = &mut band.filter;
+        for v in [&mut f.frequency_hz, &mut f.gain_db, &mut f.q] {
+            *v = f64::from(*v as f32);
+        }
     }
 }
 
