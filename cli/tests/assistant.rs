@@ -248,3 +248,36 @@ fn bad_references_are_refused_with_a_clear_message() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn presets_are_written_for_every_plugin_of_the_chain() {
+    let dir = TempDir::new("assistant-presets");
+    let demo = demo_wav(&dir);
+    let presets = dir.path("presets");
+    let stdout = run_ok(&[
+        "master",
+        s(&demo),
+        s(&dir.path("m.wav")),
+        "--presets",
+        s(&presets),
+    ]);
+    use vernis_presets::plugins::{DYNAMIC_EQ, LIMITER, MULTIBAND};
+    for (file, plugin) in [
+        ("dynamic-eq.vstpreset", DYNAMIC_EQ),
+        ("multiband.vstpreset", MULTIBAND),
+        ("limiter.vstpreset", LIMITER),
+    ] {
+        let path = presets.join(file);
+        assert!(stdout.contains(s(&path)), "{stdout}");
+        let preset = vernis_presets::vstpreset::VstPreset::read(&path).expect("a preset");
+        assert_eq!(preset.class_id, plugin.vst3_class_id, "{file}");
+        let state = preset.plugin_state().expect("a nice-plug state");
+        assert_eq!(state.version, plugin.version, "{file}");
+    }
+    // The limiter's preset holds the drive the search found.
+    let limiter = vernis_presets::vstpreset::VstPreset::read(&presets.join("limiter.vstpreset"))
+        .unwrap()
+        .plugin_state()
+        .unwrap();
+    assert!(!limiter.params.is_empty());
+}
