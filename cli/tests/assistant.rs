@@ -4,36 +4,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use serde_json::Value;
 
 const FS: u32 = 48_000;
-
-fn demo_wav(dir: &TempDir) -> PathBuf {
-    let path = dir.path("demo.wav");
-    let mut programme = dsp_core::demo::demo_programme(f64::from(FS));
-    for ch in &mut programme {
-        ch.truncate(20 * FS as usize);
-    }
-    write_wav(&path, &programme, FS, Encoding::Int24);
-    path
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = vernis(args);
-    assert!(
-        out.status.success(),
-        "vernis {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn report(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -49,20 +49,6 @@ const LIMITER_KEYS: [&str; 3] = [
     "limiter.style: transparent|punchy|aggressive|safe",
 ];
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = vernis(args);
-    assert!(
-        out.status.success(),
-        "vernis {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Two channels of noise at about −20 dBFS peak (no stage with default settings acts on it).
 fn quiet_noise(seconds: f64) -> Vec<Vec<f32>> {
     let frames = (seconds * f64::from(FS)) as usize;

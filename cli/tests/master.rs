@@ -3,7 +3,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use serde_json::Value;
@@ -40,22 +40,6 @@ const SETTINGS_KEYS: [&str; 13] = [
     "bypass",
     "pre_gain_db",
 ];
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Writes the first 20 s of dsp-core's demo programme (quiet intro, verse, loud chorus) as a
-/// 24-bit WAV into `dir`.
-fn demo_wav(dir: &TempDir) -> PathBuf {
-    let path = dir.path("demo.wav");
-    let mut programme = dsp_core::demo::demo_programme(f64::from(FS));
-    for ch in &mut programme {
-        ch.truncate(20 * FS as usize);
-    }
-    write_wav(&path, &programme, FS, Encoding::Int24);
-    path
-}
 
 fn report(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

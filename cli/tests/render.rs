@@ -34,10 +34,6 @@ fn run_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
 /// Stereo noise bursts with loud peaks: 0.5 s on, 0.25 s off, levels cycling over 12 dB.
 fn noise_bursts(seconds: f64) -> Vec<Vec<f32>> {
     let frames = (seconds * f64::from(FS)) as usize;

@@ -386,3 +386,30 @@ pub fn lines(bytes: &[u8]) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// `p` as a `&str` (test paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Runs `vernis args`, asserting success; its stdout.
+pub fn run_ok(args: &[&str]) -> String {
+    let out = vernis(args);
+    assert!(
+        out.status.success(),
+        "vernis {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The first 20 s of dsp-core's demo programme as 48 kHz 24-bit `demo.wav` in `dir`.
+pub fn demo_wav(dir: &TempDir) -> PathBuf {
+    let path = dir.path("demo.wav");
+    let mut programme = dsp_core::demo::demo_programme(48_000.0);
+    for ch in &mut programme {
+        ch.truncate(20 * 48_000);
+    }
+    write_wav(&path, &programme, 48_000, Encoding::Int24);
+    path
+}
