@@ -86,7 +86,9 @@ fn test() -> Result<()> {
 
 /// The second host: every `.vst3` bundle in pedalboard (JUCE's VST3 hosting), see
 /// `tests/vst3/pedalboard_host.py`, then a `.vstpreset` made by vernis-presets loaded into the
-/// limiter there (`tests/vst3/pedalboard_preset.py`). Uses `VERNIS_VST3_HOST_PYTHON` when set (`.ci/run` sets it),
+/// limiter there (`tests/vst3/pedalboard_preset.py`), then the three presets `vernis master
+/// --presets` writes played in series there against the CLI's master
+/// (`tests/vst3/pedalboard_handover.py`). Uses `VERNIS_VST3_HOST_PYTHON` when set (`.ci/run` sets it),
 /// else creates the venv itself with `tests/vst3/venv.sh`.
 fn vst3_host_check() -> Result<()> {
     let python = match std::env::var("VERNIS_VST3_HOST_PYTHON") {
@@ -113,5 +115,6 @@ fn vst3_host_check() -> Result<()> {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_string());
     let bundled = format!("{target}/bundled");
     run(&python, &["tests/vst3/pedalboard_host.py", &bundled])?;
-    run(&python, &["tests/vst3/pedalboard_preset.py", &bundled])
+    run(&python, &["tests/vst3/pedalboard_preset.py", &bundled])?;
+    run(&python, &["tests/vst3/pedalboard_handover.py", &bundled])
 }
