@@ -24,16 +24,6 @@ const KEYS: [&str; 12] = [
     "bypass",
 ];
 
-fn run_ok(args: &[&str]) -> String {
-    let out = vernis(args);
-    assert!(
-        out.status.success(),
-        "vernis {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Stereo noise bursts with loud peaks: 0.5 s on, 0.25 s off, levels cycling over 12 dB.
 fn noise_bursts(seconds: f64) -> Vec<Vec<f32>> {
     let frames = (seconds * f64::from(FS)) as usize;
