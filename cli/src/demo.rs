@@ -11,9 +11,12 @@ use dsp_core::{ProcessSpec, Processor};
 use crate::analyze::analyze_file;
 use crate::audio_io::{write_wav_f32, OutputFormat};
 use crate::master::{
-    master_file, master_report, master_summary, AssistantRequest, MasterOptions, Target,
+    analysis_of, master_file, master_report, master_summary, AssistantRequest, MasterOptions,
+    Target,
 };
 use crate::plot::{write_loudness_plot, write_master_plot};
+use crate::plot_spectrum::{spectrum_plot_path, write_spectrum_plot};
+use crate::presets::write_presets;
 use crate::report::{json_report, text_report};
 
 /// Sample rate of the demo file, Hz.
@@ -141,8 +144,9 @@ pub fn run_demo(
         crate::master::MasterError::Reference(reason) => (reference.clone(), reason),
     })?;
 
+    let master_analysis = analysis_of(&master_wav).map_err(|e| (master_wav.clone(), e))?;
     let master_json = out_dir.join("demo-master-report.json");
-    let json = serde_json::to_string_pretty(&master_report(&master))
+    let json = serde_json::to_string_pretty(&master_report(&master, Some(&master_analysis)))
         .map_err(|e| (master_json.clone(), format!("cannot encode JSON: {e}")))?;
     std::fs::write(&master_json, json + "\n")
         .map_err(|e| (master_json.clone(), format!("cannot write: {e}")))?;
@@ -167,6 +171,19 @@ pub fn run_demo(
     )
     .map_err(|e| (master_png.clone(), e))?;
 
+    let spectrum_png = spectrum_plot_path(&master_png);
+    if let Some(a) = &master.assistant {
+        write_spectrum_plot(
+            &a.input_analysis.tonal_balance,
+            &master_analysis.tonal_balance,
+            a.reference_analysis.as_ref().map(|r| &r.tonal_balance),
+            &spectrum_png,
+        )
+        .map_err(|e| (spectrum_png.clone(), e))?;
+    }
+    let preset_dir = out_dir.join("demo-presets");
+    let presets = write_presets(&preset_dir, &master.chain).map_err(|e| (preset_dir.clone(), e))?;
+
     Ok(DemoOutput {
         text: format!("{text}\n{master_text}"),
         files: vec![
@@ -179,7 +196,11 @@ pub fn run_demo(
             master_json,
             master_txt,
             master_png,
-        ],
+            spectrum_png,
+        ]
+        .into_iter()
+        .chain(presets)
+        .collect(),
         warnings: master.warnings,
     })
 }

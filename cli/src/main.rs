@@ -14,6 +14,7 @@ mod master;
 mod pass;
 mod plot;
 mod plot_spectrum;
+mod presets;
 mod render;
 mod render_cmd;
 mod report;
@@ -247,23 +248,6 @@ struct MasterArgs {
     /// limiter): loaded into the plugins in that order, they play the master.
     #[arg(long, value_name = "DIR")]
     presets: Option<PathBuf>,
-}
-
-/// Writes the chain's presets into `dir`; the files written, or a one-line reason.
-fn write_presets(
-    dir: &std::path::Path,
-    chain: &dsp_core::chain::ChainSettings,
-) -> Result<Vec<PathBuf>, String> {
-    let presets = vernis_presets::chain::chain_presets(chain).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create directory: {e}"))?;
-    let mut files = Vec::new();
-    for (info, preset) in presets {
-        let slug = info.clap_id.rsplit('.').next().unwrap_or(info.name);
-        let path = dir.join(format!("{slug}.vstpreset"));
-        preset.write(&path).map_err(|e| e.to_string())?;
-        files.push(path);
-    }
-    Ok(files)
 }
 
 /// `--assistant on|off`.
@@ -610,8 +594,23 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
 
     let mut failed = false;
     let mut text = master::master_summary(&outcome);
+    // With the assistant, the master measured as the input was, for the report and the plot.
+    let master_analysis = match &outcome.assistant {
+        Some(_) if args.report.is_some() || args.plot.is_some() => {
+            match guarded(|| master::analysis_of(&args.output)) {
+                Ok(a) => Some(a),
+                Err(reason) => {
+                    report_error(&args.output.display().to_string(), &reason);
+                    failed = true;
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     if let Some(path) = &args.report {
-        let written = serde_json::to_string_pretty(&master::master_report(&outcome))
+        let report = master::master_report(&outcome, master_analysis.as_ref());
+        let written = serde_json::to_string_pretty(&report)
             .map_err(|e| format!("cannot encode JSON: {e}"))
             .and_then(|json| {
                 std::fs::write(path, json + "\n").map_err(|e| format!("cannot write: {e}"))
@@ -643,14 +642,13 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
             }
         }
         // With the assistant, the loud-section spectra before, after and of the reference.
-        if let Some(a) = &outcome.assistant {
+        if let (Some(a), Some(after)) = (&outcome.assistant, &master_analysis) {
             let spectrum = plot_spectrum::spectrum_plot_path(path);
             let drawn = guarded(|| {
-                let after = master::tonal_balance_of(&args.output)?;
                 plot_spectrum::write_spectrum_plot(
-                    &a.input_tonal,
-                    &after,
-                    a.reference_tonal.as_ref(),
+                    &a.input_analysis.tonal_balance,
+                    &after.tonal_balance,
+                    a.reference_analysis.as_ref().map(|r| &r.tonal_balance),
                     &spectrum,
                 )
             });
@@ -664,7 +662,7 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         }
     }
     if let Some(dir) = &args.presets {
-        match write_presets(dir, &outcome.chain) {
+        match presets::write_presets(dir, &outcome.chain) {
             Ok(files) => {
                 for f in files {
                     text.push_str(&format!("Preset      {}\n", f.display()));

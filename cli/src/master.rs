@@ -36,7 +36,7 @@ use crate::render::{
 mod assistant;
 mod report;
 
-pub use assistant::{tonal_balance_of, AssistantOutcome, AssistantRequest};
+pub use assistant::{analysis_of, AssistantOutcome, AssistantRequest};
 pub use report::{master_report, master_summary};
 
 /// Most renders the search makes. Each is written; the one that lands on the target is the output.

@@ -68,6 +68,28 @@ fn the_report_lists_every_move_with_its_reason() {
     }
     assert!(r["assistant"]["reference"].is_null());
     assert!(r["within_tolerance"].as_bool().unwrap());
+
+    // The analysis before and after: the master's integrated loudness as the assistant measures
+    // it equals the report's output reading (to the rounding), its spectra have the input's
+    // bands, and without a reference there is no reference analysis.
+    let analysis = &r["assistant"]["analysis"];
+    let (input, master) = (&analysis["input"], &analysis["master"]);
+    let lufs = |a: &Value| a["loudness"]["integrated_lufs"].as_f64().unwrap();
+    assert!(
+        (lufs(master) - r["output"]["integrated_lufs"].as_f64().unwrap()).abs() < 0.01,
+        "{} vs {}",
+        master["loudness"],
+        r["output"]
+    );
+    assert!((lufs(input) - r["input"]["integrated_lufs"].as_f64().unwrap()).abs() < 0.01);
+    for key in ["mid_db", "side_db", "centres_hz"] {
+        let n = input["tonal_balance"][key].as_array().unwrap().len();
+        assert!(n > 40, "{key}: {n}");
+        assert_eq!(master["tonal_balance"][key].as_array().unwrap().len(), n);
+    }
+    assert!(!input["bands"]["bands"].as_array().unwrap().is_empty());
+    assert!(input["problems"].is_object() && input["checks"].is_object());
+    assert!(analysis.get("reference").is_none());
 }
 
 #[test]
@@ -153,6 +175,9 @@ fn a_reference_of_another_rate_and_width_is_matched() {
     ]);
     let r = report(&json);
     assert_eq!(r["assistant"]["reference"], s(&reference));
+    let measured = &r["assistant"]["analysis"]["reference"];
+    assert_eq!(measured["channels"], 1);
+    assert_eq!(measured["sample_rate_hz"], 44_100.0);
     let matched: Vec<_> = moves(&r)
         .into_iter()
         .filter(|(_, _, reason)| reason.contains("tonal match"))

@@ -27,6 +27,10 @@ fn demo_writes_all_its_files() {
         "demo-master-report.json",
         "demo-master-report.txt",
         "demo-master.png",
+        "demo-master-spectrum.png",
+        "demo-presets/dynamic-eq.vstpreset",
+        "demo-presets/multiband.vstpreset",
+        "demo-presets/limiter.vstpreset",
     ] {
         let path = out_dir.join(name);
         assert!(path.is_file(), "{name} missing");

@@ -9,8 +9,10 @@ Checks:
   parameters, and differs from the defaults (the ceiling is kept: sample peak <= -6 dBFS);
 - the state pedalboard saves afterwards (raw_state) holds the preset's values: a second instance
   given that state renders the same.
+- `plugin.raw_state = plugin.raw_state` afterwards makes pedalboard show the preset's values
+  (JUCE's setStateInformation re-reads every parameter), and the sound stays the preset's.
 Reports, without failing (a known JUCE/nice-plug gap, see the note at the end of the output),
-whether the parameter values pedalboard shows after load_preset() follow the preset.
+whether the parameter values pedalboard shows right after load_preset() follow the preset.
 
 Usage: pedalboard_preset.py [BUNDLE_DIR]   (default: $CARGO_TARGET_DIR/bundled or target/bundled)
 The preset is written by `cargo run -p vernis-presets --example write_vstpreset`.
@@ -151,8 +153,17 @@ def main():
         peak = 20 * np.log10(np.max(np.abs(render(loaded, x))))
         print(f"setting ceiling_dbtp = {after['ceiling_dbtp']} (the stale value shown) leaves the "
               f"sample peak at {peak:.2f} dBFS: the change never reaches the plugin")
-        loaded.raw_state = loaded.raw_state
-        print(f"after raw_state = raw_state: {shown(loaded)}")
+    # The workaround must make the host show the preset's values (and keep its sound).
+    loaded.raw_state = loaded.raw_state
+    refreshed = shown(loaded)
+    print(f"after raw_state = raw_state: {refreshed}")
+    wrong = {attr: refreshed[attr] for _, attr, value in PRESET.values() if refreshed[attr] != value}
+    if wrong:
+        fail(f"after raw_state = raw_state the host still shows {wrong}")
+    loaded.dc_filter = False
+    reference.dc_filter = False
+    if not same(render(loaded, x), y_reference):
+        fail("after raw_state = raw_state the sound is no longer the preset's")
 
     print(f"preset check in pedalboard {pedalboard.__version__}: {len(failures)} failure(s)")
     return 1 if failures else 0

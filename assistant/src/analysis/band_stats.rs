@@ -10,6 +10,8 @@
 //! correlation the normalised `Σ L·R`. Low-end mono compatibility reads the lowest band:
 //! its correlation is at least [`MONO_SAFE_CORRELATION`].
 
+use serde::Serialize;
+
 use dsp_core::filter::crossover::BandSplitter;
 use dsp_core::filter::crossover_settings::CrossoverSettings;
 
@@ -20,11 +22,14 @@ use crate::programme::Programme;
 /// The lowest band is mono-compatible from this correlation up.
 pub const MONO_SAFE_CORRELATION: f64 = 0.5;
 
+/// 100 ms pieces per window of the typical crest (`piece_crest_db`): 1 s.
+const CREST_WINDOW_PIECES: usize = 10;
+
 /// Frames split at a time.
 const SPLIT_FRAMES: usize = 4096;
 
 /// One band's numbers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BandStats {
     /// Lower and upper edge, Hz (0 and Nyquist at the ends).
     pub low_hz: f64,
@@ -40,6 +45,10 @@ pub struct BandStats {
     pub level_p95_db: f64,
     /// Peak minus mean RMS level over the active pieces, dB.
     pub crest_db: f64,
+    /// Median over 1 s windows of the active pieces of each window's peak minus its RMS, dB:
+    /// how punchy the band typically is (a window holds hits and what rings after them; robust
+    /// to a single stray peak, unlike `crest_db`).
+    pub piece_crest_db: f64,
     /// Side energy over mid energy, dB.
     pub width_db: f64,
     /// Correlation of left and right, −1..1 (1 for mono).
@@ -47,7 +56,7 @@ pub struct BandStats {
 }
 
 /// Per-band numbers for a multiband split.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BandAnalysis {
     /// The bands, lowest first.
     pub bands: Vec<BandStats>,
@@ -152,6 +161,7 @@ fn active_pieces(history: &[f64]) -> Vec<usize> {
 fn band_stats(sums: &[PieceSums], active: &[usize], low_hz: f64, high_hz: f64) -> BandStats {
     let db = |power: f64| 10.0 * power.log10();
     let mut levels: Vec<f64> = Vec::with_capacity(active.len());
+    let mut windows = vec![PieceSums::default(); sums.len().div_ceil(CREST_WINDOW_PIECES)];
     let mut total = PieceSums::default();
     for &k in active {
         let Some(s) = sums.get(k) else { continue };
@@ -160,6 +170,12 @@ fn band_stats(sums: &[PieceSums], active: &[usize], low_hz: f64, high_hz: f64) -
         }
         // Mean power of both channels, ×2: a full-scale sine reads 0 dB.
         levels.push(db((s.ll + s.rr) / s.frames as f64));
+        let w = &mut windows[k / CREST_WINDOW_PIECES];
+        w.ll += s.ll;
+        w.rr += s.rr;
+        w.peak = w.peak.max(s.peak);
+        w.frames += s.frames;
+        w.lr += 1.0; // counts the active pieces in the window
         total.ll += s.ll;
         total.rr += s.rr;
         total.lr += s.lr;
@@ -167,6 +183,14 @@ fn band_stats(sums: &[PieceSums], active: &[usize], low_hz: f64, high_hz: f64) -
         total.frames += s.frames;
     }
     levels.sort_by(f64::total_cmp);
+    // Windows at least half active; one channel's RMS is half the summed power.
+    let mut crests: Vec<f64> = windows
+        .iter()
+        .filter(|w| w.frames > 0 && 2.0 * w.lr >= CREST_WINDOW_PIECES as f64)
+        .map(|w| 20.0 * f64::from(w.peak).log10() - db((w.ll + w.rr) / (2.0 * w.frames as f64)))
+        .filter(|c| c.is_finite())
+        .collect();
+    crests.sort_by(f64::total_cmp);
     let at = |q: f64| {
         if levels.is_empty() {
             f64::NEG_INFINITY
@@ -189,6 +213,7 @@ fn band_stats(sums: &[PieceSums], active: &[usize], low_hz: f64, high_hz: f64) -
         level_p95_db: at(0.95),
         // RMS of one channel: half the summed power.
         crest_db: 20.0 * f64::from(total.peak).log10() - (mean_db - 10.0 * 2f64.log10()),
+        piece_crest_db: crests.get(crests.len() / 2).copied().unwrap_or(f64::NAN),
         width_db: db(side.max(0.0) / mid.max(f64::MIN_POSITIVE)),
         correlation: if norm > 0.0 { total.lr / norm } else { 1.0 },
     }

@@ -2,6 +2,7 @@
 
 use dsp_core::meter::LoudnessMeter;
 use dsp_core::{ProcessSpec, Processor};
+use serde::Serialize;
 
 use crate::programme::Programme;
 
@@ -9,7 +10,7 @@ use crate::programme::Programme;
 pub const HISTORY_RATE_HZ: f64 = 10.0;
 
 /// Loudness and peak measurements of a whole programme.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LoudnessProfile {
     /// Gated integrated loudness, LUFS (`-inf` when nothing passes the gates).
     pub integrated_lufs: f64,
@@ -27,7 +28,9 @@ pub struct LoudnessProfile {
     pub plr_db: f64,
     /// Peak-to-short-term-loudness ratio: true peak minus the highest short-term loudness, dB.
     pub psr_db: f64,
-    /// Short-term loudness at the end of every 100 ms of audio, LUFS (`-inf` in silence).
+    /// Short-term loudness at the end of every 100 ms of audio, LUFS (`-inf` in silence); not
+    /// serialised (the loudness plot shows it).
+    #[serde(skip)]
     pub short_term_history_lufs: Vec<f64>,
 }
 

@@ -10,6 +10,8 @@
 //! - [`band_stats`]: per multiband band level statistics, crest factor, width and
 //!   correlation, low-end mono compatibility.
 
+use serde::Serialize;
+
 pub mod band_stats;
 pub mod loudness;
 pub mod problems;
@@ -24,7 +26,7 @@ pub use signal_checks::SignalChecks;
 pub use tonal_balance::TonalBalance;
 
 /// Everything measured on one programme.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProgrammeAnalysis {
     /// Sample rate, Hz.
     pub sample_rate_hz: f64,

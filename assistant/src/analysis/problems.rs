@@ -13,6 +13,8 @@
 //!   power (dB); found when its 95th percentile exceeds its median by at least
 //!   [`BURST_DB`] (a steady bright mix is a tonal-balance matter, not a dynamic one).
 
+use serde::Serialize;
+
 use dsp_core::analysis::AverageSpectrum;
 
 use super::loudness::{LoudnessProfile, HISTORY_RATE_HZ};
@@ -31,14 +33,14 @@ pub const ACTIVE_RANGE_LU: f64 = 20.0;
 pub const BURST_DB: f64 = 6.0;
 
 /// Sub-30 Hz content rising above the bass.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Rumble {
     /// Power per octave 10–30 Hz minus that of 30–120 Hz, dB.
     pub above_bass_db: f64,
 }
 
 /// A narrow peak of the loud-section spectrum.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Resonance {
     /// Centre of the band, Hz.
     pub frequency_hz: f64,
@@ -47,7 +49,7 @@ pub struct Resonance {
 }
 
 /// A band whose share of the power comes and goes.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bursts {
     /// The band's edges, Hz.
     pub low_hz: f64,
@@ -62,7 +64,7 @@ pub struct Bursts {
 }
 
 /// Everything the problem detectors found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problems {
     /// Rumble, if found.
     pub rumble: Option<Rumble>,

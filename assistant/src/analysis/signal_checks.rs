@@ -1,6 +1,7 @@
 //! Plain signal checks: DC offset, clipping runs, non-finite samples, head and tail silence.
 
 use crate::programme::Programme;
+use serde::Serialize;
 
 /// A sample at or above this magnitude counts as clipped (−0.01 dBFS).
 pub const CLIP_LEVEL: f32 = 0.998_849_3;
@@ -10,7 +11,7 @@ pub const MIN_CLIP_RUN: usize = 3;
 pub const SILENCE_DBFS: f64 = -60.0;
 
 /// Results of the signal checks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SignalChecks {
     /// Mean of each channel, dBFS (`-inf` for none).
     pub dc_offset_dbfs: Vec<f64>,

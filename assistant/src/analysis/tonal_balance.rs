@@ -6,6 +6,8 @@
 //! every layout); a mono programme has a mid only (its side reads `-inf`). Levels are dB
 //! relative to a full-scale sine ([`dsp_core::analysis::spectrum`]).
 
+use serde::Serialize;
+
 use dsp_core::analysis::{fractional_octave_levels_db, log_centres_hz, AverageSpectrum};
 
 use super::loudness::{LoudnessProfile, HISTORY_RATE_HZ};
@@ -19,7 +21,7 @@ pub const LOWEST_BAND_HZ: f64 = 20.0;
 pub const BANDS_PER_OCTAVE: f64 = 6.0;
 
 /// Loud-section spectra of mid and side.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TonalBalance {
     /// Band centres, Hz (1/6 octave apart).
     pub centres_hz: Vec<f64>,

@@ -7,7 +7,7 @@
 use dsp_core::dynamics::{BandDirection, MultibandSettings};
 
 use super::probe::multiband_levels;
-use super::{hz_text, round_to, Move, MoveStage};
+use super::{band_name, round_to, Move, MoveStage};
 use crate::analysis::ProgrammeAnalysis;
 use crate::programme::Programme;
 
@@ -18,18 +18,24 @@ pub const RATIO: f32 = 1.5;
 /// Most gain reduction of the gentle control, dB.
 pub const RANGE_DB: f32 = 3.0;
 
-/// Adds the multiband moves to `moves`; the settings, or None when no band needs control.
+/// Adds the multiband moves to `moves` for the bands of `settings` (the multiband's default
+/// split) not in `taken` (bands another rule already set); the settings, or None when no band
+/// needs control.
 pub fn moves(
     programme: &Programme,
     analysis: &ProgrammeAnalysis,
+    mut settings: MultibandSettings,
+    taken: &[usize],
     moves: &mut Vec<Move>,
 ) -> Option<MultibandSettings> {
-    let mut settings = MultibandSettings::default();
     let levels = multiband_levels(programme, &analysis.loudness, &settings);
     let edges = &analysis.bands.bands;
-    let mut any = false;
+    let mut any = !taken.is_empty();
     for (k, level) in levels.iter().enumerate() {
         let Some(level) = level else { continue };
+        if taken.contains(&k) {
+            continue;
+        }
         let spread = level.p90_db - level.p10_db;
         if spread < SPREAD_DB || !level.p75_db.is_finite() || level.p75_db < -100.0 {
             continue;
@@ -44,18 +50,7 @@ pub fn moves(
         band.attack_ms = if k == 0 { 30.0 } else { 15.0 };
         band.release_ms = if k == 0 { 200.0 } else { 150.0 };
         any = true;
-        let name = edges.get(k).map_or(format!("band {}", k + 1), |b| {
-            match (b.low_hz > 0.0, b.high_hz < 0.5 * analysis.sample_rate_hz) {
-                (false, _) => format!("band {} (below {})", k + 1, hz_text(b.high_hz)),
-                (true, true) => format!(
-                    "band {} ({}–{})",
-                    k + 1,
-                    hz_text(b.low_hz),
-                    hz_text(b.high_hz)
-                ),
-                (true, false) => format!("band {} (above {})", k + 1, hz_text(b.low_hz)),
-            }
-        });
+        let name = band_name(k, edges, analysis.sample_rate_hz);
         moves.push(Move {
             stage: MoveStage::Multiband,
             action: format!(

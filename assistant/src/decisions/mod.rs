@@ -5,6 +5,8 @@
 //! - [`corrective`]: Dynamic EQ moves for the problems found (rumble, resonances, harshness,
 //!   sibilance);
 //! - [`gentle`]: multiband thresholds from each band's detector level statistics;
+//! - [`crest_match`]: with a reference, each multiband band's punch (typical crest factor)
+//!   toward the reference's, by transient shaping or fast compression;
 //! - [`tonal_match`]: with a reference, a few static bands per mid and side toward its
 //!   loud-section spectrum, clamped and scaled by the match amount;
 //! - [`limiter`]: the limiter's ceiling from the target and its style from the material.
@@ -12,6 +14,7 @@
 //! The same programme and options always give the same plan.
 
 pub mod corrective;
+pub mod crest_match;
 pub mod gentle;
 pub mod limiter;
 pub mod probe;
@@ -22,6 +25,7 @@ use dsp_core::dynamics::MultibandSettings;
 use dsp_core::eq::DynamicEqSettings;
 use dsp_core::{ProcessSpec, Processor};
 
+use crate::analysis::band_stats::BandStats;
 use crate::analysis::{LoudnessProfile, TonalBalance};
 pub use tonal_match::MatchOptions;
 
@@ -90,7 +94,27 @@ pub fn propose_with_reference(
         plugin_exact(settings);
     }
     let mut multiband_moves = Vec::new();
-    let multiband = gentle::moves(programme, analysis, &mut multiband_moves);
+    let mut multiband = MultibandSettings::default();
+    let mut crest_bands = Vec::new();
+    if let Some((reference, options)) = reference {
+        // The punch toward the reference's, on what the multiband hears (after the EQ).
+        let heard = render_front(programme, eq, None);
+        crest_bands = crest_match::moves(
+            heard.as_ref().unwrap_or(programme),
+            analysis,
+            reference,
+            options.amount,
+            &mut multiband,
+            &mut multiband_moves,
+        );
+    }
+    let multiband = gentle::moves(
+        programme,
+        analysis,
+        multiband,
+        &crest_bands,
+        &mut multiband_moves,
+    );
     if let Some((reference, options)) = reference {
         // The match is fitted to what the corrective moves and the multiband leave, so they do
         // not pull the result away from the reference again.
@@ -182,6 +206,22 @@ fn plugin_exact(settings: &mut DynamicEqSettings) {
 /// `value` rounded to a step of `step` (so reports and settings carry tidy numbers).
 pub(crate) fn round_to(value: f64, step: f64) -> f64 {
     (value / step).round() * step
+}
+
+/// A multiband band for a sentence ("band 2 (120 Hz–1.0 kHz)"), from the split's `edges`.
+pub(crate) fn band_name(k: usize, edges: &[BandStats], sample_rate_hz: f64) -> String {
+    edges.get(k).map_or(format!("band {}", k + 1), |b| {
+        match (b.low_hz > 0.0, b.high_hz < 0.5 * sample_rate_hz) {
+            (false, _) => format!("band {} (below {})", k + 1, hz_text(b.high_hz)),
+            (true, true) => format!(
+                "band {} ({}–{})",
+                k + 1,
+                hz_text(b.low_hz),
+                hz_text(b.high_hz)
+            ),
+            (true, false) => format!("band {} (above {})", k + 1, hz_text(b.low_hz)),
+        }
+    })
 }
 
 /// A frequency for a sentence ("850 Hz", "2.9 kHz").

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use dsp_core::layout::ChannelLayout;
-use vernis_assistant::analysis::{LoudnessProfile, TonalBalance};
+use vernis_assistant::analysis::ProgrammeAnalysis;
 use vernis_assistant::{
     analyse, propose_with_reference, AssistantTarget, MasteringPlan, MatchOptions, Move, Programme,
 };
@@ -38,21 +38,20 @@ pub struct AssistantOutcome {
     pub reference: Option<String>,
     /// Stages whose moves were replaced by the user's settings.
     pub overridden: Vec<&'static str>,
-    /// The input's loud-section spectra.
-    pub input_tonal: TonalBalance,
-    /// The reference's, if any.
-    pub reference_tonal: Option<TonalBalance>,
+    /// What the assistant measured on the input.
+    pub input_analysis: ProgrammeAnalysis,
+    /// And on the reference, if any.
+    pub reference_analysis: Option<ProgrammeAnalysis>,
 }
 
-/// The loud-section spectra of the audio file at `path` (for the master's spectrum plot).
-pub fn tonal_balance_of(path: &Path) -> Result<TonalBalance, String> {
+/// The assistant's analysis of the audio file at `path` (the master, for the report and the
+/// spectrum plot).
+pub fn analysis_of(path: &Path) -> Result<ProgrammeAnalysis, String> {
     let name = path.display().to_string();
     let (analysis, audio) = analyse_input(path, &name, false).map_err(|e| match e {
         MasterError::Input(why) | MasterError::Reference(why) | MasterError::Output(why) => why,
     })?;
-    let programme = programme(&audio, &analysis)?;
-    let profile = LoudnessProfile::measure(&programme);
-    Ok(TonalBalance::measure(&programme, &profile))
+    Ok(analyse(&programme(&audio, &analysis)?))
 }
 
 /// A decoded programme for the assistant (None, with the reason, when it is not in memory).
@@ -124,8 +123,8 @@ pub fn plan(
         moves: plan.moves.clone(),
         reference: reference_name,
         overridden: Vec::new(),
-        input_tonal: input_analysis.tonal_balance.clone(),
-        reference_tonal: reference_analysis.map(|a| a.tonal_balance),
+        input_analysis,
+        reference_analysis,
     };
     Ok(Some((plan, outcome)))
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use dsp_core::dynamics::LimiterSettings;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use vernis_assistant::analysis::ProgrammeAnalysis;
 
 use super::{MasterOutcome, SearchStep, TOLERANCE_LU};
 use crate::render::GR_THRESHOLDS_DB;
@@ -99,6 +100,43 @@ pub struct JsonAssistant {
     pub moves: Vec<JsonMove>,
     /// Stages whose proposal the user's settings replaced.
     pub overridden: Vec<&'static str>,
+    /// What the assistant measured on the input, the master and the reference.
+    pub analysis: JsonAnalyses,
+}
+
+/// The assistant's analysis (`vernis_assistant::analysis::ProgrammeAnalysis`) of each
+/// programme, numbers rounded to 3 decimals, non-finite ones `null`.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonAnalyses {
+    /// The input, before mastering.
+    pub input: Value,
+    /// The master as written (absent when it could not be read back).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master: Option<Value>,
+    /// The reference, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Value>,
+}
+
+/// `analysis` as JSON with every number rounded to 3 decimals.
+fn analysis_json(analysis: &ProgrammeAnalysis) -> Value {
+    fn round_all(v: &mut Value) {
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                *v = n
+                    .as_f64()
+                    .and_then(|x| rounded(x, 3))
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number);
+            }
+            Value::Array(items) => items.iter_mut().for_each(round_all),
+            Value::Object(map) => map.values_mut().for_each(round_all),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(analysis).unwrap_or(Value::Null);
+    round_all(&mut v);
+    v
 }
 
 /// One move of the assistant.
@@ -120,8 +158,11 @@ fn stage_key(stage: vernis_assistant::MoveStage) -> &'static str {
     }
 }
 
-/// Builds the JSON report.
-pub fn master_report(m: &MasterOutcome) -> MasterReport {
+/// Builds the JSON report; `master_analysis` is the assistant's analysis of the written master.
+pub fn master_report(
+    m: &MasterOutcome,
+    master_analysis: Option<&ProgrammeAnalysis>,
+) -> MasterReport {
     let mut settings = Map::new();
     let limiter = m.limiter();
     for spec in LimiterSettings::SPECS {
@@ -190,6 +231,11 @@ pub fn master_report(m: &MasterOutcome) -> MasterReport {
                 })
                 .collect(),
             overridden: a.overridden.clone(),
+            analysis: JsonAnalyses {
+                input: analysis_json(&a.input_analysis),
+                master: master_analysis.map(analysis_json),
+                reference: a.reference_analysis.as_ref().map(analysis_json),
+            },
         }),
     }
 }
