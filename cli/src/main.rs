@@ -66,8 +66,9 @@ FLAC when OUT ends in .flac (16- or 24-bit).
 
 Chain: dynamic EQ (--set eq.<key>=<value>, e.g. eq.band3.enabled=on eq.band3.frequency_hz=3000) -> \
 multiband (--set multiband.<key>=<value>) -> pre-gain (--pre-gain, 0 dB by default) -> \
-limiter (--set limiter.<key>=<value>). A stage is in the chain only when at least one of its keys \
-is set (the other keys keep their defaults); with no --set at all, only the pre-gain runs. The \
+limiter (--set limiter.<key>=<value>). A stage is in the chain only when a --preset gives it or at \
+least one of its keys is set (the other keys keep their defaults); with neither, only the pre-gain \
+runs. The \
 chain's latency (the sum of its stages') is compensated: OUT has exactly IN's length and every \
 event stays at its frame.
 
