@@ -15,6 +15,8 @@
 //!   ids) selects that variant in the plugin's own order; an index outside the variants selects
 //!   the *first* variant in the limiter and the multiband (nice-plug's derived `from_index`), and
 //!   the default in the Dynamic EQ, whose `filter_state` (`repair_state`) replaces it first.
+//!   (Such an index is best avoided: the limiter and the multiband run the first variant, but
+//!   nice-plug 0.4.2 panics when they save it, `EnumParamInner::unmodulated_plain_id`.)
 //! - Plain values are not clamped, neither by nice-plug nor by `settings()`, so out-of-range
 //!   values are passed on as they are; dsp-core's processors (the same code in the plugin and
 //!   in the CLI) then treat them as the plugin does. The one exception is the multiband's band
