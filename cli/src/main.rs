@@ -67,10 +67,21 @@ FLAC when OUT ends in .flac (16- or 24-bit).
 
 Chain: dynamic EQ (--set eq.<key>=<value>, e.g. eq.band3.enabled=on eq.band3.frequency_hz=3000) -> \
 multiband (--set multiband.<key>=<value>) -> pre-gain (--pre-gain, 0 dB by default) -> \
-limiter (--set limiter.<key>=<value>). A stage is in the chain only when at least one of its keys \
-is set (the other keys keep their defaults); with no --set at all, only the pre-gain runs. The \
+limiter (--set limiter.<key>=<value>). A stage is in the chain only when a --preset gives it or at \
+least one of its keys is set (the other keys keep their defaults); with neither, only the pre-gain \
+runs. The \
 chain's latency (the sum of its stages') is compensated: OUT has exactly IN's length and every \
 event stays at its frame.
+
+Presets: --preset FILE (repeatable) reads a .vstpreset of Vernis Dynamic EQ, Vernis Multiband or \
+Vernis Limiter (those `vernis master --presets DIR` writes, or one saved from the plugin in a DAW) \
+and puts that plugin in the chain with the settings the plugin would load from it (parameters \
+the preset lacks at the plugin's defaults); the stages run in chain order whatever the order of \
+the files. --set keys then change those settings (a stage only given with --set starts from its \
+defaults) and --pre-gain applies as usual (the presets of `master --presets` carry the master's \
+pre-gain in the Output Gain of the stage before the limiter, so they need no --pre-gain to \
+reproduce it). A preset that cannot be read, is not a .vstpreset, holds no readable plugin \
+state, is for another plugin or repeats a plugin is a one-line error (exit status 2).
 
 Output format: --format, by default the input's resolution (16-bit for integer input of up to 16 \
 bits, 24-bit for up to 24 bits, 32-bit float for float and 32-bit integer input). Dither is the \
@@ -167,6 +178,11 @@ pub(crate) struct RenderArgs {
     /// see the list below).
     #[arg(long = "set", value_name = "STAGE.KEY=VALUE", value_parser = settings::parse_setting)]
     sets: Vec<settings::SetArg>,
+
+    /// Start from a .vstpreset of Vernis Dynamic EQ, Multiband or Limiter (as `master --presets`
+    /// writes or a DAW saves; repeatable, one per plugin, any order); --set keys apply on top.
+    #[arg(long = "preset", value_name = "FILE")]
+    presets: Vec<PathBuf>,
 
     /// Output sample format [default: the input's resolution].
     #[arg(long, value_enum)]

@@ -1,12 +1,16 @@
-//! `vernis render IN OUT`: one pass of IN through the chain given by `--pre-gain` and `--set`
-//! (a stage is in the chain only when one of its keys is set; see [`crate::settings`]).
+//! `vernis render IN OUT`: one pass of IN through the chain given by `--preset`, `--pre-gain`
+//! and `--set` (a stage is in the chain only when a preset gives it or one of its keys is set;
+//! `--set` keys apply on top of the presets' settings; see [`crate::settings`]).
 
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use dsp_core::chain::ChainSettings;
 use dsp_core::dynamics::Dither;
+use vernis_presets::from_state::ChainFromPresets;
+use vernis_presets::VstPreset;
 
 use crate::analyze::progress_bar;
 use crate::audio_io::{self, AudioSink, AudioSource, OutputContainer, OutputFormat};
@@ -18,7 +22,14 @@ pub(crate) fn cmd_render(args: &RenderArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let in_name = args.input.display().to_string();
     let out_name = args.output.display().to_string();
-    let chain = match settings::chain_settings(args.pre_gain_db, &args.sets) {
+    let base = match preset_chain(&args.presets) {
+        Ok(c) => c,
+        Err((path, reason)) => {
+            report_error(&format!("--preset {}", path.display()), &reason);
+            return ExitCode::from(2);
+        }
+    };
+    let chain = match settings::chain_settings(&base, args.pre_gain_db, &args.sets) {
         Ok(c) => c,
         Err(reason) => {
             report_error("--set", &reason);
@@ -116,6 +127,19 @@ pub(crate) fn cmd_render(args: &RenderArgs) -> ExitCode {
         let _ = io::stderr().lock().write_all(stages.as_bytes());
     }
     ExitCode::SUCCESS
+}
+
+/// The chain the `--preset` files give (pre-gain 0 dB; see `vernis_presets::from_state`), or the
+/// file at fault with a one-line reason.
+fn preset_chain(paths: &[PathBuf]) -> Result<ChainSettings, (PathBuf, String)> {
+    let mut chain = ChainFromPresets::new();
+    for path in paths {
+        let fail = |reason: String| (path.clone(), reason);
+        let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let preset = VstPreset::from_bytes(&bytes).map_err(|e| fail(e.to_string()))?;
+        chain.add(&preset).map_err(|e| fail(e.to_string()))?;
+    }
+    Ok(chain.chain())
 }
 
 /// The chain's stages in order, for the report.

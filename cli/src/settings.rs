@@ -4,7 +4,8 @@
 //! listing for `--help` and error messages, the `render` arguments that reproduce a chain, and
 //! the settings as JSON.
 //!
-//! A stage with no key set is left out of the chain (see [`chain_settings`]); the pre-gain has its
+//! A stage with no key set (and, for `render`, no `--preset`) is left out of the chain (see
+//! [`chain_settings`]); the pre-gain has its
 //! own option (`--pre-gain`).
 
 use dsp_core::chain::{ChainSettings, Stage};
@@ -158,7 +159,16 @@ pub fn limiter_settings(base: LimiterSettings, sets: &[SetArg]) -> Result<Limite
 
 /// The multiband's settings when any multiband key is set (defaults for the rest), else `None`.
 pub fn multiband_settings(sets: &[SetArg]) -> Result<Option<MultibandSettings>, String> {
-    let mut out: Option<MultibandSettings> = None;
+    multiband_settings_over(None, sets)
+}
+
+/// The multiband's settings: `base` (a preset's, or defaults when a multiband key is set) with
+/// the multiband `--set`s applied in order; `None` when there is neither.
+pub fn multiband_settings_over(
+    base: Option<MultibandSettings>,
+    sets: &[SetArg],
+) -> Result<Option<MultibandSettings>, String> {
+    let mut out = base;
     for set in sets.iter().filter(|s| s.stage == Stage::Multiband) {
         out.get_or_insert_with(MultibandSettings::default)
             .set_by_key(&set.key, &set.value)
@@ -169,7 +179,16 @@ pub fn multiband_settings(sets: &[SetArg]) -> Result<Option<MultibandSettings>, 
 
 /// The dynamic EQ's settings when any EQ key is set (defaults for the rest), else `None`.
 pub fn eq_settings(sets: &[SetArg]) -> Result<Option<DynamicEqSettings>, String> {
-    let mut out: Option<DynamicEqSettings> = None;
+    eq_settings_over(None, sets)
+}
+
+/// The dynamic EQ's settings: `base` (a preset's, or defaults when an EQ key is set) with the
+/// EQ `--set`s applied in order; `None` when there is neither.
+pub fn eq_settings_over(
+    base: Option<DynamicEqSettings>,
+    sets: &[SetArg],
+) -> Result<Option<DynamicEqSettings>, String> {
+    let mut out = base;
     for set in sets.iter().filter(|s| s.stage == Stage::Eq) {
         out.get_or_insert_with(DynamicEqSettings::default)
             .set_by_key(&set.key, &set.value)
@@ -199,19 +218,26 @@ pub fn unused_band_warnings(sets: &[SetArg], multiband: Option<&MultibandSetting
         .collect()
 }
 
-/// The chain `render` runs: a stage is in when at least one of its keys is set (the limiter with
-/// every other key at its default), and the pre-gain is `pre_gain_db`.
-pub fn chain_settings(pre_gain_db: f32, sets: &[SetArg]) -> Result<ChainSettings, String> {
+/// The chain `render` runs: the stages of `base` (the `--preset` files' chain; empty without
+/// them) with the `--set`s applied on top, in order; a stage in neither is left out, and a stage
+/// only set starts from its defaults. The pre-gain is `pre_gain_db` (`base`'s is not used:
+/// presets carry none).
+pub fn chain_settings(
+    base: &ChainSettings,
+    pre_gain_db: f32,
+    sets: &[SetArg],
+) -> Result<ChainSettings, String> {
     let has_limiter = sets.iter().any(|s| s.stage == Stage::Limiter);
+    let limiter = match base.limiter {
+        Some(l) => Some(l),
+        None if has_limiter => Some(LimiterSettings::default()),
+        None => None,
+    };
     Ok(ChainSettings {
-        eq: eq_settings(sets)?,
-        multiband: multiband_settings(sets)?,
+        eq: eq_settings_over(base.eq, sets)?,
+        multiband: multiband_settings_over(base.multiband, sets)?,
         pre_gain_db,
-        limiter: if has_limiter {
-            Some(limiter_settings(LimiterSettings::default(), sets)?)
-        } else {
-            None
-        },
+        limiter: limiter.map(|l| limiter_settings(l, sets)).transpose()?,
     })
 }
 
@@ -373,7 +399,10 @@ mod tests {
         ] {
             let args = render_args(&chain);
             let (pre_gain_db, sets) = parse_all(&args);
-            assert_eq!(chain_settings(pre_gain_db, &sets).unwrap(), chain);
+            assert_eq!(
+                chain_settings(&ChainSettings::default(), pre_gain_db, &sets).unwrap(),
+                chain
+            );
             if chain.limiter.is_some() {
                 let limiter_sets = sets.iter().filter(|s| s.stage == Stage::Limiter).count();
                 assert_eq!(limiter_sets, LimiterSettings::SPECS.len());
@@ -474,17 +503,67 @@ mod tests {
     }
 
     #[test]
+    fn set_keys_apply_on_top_of_a_base_chain() {
+        let parse = |args: &[&str]| -> Vec<SetArg> {
+            args.iter().map(|a| parse_setting(a).unwrap()).collect()
+        };
+        let mut multiband = MultibandSettings {
+            bands: 3,
+            ..MultibandSettings::default()
+        };
+        multiband.band[0].ratio = 5.0;
+        let limiter = LimiterSettings {
+            ceiling_dbtp: -4.0,
+            ..LimiterSettings::default()
+        };
+        let base = ChainSettings {
+            multiband: Some(multiband),
+            limiter: Some(limiter),
+            ..ChainSettings::default()
+        };
+        assert_eq!(
+            chain_settings(&base, 0.0, &[]).unwrap(),
+            base,
+            "no --set: the base as it is"
+        );
+        let sets = parse(&[
+            "limiter.release_ms=40",
+            "multiband.band2.threshold_db=-30",
+            "eq.band1.enabled=on",
+        ]);
+        let chain = chain_settings(&base, -1.5, &sets).unwrap();
+        let l = chain.limiter.unwrap();
+        assert_eq!((l.ceiling_dbtp, l.release_ms), (-4.0, 40.0));
+        let m = chain.multiband.unwrap();
+        assert_eq!(
+            (m.bands, m.band[0].ratio, m.band[1].threshold_db),
+            (3, 5.0, -30.0)
+        );
+        assert!(
+            chain.eq.unwrap().bands[0].used,
+            "a stage only set starts from defaults"
+        );
+        assert_eq!(chain.pre_gain_db, -1.5);
+    }
+
+    #[test]
     fn a_stage_is_in_only_when_one_of_its_keys_is_set() {
         let parse = |args: &[&str]| -> Vec<SetArg> {
             args.iter().map(|a| parse_setting(a).unwrap()).collect()
         };
-        let none = chain_settings(-1.0, &[]).unwrap();
+        let none = chain_settings(&ChainSettings::default(), -1.0, &[]).unwrap();
         assert_eq!((none.multiband, none.limiter), (None, None));
         assert_eq!(none.pre_gain_db, -1.0);
-        let only_limiter = chain_settings(0.0, &parse(&["limiter.release_ms=50"])).unwrap();
+        let only_limiter = chain_settings(
+            &ChainSettings::default(),
+            0.0,
+            &parse(&["limiter.release_ms=50"]),
+        )
+        .unwrap();
         assert!(only_limiter.multiband.is_none());
         assert_eq!(only_limiter.limiter.unwrap().release_ms, 50.0);
         let both = chain_settings(
+            &ChainSettings::default(),
             0.0,
             &parse(&[
                 "multiband.bands=2",

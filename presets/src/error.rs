@@ -96,6 +96,16 @@ pub enum PresetError {
         /// Why it cannot be written.
         reason: String,
     },
+    /// The preset is for a plugin that is not a stage of the mastering chain (see
+    /// [`crate::from_state`]).
+    NotAChainPlugin {
+        /// The class id in the preset's header.
+        class_id: [u8; 16],
+        /// The plugin's display name when it is one of the suite's (the Loudness meter).
+        plugin: Option<&'static str>,
+    },
+    /// A second preset for a plugin the chain already has (the chain has one of each).
+    DuplicatePlugin(&'static str),
     /// Reading or writing a file failed.
     Io(String),
 }
@@ -205,6 +215,17 @@ impl fmt::Display for PresetError {
                 setting,
                 reason,
             } => write!(f, "{plugin} cannot hold {setting}: {reason}"),
+            Self::NotAChainPlugin { class_id, plugin } => {
+                let hex = crate::class_id_to_hex(class_id);
+                match plugin {
+                    Some(name) => write!(f, "preset is for {name} (class id {hex}), which is not a stage of the mastering chain"),
+                    None => write!(f, "preset is for an unknown plugin (class id {hex}); the chain takes presets of Vernis Dynamic EQ, Vernis Multiband and Vernis Limiter"),
+                }
+            }
+            Self::DuplicatePlugin(name) => write!(
+                f,
+                "a second preset for {name}: the chain takes at most one preset per plugin"
+            ),
             Self::Io(message) => write!(f, "{message}"),
         }
     }

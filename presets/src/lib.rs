@@ -6,6 +6,8 @@
 //!   without running a plugin.
 //! - [`plugins`]: the ids of the suite's plugins.
 //! - [`chain`]: the CLI's mastering chain (`dsp_core::chain::ChainSettings`) as one state per plugin.
+//! - [`from_state`]: the reverse, plugin states and `.vstpreset` files back to the chain's settings
+//!   as the plugins would load them.
 //!
 //! ```
 //! use vernis_presets::{plugins, PluginStateBuilder, VstPreset};
@@ -24,6 +26,7 @@
 
 pub mod chain;
 pub mod error;
+pub mod from_state;
 pub mod plugins;
 pub mod state;
 pub mod vstpreset;

@@ -9,9 +9,57 @@ mod load;
 use dsp_core::dynamics::{BandChannel, BandDetector, BandSidechain};
 use dsp_core::eq::{DynamicEqSettings, EqBandSettings, EqDynamicsSettings, EqPhase, EqTrigger};
 use dsp_core::filter::eq_shape::{CutSlope, EqShape};
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
 use vernis_presets::chain::eq_state;
+use vernis_presets::from_state::{self, eq_default_frequency_hz, eq_plugin_defaults};
+use vernis_presets::{ParamValue, PluginState, PluginStateBuilder};
 
-use load::load;
+use load::{load, load_like_nice_plug, random_state};
+
+/// What a fresh Dynamic EQ's `settings()` gives after loading `state`: its `filter_state`
+/// (`repair_state`) first, then nice-plug's loader.
+fn plugin_loads(state: &PluginState) -> DynamicEqSettings {
+    use nice_plug::plugin::ParamValue as Nice;
+    let mut nice = nice_plug::prelude::PluginState {
+        version: state.version.clone(),
+        params: state
+            .params
+            .iter()
+            .map(|(id, v)| {
+                let v = match v {
+                    ParamValue::F32(x) => Nice::F32(*x),
+                    ParamValue::I32(x) => Nice::I32(*x),
+                    ParamValue::Bool(x) => Nice::Bool(*x),
+                    ParamValue::String(x) => Nice::String(x.clone()),
+                };
+                (id.clone(), v)
+            })
+            .collect(),
+        fields: state.fields.clone(),
+    };
+    dynamic_eq::params::repair_state(&mut nice);
+    let repaired = PluginState {
+        version: nice.version,
+        params: nice
+            .params
+            .into_iter()
+            .map(|(id, v)| {
+                let v = match v {
+                    Nice::F32(x) => ParamValue::F32(x),
+                    Nice::I32(x) => ParamValue::I32(x),
+                    Nice::Bool(x) => ParamValue::Bool(x),
+                    Nice::String(x) => ParamValue::String(x),
+                };
+                (id, v)
+            })
+            .collect(),
+        fields: nice.fields,
+    };
+    let params = dynamic_eq::DynamicEqParams::default();
+    load_like_nice_plug(&params, &repaired);
+    params.settings()
+}
 
 fn eq_settings(phase: EqPhase) -> DynamicEqSettings {
     let mut s = DynamicEqSettings {
@@ -53,8 +101,14 @@ fn dynamic_eq_settings_come_back_exactly() {
     for phase in EqPhase::ALL {
         let settings = eq_settings(phase);
         let params = dynamic_eq::DynamicEqParams::default();
-        load(&params, &eq_state(&settings).unwrap());
+        let state = eq_state(&settings).unwrap();
+        load(&params, &state);
         assert_eq!(params.settings(), settings);
+        assert_eq!(
+            from_state::eq_settings(&state).unwrap(),
+            settings,
+            "reverse mapping"
+        );
     }
     // Bypassed: every band's flag, and the output gain at 0 dB as the plugin forces it.
     let mut settings = eq_settings(EqPhase::ZeroLatency);
@@ -63,6 +117,69 @@ fn dynamic_eq_settings_come_back_exactly() {
         band.bypass = true;
     }
     let params = dynamic_eq::DynamicEqParams::default();
-    load(&params, &eq_state(&settings).unwrap());
+    let state = eq_state(&settings).unwrap();
+    load(&params, &state);
     assert_eq!(params.settings(), settings);
+    assert_eq!(
+        from_state::eq_settings(&state).unwrap(),
+        settings,
+        "reverse mapping"
+    );
+    // A bypassed state with an Output Gain: the plugin (and the reverse mapping) force 0 dB.
+    let mut state = state;
+    state.params.insert("out_gain".into(), ParamValue::F32(4.5));
+    assert_eq!(from_state::eq_settings(&state).unwrap(), settings);
+    assert_eq!(plugin_loads(&state), settings);
+}
+
+#[test]
+fn fresh_defaults_are_the_plugins() {
+    for k in 1..=24 {
+        assert_eq!(
+            eq_default_frequency_hz(k),
+            dynamic_eq::params::default_frequency_hz(k),
+            "band {k}"
+        );
+    }
+    let fresh = dynamic_eq::DynamicEqParams::default().settings();
+    assert_eq!(eq_plugin_defaults(), fresh);
+    let empty = PluginStateBuilder::new("0.1.0").build().unwrap();
+    assert_eq!(from_state::eq_settings(&empty).unwrap(), fresh);
+}
+
+/// Any state (missing, unknown, wrong-kind, non-finite and out-of-range values, enums by id or
+/// index) gives through `from_state::eq_settings` what a fresh plugin's `settings()` gives once
+/// it has repaired and nice-plug has loaded it.
+#[test]
+fn any_state_reads_as_a_fresh_dynamic_eq_loads_it() {
+    let mut rng = SmallRng::seed_from_u64(0x33);
+    for n in 0..120 {
+        let mut state = random_state(&dynamic_eq::DynamicEqParams::default(), &mut rng);
+        if n % 4 == 0 {
+            state.params.insert(
+                format!("b{}_gain", n % 24 + 1),
+                ParamValue::F32(f32::INFINITY),
+            );
+        }
+        assert_eq!(
+            from_state::eq_settings(&state).unwrap(),
+            plugin_loads(&state),
+            "{state:?}"
+        );
+    }
+    // A few parameters: the rest at the plugin's defaults (band 3's frequency among them).
+    let state = PluginStateBuilder::new("0.1.0")
+        .param("b3_on", true)
+        .param("b3_gain", 2.5)
+        .param("b3_place", 3)
+        .param("phase", "linear-phase")
+        .build()
+        .unwrap();
+    let mut expected = eq_plugin_defaults();
+    expected.phase = EqPhase::LinearPhase;
+    expected.bands[2].used = true;
+    expected.bands[2].filter.gain_db = 2.5;
+    expected.bands[2].placement = BandChannel::Mid;
+    assert_eq!(from_state::eq_settings(&state).unwrap(), expected);
+    assert_eq!(plugin_loads(&state), expected);
 }

@@ -7,9 +7,13 @@
 mod load;
 
 use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling};
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
 use vernis_presets::chain::limiter_state;
+use vernis_presets::from_state::limiter_settings;
+use vernis_presets::{ParamValue, PluginStateBuilder, PresetError};
 
-use load::load;
+use load::{load, load_like_nice_plug, random_state};
 
 #[test]
 fn limiter_settings_come_back_exactly() {
@@ -29,7 +33,63 @@ fn limiter_settings_come_back_exactly() {
             bypass: i == 3,
         };
         let params = limiter::LimiterParams::default();
-        load(&params, &limiter_state(&settings).unwrap());
+        let state = limiter_state(&settings).unwrap();
+        load(&params, &state);
         assert_eq!(params.settings(), settings);
+        assert_eq!(
+            limiter_settings(&state).unwrap(),
+            settings,
+            "reverse mapping"
+        );
     }
+}
+
+/// Any state (missing, unknown, wrong-kind and out-of-range values, enums by id or index) gives
+/// through `from_state::limiter_settings` what a fresh plugin's `settings()` gives once nice-plug
+/// has loaded it.
+#[test]
+fn any_state_reads_as_a_fresh_limiter_loads_it() {
+    let mut rng = SmallRng::seed_from_u64(0x11);
+    for _ in 0..500 {
+        let state = random_state(&limiter::LimiterParams::default(), &mut rng);
+        let params = limiter::LimiterParams::default();
+        load_like_nice_plug(&params, &state);
+        assert_eq!(
+            limiter_settings(&state).unwrap(),
+            params.settings(),
+            "{state:?}"
+        );
+    }
+    // A few parameters: the rest at their defaults; an out-of-range enum index is the first
+    // variant (1x), as nice-plug's `from_index` makes it.
+    let state = PluginStateBuilder::new("0.1.0")
+        .param("ceiling", -4.0)
+        .param("oversampling", 17)
+        .param("style", "punchy")
+        .build()
+        .unwrap();
+    let expected = LimiterSettings {
+        ceiling_dbtp: -4.0,
+        oversampling: Oversampling::X1,
+        style: LimiterStyle::Punchy,
+        ..LimiterSettings::default()
+    };
+    assert_eq!(limiter_settings(&state).unwrap(), expected);
+    let params = limiter::LimiterParams::default();
+    load_like_nice_plug(&params, &state);
+    assert_eq!(params.settings(), expected);
+}
+
+#[test]
+fn a_non_finite_value_is_refused() {
+    let mut state = limiter_state(&LimiterSettings::default()).unwrap();
+    state
+        .params
+        .insert("release".into(), ParamValue::F32(f32::INFINITY));
+    assert_eq!(
+        limiter_settings(&state),
+        Err(PresetError::NonFiniteValue {
+            id: "release".into()
+        })
+    );
 }

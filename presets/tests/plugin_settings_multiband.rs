@@ -10,9 +10,13 @@ use dsp_core::dynamics::{
     BandChannel, BandDetector, BandDirection, BandSettings, BandSidechain, MultibandSettings,
 };
 use dsp_core::filter::{CrossoverMode, CrossoverSlope};
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
 use vernis_presets::chain::multiband_state;
+use vernis_presets::from_state::multiband_settings;
+use vernis_presets::{PluginStateBuilder, PresetError};
 
-use load::load;
+use load::{load, load_like_nice_plug, random_state};
 
 #[test]
 fn multiband_settings_come_back_exactly() {
@@ -47,7 +51,61 @@ fn multiband_settings_come_back_exactly() {
             bypass: n == 2,
         };
         let params = multiband::MultibandParams::default();
-        load(&params, &multiband_state(&settings).unwrap());
+        let state = multiband_state(&settings).unwrap();
+        load(&params, &state);
         assert_eq!(params.settings(), settings);
+        assert_eq!(
+            multiband_settings(&state).unwrap(),
+            settings,
+            "reverse mapping"
+        );
     }
+}
+
+/// Any state (missing, unknown, wrong-kind and out-of-range values, band counts -3..8, enums by
+/// id or index) gives through `from_state::multiband_settings` what a fresh plugin's
+/// `settings()` gives once nice-plug has loaded it.
+#[test]
+fn any_state_reads_as_a_fresh_multiband_loads_it() {
+    let mut rng = SmallRng::seed_from_u64(0x22);
+    for _ in 0..300 {
+        let state = random_state(&multiband::MultibandParams::default(), &mut rng);
+        let params = multiband::MultibandParams::default();
+        load_like_nice_plug(&params, &state);
+        assert_eq!(
+            multiband_settings(&state).unwrap(),
+            params.settings(),
+            "{state:?}"
+        );
+    }
+    // A few parameters: the rest at their defaults, the band count clamped as the plugin does.
+    let state = PluginStateBuilder::new("0.1.0")
+        .param("bands", 9)
+        .param("b2_thr", -31.5)
+        .param("mode", "linear-phase")
+        .build()
+        .unwrap();
+    let mut expected = MultibandSettings {
+        bands: 6,
+        mode: CrossoverMode::LinearPhase,
+        ..MultibandSettings::default()
+    };
+    expected.band[1].threshold_db = -31.5;
+    assert_eq!(multiband_settings(&state).unwrap(), expected);
+    let params = multiband::MultibandParams::default();
+    load_like_nice_plug(&params, &state);
+    assert_eq!(params.settings(), expected);
+    let state = PluginStateBuilder::new("0.1.0")
+        .param("mix", f32::INFINITY)
+        .build();
+    // The builder refuses it; a parsed overflowing literal is refused when read.
+    assert!(state.is_err());
+    let parsed = vernis_presets::PluginState::from_json(
+        br#"{"version":"0.1.0","params":{"mix":{"f32":1e39}},"fields":{}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        multiband_settings(&parsed),
+        Err(PresetError::NonFiniteValue { id: "mix".into() })
+    );
 }

@@ -405,10 +405,15 @@ pub fn run_ok(args: &[&str]) -> String {
 
 /// The first 20 s of dsp-core's demo programme as 48 kHz 24-bit `demo.wav` in `dir`.
 pub fn demo_wav(dir: &TempDir) -> PathBuf {
+    demo_wav_seconds(dir, 20)
+}
+
+/// The first `seconds` s of dsp-core's demo programme as 48 kHz 24-bit `demo.wav` in `dir`.
+pub fn demo_wav_seconds(dir: &TempDir, seconds: usize) -> PathBuf {
     let path = dir.path("demo.wav");
     let mut programme = dsp_core::demo::demo_programme(48_000.0);
     for ch in &mut programme {
-        ch.truncate(20 * 48_000);
+        ch.truncate(seconds * 48_000);
     }
     write_wav(&path, &programme, 48_000, Encoding::Int24);
     path

@@ -36,3 +36,93 @@ pub fn load(params: &dyn Params, state: &PluginState) {
         assert!(loaded, "{id}: {value:?} not loadable");
     }
 }
+
+/// Sets `params` from `state` exactly as nice-plug 0.4.2's `deserialize_object` does, with none
+/// of [`load`]'s checks: unknown ids and values of the wrong kind are skipped, enums are set by
+/// variant id or by index (an index is stored as it is). Run the plugin's `filter_state` first.
+pub fn load_like_nice_plug(params: &dyn Params, state: &PluginState) {
+    let map = params.param_map();
+    for (id, value) in &state.params {
+        let Some((_, ptr, _)) = map.iter().find(|(p, _, _)| p == id) else {
+            continue;
+        };
+        // SAFETY: the pointers point into `params`, alive and not shared with any other thread.
+        unsafe {
+            match (ptr, value) {
+                (ParamPtr::FloatParam(p), ParamValue::F32(v)) => {
+                    (**p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::IntParam(p), ParamValue::I32(v)) => {
+                    (**p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::BoolParam(p), ParamValue::Bool(v)) => {
+                    (**p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::EnumParam(p), ParamValue::I32(v)) => {
+                    (**p)._internal_set_plain_value(*v);
+                }
+                (ParamPtr::EnumParam(p), ParamValue::String(key)) => {
+                    (**p).set_from_id(key);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A state for the plugin whose parameters are `params`, made to test the loader: each
+/// parameter is missing, of the wrong kind, or set (floats anywhere in -200..20000, in or out of
+/// range; ints -3..9; enums by a known or unknown id or by an index in or out of range), plus a
+/// few ids the plugin does not have. Changes the enum values of `params`: give it a throw-away
+/// instance.
+pub fn random_state(params: &dyn Params, rng: &mut impl rand::Rng) -> PluginState {
+    let mut state = PluginState {
+        version: vernis_presets::plugins::VERSION.into(),
+        ..PluginState::default()
+    };
+    for (id, ptr, _) in params.param_map() {
+        let roll = rng.gen_range(0..10);
+        let value = match roll {
+            0..=2 => continue,
+            3 => match rng.gen_range(0..3) {
+                0 => ParamValue::String("bogus".into()),
+                1 => ParamValue::Bool(true),
+                _ => ParamValue::F32(1.5),
+            },
+            _ => match ptr {
+                ParamPtr::FloatParam(_) => {
+                    if rng.gen_bool(0.5) {
+                        ParamValue::F32(rng.gen_range(-200.0..200.0))
+                    } else {
+                        ParamValue::F32(rng.gen_range(-200.0..20_000.0))
+                    }
+                }
+                ParamPtr::IntParam(_) => ParamValue::I32(rng.gen_range(-3..9)),
+                ParamPtr::BoolParam(_) => ParamValue::Bool(rng.gen_bool(0.5)),
+                ParamPtr::EnumParam(p) => {
+                    // SAFETY: as in `load`; the variant's id is read by selecting it.
+                    let (n, pick, key) = unsafe {
+                        let n = (*p).len();
+                        let pick = rng.gen_range(0..n);
+                        (*p)._internal_set_plain_value(pick as i32);
+                        (n, pick, (*p).unmodulated_plain_id())
+                    };
+                    match rng.gen_range(0..4) {
+                        0 | 1 => key.map_or(ParamValue::I32(pick as i32), |k| {
+                            ParamValue::String(k.into())
+                        }),
+                        2 => ParamValue::I32(rng.gen_range(-2..n as i32 + 3)),
+                        _ => ParamValue::String("no-such-variant".into()),
+                    }
+                }
+            },
+        };
+        state.params.insert(id, value);
+    }
+    for k in 0..rng.gen_range(0..3) {
+        state
+            .params
+            .insert(format!("unknown_{k}"), ParamValue::F32(1.0));
+    }
+    state
+}
