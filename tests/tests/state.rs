@@ -3,44 +3,9 @@
 #[macro_use]
 mod common;
 
-use common::{check_output, for_each_case};
+use common::{check_output, for_each_case, instance_with_random_params, values_match};
 use host_tests::signal;
-use host_tests::{AudioConfig, ParamDescriptor, PluginCase, PluginHost};
-
-/// A fresh instance with random values sent as events during processing.
-fn instance_with_random_params(
-    case: &PluginCase,
-    seed: u64,
-) -> Result<PluginHost, Box<dyn std::error::Error>> {
-    let mut host = PluginHost::for_case(case)?;
-    let params = host.params()?;
-    host.activate(AudioConfig::new(48_000.0, 512))?;
-    let channels = host.port_layout()?.main_input_channels();
-    let input = signal::noise(channels, 4800, 0.5, seed);
-    let changes = signal::random_param_state(&params, seed);
-    host.process_signal(&input, &[512], &changes)?;
-    Ok(host)
-}
-
-fn values_match(
-    params: &[ParamDescriptor],
-    a: &[(u32, f64)],
-    b: &[(u32, f64)],
-) -> Result<(), String> {
-    for ((id_a, va), (id_b, vb)) in a.iter().zip(b) {
-        let name = params
-            .iter()
-            .find(|p| p.id == *id_a)
-            .map_or("?", |p| &p.name);
-        if id_a != id_b || va.to_bits() != vb.to_bits() {
-            return Err(format!("`{name}`: {va} vs {vb}"));
-        }
-    }
-    if a.len() != b.len() {
-        return Err(format!("{} vs {} parameters", a.len(), b.len()));
-    }
-    Ok(())
-}
+use host_tests::{AudioConfig, PluginHost};
 
 /// save → load into a fresh instance → save again gives identical bytes and identical parameter
 /// values; loading the default state back restores the defaults exactly.

@@ -25,7 +25,7 @@ use ui_kit::widgets::{
     span_selector, target_checks, tile, true_peak_verdict, GainReductionGraph, GainReductionMeter,
     LevelTrace, LoudnessTarget, PeakFollower, PeakMeter, Readout,
 };
-use ui_kit::{EditorContents, EditorShell};
+use ui_kit::{EditorContents, EditorShell, PresetBar};
 
 use crate::params::DEFAULT_EDITOR_SIZE;
 use crate::{history, slot, LimiterParams, LimiterShared, MAX_CHANNELS, PUBLISH_RATE_HZ};
@@ -91,6 +91,7 @@ pub fn create(params: Arc<LimiterParams>, shared: Arc<LimiterShared>) -> Option<
 impl EditorContents for LimiterEditor {
     const TITLE: &'static str = crate::VernisLimiter::NAME;
     const MIN_SIZE: Vec2 = Vec2::new(820.0, 520.0);
+    const VST3_CLASS_ID: [u8; 16] = <crate::VernisLimiter as Vst3Plugin>::VST3_CLASS_ID;
 
     /// Forgets peaks that piled up while the editor was closed.
     fn opened(&mut self) {
@@ -106,14 +107,14 @@ impl EditorContents for LimiterEditor {
         self.last_frame = None;
     }
 
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter, presets: &mut PresetBar) {
         self.update_meters();
         let r = Readings::load(&self.shared);
         let platform = self.params.target_platform();
         let target = LoudnessTarget::for_platform(platform, r.integrated);
         let layout = editor_layout(ui.max_rect());
         let gap = 8.0;
-        row(ui, layout.header, |ui| self.header(ui, setter, &r));
+        row(ui, layout.header, |ui| self.header(ui, setter, &r, presets));
         row(ui, layout.footer, |ui| self.footer(ui, &r));
 
         let body = layout.body;
@@ -197,7 +198,7 @@ impl LimiterEditor {
             .update(bus.take(slot::GAIN_REDUCTION_DB, 0.0), dt);
     }
 
-    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, r: &Readings) {
+    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, r: &Readings, presets: &mut PresetBar) {
         brand(ui, "LIMITER");
 
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -214,6 +215,8 @@ impl LimiterEditor {
                 r.latency_samples,
                 r.sample_rate_hz,
             );
+            ui.add_space(12.0);
+            presets.show(ui);
         });
     }
 

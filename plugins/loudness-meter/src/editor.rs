@@ -21,7 +21,7 @@ use ui_kit::widgets::{
     target_checks, tile, true_peak_verdict, HistoryGraph, LevelBar, LoudnessTarget, Readout,
     Series, PASS_TOLERANCE_LU,
 };
-use ui_kit::{EditorContents, EditorShell};
+use ui_kit::{EditorContents, EditorShell, PresetBar};
 
 use crate::params::{CUSTOM_CEILING_MAX_DBTP, CUSTOM_CEILING_MIN_DBTP, DEFAULT_EDITOR_SIZE};
 use crate::params::{CUSTOM_TARGET_MAX_LUFS, CUSTOM_TARGET_MIN_LUFS};
@@ -64,13 +64,14 @@ pub fn create(params: Arc<LoudnessParams>, shared: Arc<MeterShared>) -> Option<E
 impl EditorContents for LoudnessEditor {
     const TITLE: &'static str = crate::VernisLoudness::NAME;
     const MIN_SIZE: Vec2 = Vec2::new(680.0, 440.0);
+    const VST3_CLASS_ID: [u8; 16] = <crate::VernisLoudness as Vst3Plugin>::VST3_CLASS_ID;
 
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter, presets: &mut PresetBar) {
         let r = Readings::load(&self.shared);
         let target = self.params.resolved_target(r.integrated);
         let layout = editor_layout(ui.max_rect());
         let gap = 8.0;
-        row(ui, layout.header, |ui| self.header(ui, setter));
+        row(ui, layout.header, |ui| self.header(ui, setter, presets));
         row(ui, layout.footer, |ui| self.footer(ui, &r));
 
         // Readouts.
@@ -130,7 +131,7 @@ impl Readings {
 }
 
 impl LoudnessEditor {
-    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, presets: &mut PresetBar) {
         brand(ui, "LOUDNESS");
         ui.add_space(16.0);
         ui.label(RichText::new("Target").color(theme::TEXT_DIM));
@@ -171,6 +172,8 @@ impl LoudnessEditor {
             if paused {
                 ui.label(RichText::new("PAUSED").strong().color(theme::WARN));
             }
+            ui.add_space(12.0);
+            presets.show(ui);
         });
     }
 

@@ -6,6 +6,7 @@
 //!   loudness history graph, loudness targets and platform playback gains.
 //! * [`param`]: sliders, switches and choices bound to nice-plug parameters (host gestures).
 //! * [`window`]: the persisted editor size.
+//! * [`preset`]: `.vstpreset` import and export from the editor (the header's Import…/Export…).
 //! * [`shell`]: the editor lifecycle every plugin shares ([`EditorContents`] in an
 //!   [`EditorShell`]: theme, size restore, resizable window, repaint interval).
 //! * [`spectrum`]: an audio tap (lock-free sample ring) and the editor-side spectrum analyser.
@@ -15,7 +16,7 @@
 //! * [`latency`]: reporting latency changes the way CLAP and VST3 each allow.
 //! * [`layouts`]: the audio layouts every plugin offers (stereo, mono, 5.1, 7.1, 7.1.4).
 //!
-//! Only [`param`], [`shell`], [`latency`] and [`layouts`] know about nice-plug; everything else takes plain values, so a
+//! Only [`param`], [`shell`], [`preset`], [`latency`] and [`layouts`] know about nice-plug; everything else takes plain values, so a
 //! plugin maps its own parameters and meter slots onto the widgets.
 
 pub mod bus;
@@ -23,6 +24,7 @@ pub mod demo;
 pub mod latency;
 pub mod layouts;
 pub mod param;
+pub mod preset;
 pub mod shell;
 pub mod spectrum;
 pub mod sub_blocks;
@@ -32,6 +34,7 @@ pub mod window;
 
 pub use bus::{CommandFlag, EditorOpen, FrameClock, HistoryRing, MeterBus};
 pub use latency::{LatencyReporter, LatencyRequest};
+pub use preset::PresetBar;
 pub use shell::{create_editor, EditorContents, EditorShell};
 pub use spectrum::{SampleRing, SpectrumAnalyzer};
 pub use sub_blocks::{for_each_sub_block, shared_views};

@@ -6,7 +6,9 @@
 //! applies the [`theme`], keeps the host's [`GuiContext`] while the window is open, creates the
 //! window at the persisted size and restores that size on the first frame (hosts restore state only
 //! after creating the editor), writes every resize back, repaints about 30 times per second and
-//! wraps the contents in a resizable window.
+//! wraps the contents in a resizable window. It also owns the editor's [`PresetBar`] (preset import
+//! and export, [`crate::preset`]), polls it every frame and hands it to the contents, which place
+//! it in their header.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -20,6 +22,7 @@ use nice_plug_egui::{
     create_egui_editor, EguiEditor, EguiEditorState, EguiNiceSettings, NiceEguiApp,
 };
 
+use crate::preset::PresetBar;
 use crate::theme;
 use crate::window::{self, EditorSize};
 
@@ -35,6 +38,10 @@ pub trait EditorContents: Send + 'static {
     /// Smallest editor size, logical points.
     const MIN_SIZE: Vec2;
 
+    /// The plugin's VST3 class id (`Vst3Plugin::VST3_CLASS_ID`): written into exported presets,
+    /// and required of imported ones.
+    const VST3_CLASS_ID: [u8; 16];
+
     /// Called when the editor window opens, before the first frame (e.g. to drop meter peaks that
     /// piled up while it was closed).
     fn opened(&mut self) {}
@@ -42,8 +49,9 @@ pub trait EditorContents: Send + 'static {
     /// Called when the editor window closes (e.g. to tell the audio thread to stop publishing).
     fn closed(&mut self) {}
 
-    /// Draws the editor into `ui`; parameters change through `setter`.
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter);
+    /// Draws the editor into `ui`; parameters change through `setter`. `presets` is drawn with
+    /// [`PresetBar::show`] at the end of the header's right-to-left group.
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter, presets: &mut PresetBar);
 }
 
 /// The nice-plug-egui app around a plugin's [`EditorContents`].
@@ -56,6 +64,8 @@ pub struct EditorShell<T> {
     pending_size: Option<EditorSize>,
     /// Id of the resizable window's area.
     window_id: String,
+    /// Preset import and export.
+    presets: PresetBar,
 }
 
 /// Builds a plugin's editor (for its `editor()` callback): `contents` in an [`EditorShell`], opened
@@ -80,6 +90,7 @@ pub fn create_editor<T: EditorContents>(
             size,
             gui: None,
             pending_size: None,
+            presets: PresetBar::new(T::VST3_CLASS_ID, &window_id),
             window_id,
         },
     )
@@ -93,6 +104,7 @@ impl<T: EditorContents> NiceEguiApp for EditorShell<T> {
         _frame: &mut nice_plug_egui::Frame,
     ) -> Result<(), nice_plug_egui::baseview::HandlerError> {
         theme::apply(&egui_ctx);
+        self.presets.attach(nice_gui_ctx.clone());
         self.gui = Some(nice_gui_ctx);
         self.pending_size = self.size.read().ok().map(|s| *s);
         self.contents.opened();
@@ -105,10 +117,13 @@ impl<T: EditorContents> NiceEguiApp for EditorShell<T> {
         let Some(gui) = self.gui.clone() else {
             return;
         };
+        self.presets.poll();
         let setter = gui.param_setter();
         ResizableWindow::new(self.window_id.as_str())
             .min_size(T::MIN_SIZE)
-            .show(ui, |ui| self.contents.contents(ui, &setter));
+            .show(ui, |ui| {
+                self.contents.contents(ui, &setter, &mut self.presets)
+            });
     }
 
     fn resized(&mut self, new_size: nice_plug_egui::baseview::WindowSize) {
@@ -121,6 +136,7 @@ impl<T: EditorContents> NiceEguiApp for EditorShell<T> {
 
     fn editor_closed(&mut self) {
         self.gui = None;
+        self.presets.detach();
         self.contents.closed();
     }
 }

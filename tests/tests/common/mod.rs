@@ -5,7 +5,7 @@
 use std::error::Error;
 
 use host_tests::signal::{self, Signal};
-use host_tests::{PluginCase, PLUGIN_CASES};
+use host_tests::{AudioConfig, ParamDescriptor, PluginCase, PluginHost, PLUGIN_CASES};
 
 /// Result of one case of a test.
 pub type CaseResult = Result<(), Box<dyn Error>>;
@@ -134,5 +134,41 @@ pub fn apply_impulse_settings(
         });
     }
     host.flush_params(&changes)?;
+    Ok(())
+}
+
+/// A fresh instance with random values sent as events during processing.
+pub fn instance_with_random_params(
+    case: &PluginCase,
+    seed: u64,
+) -> Result<PluginHost, Box<dyn std::error::Error>> {
+    let mut host = PluginHost::for_case(case)?;
+    let params = host.params()?;
+    host.activate(AudioConfig::new(48_000.0, 512))?;
+    let channels = host.port_layout()?.main_input_channels();
+    let input = signal::noise(channels, 4800, 0.5, seed);
+    let changes = signal::random_param_state(&params, seed);
+    host.process_signal(&input, &[512], &changes)?;
+    Ok(host)
+}
+
+/// Every parameter value of `a` equals `b`'s bit for bit (the message names the first that does not).
+pub fn values_match(
+    params: &[ParamDescriptor],
+    a: &[(u32, f64)],
+    b: &[(u32, f64)],
+) -> Result<(), String> {
+    for ((id_a, va), (id_b, vb)) in a.iter().zip(b) {
+        let name = params
+            .iter()
+            .find(|p| p.id == *id_a)
+            .map_or("?", |p| &p.name);
+        if id_a != id_b || va.to_bits() != vb.to_bits() {
+            return Err(format!("`{name}`: {va} vs {vb}"));
+        }
+    }
+    if a.len() != b.len() {
+        return Err(format!("{} vs {} parameters", a.len(), b.len()));
+    }
     Ok(())
 }

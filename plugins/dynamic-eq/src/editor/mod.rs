@@ -23,7 +23,7 @@ use ui_kit::param::{param_choice, param_toggle, ChoiceStyle, ParamSlider};
 use ui_kit::theme;
 use ui_kit::widgets;
 use ui_kit::widgets::{brand, editor_layout, footer_item, panel, row, section_title};
-use ui_kit::{EditorContents, EditorShell, SpectrumAnalyzer};
+use ui_kit::{EditorContents, EditorShell, PresetBar, SpectrumAnalyzer};
 
 use crate::params::{BandParams, DEFAULT_EDITOR_SIZE};
 use crate::{slot, DynamicEqParams, DynamicEqShared, MAX_CHANNELS, SILENCE_DB};
@@ -110,6 +110,7 @@ impl Readings {
 impl EditorContents for DynamicEqEditor {
     const TITLE: &'static str = crate::VernisDynamicEq::NAME;
     const MIN_SIZE: Vec2 = Vec2::new(960.0, 640.0);
+    const VST3_CLASS_ID: [u8; 16] = <crate::VernisDynamicEq as Vst3Plugin>::VST3_CLASS_ID;
 
     fn opened(&mut self) {
         self.shared.editor_open.set(true);
@@ -132,7 +133,7 @@ impl EditorContents for DynamicEqEditor {
         self.shared.editor_open.set(false);
     }
 
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter, presets: &mut PresetBar) {
         let now = Instant::now();
         let dt = self
             .last_frame
@@ -151,7 +152,7 @@ impl EditorContents for DynamicEqEditor {
 
         let layout = editor_layout(ui.max_rect());
         let gap = 8.0;
-        row(ui, layout.header, |ui| self.header(ui, setter, &r));
+        row(ui, layout.header, |ui| self.header(ui, setter, &r, presets));
         row(ui, layout.footer, |ui| footer(ui, &self.params, &r));
 
         let body = layout.body;
@@ -190,7 +191,7 @@ impl EditorContents for DynamicEqEditor {
 }
 
 impl DynamicEqEditor {
-    fn header(&self, ui: &mut Ui, setter: &ParamSetter, r: &Readings) {
+    fn header(&self, ui: &mut Ui, setter: &ParamSetter, r: &Readings, presets: &mut PresetBar) {
         brand(ui, "DYNAMIC EQ");
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.add_space(4.0);
@@ -213,6 +214,8 @@ impl DynamicEqEditor {
                 );
             });
             ui.label(RichText::new("Phase").color(theme::TEXT_DIM));
+            ui.add_space(12.0);
+            presets.show(ui);
         });
     }
 

@@ -23,7 +23,7 @@ use ui_kit::param::{param_choice, param_toggle, ChoiceStyle, ParamSlider};
 use ui_kit::theme;
 use ui_kit::widgets;
 use ui_kit::widgets::{brand, editor_layout, footer_item, panel, row, section_title};
-use ui_kit::{EditorContents, EditorShell, SpectrumAnalyzer};
+use ui_kit::{EditorContents, EditorShell, PresetBar, SpectrumAnalyzer};
 
 use crate::params::DEFAULT_EDITOR_SIZE;
 use crate::{history, slot, MultibandParams, MultibandShared, MAX_CHANNELS};
@@ -104,6 +104,7 @@ impl Readings {
 impl EditorContents for MultibandEditor {
     const TITLE: &'static str = crate::VernisMultiband::NAME;
     const MIN_SIZE: Vec2 = Vec2::new(960.0, 620.0);
+    const VST3_CLASS_ID: [u8; 16] = <crate::VernisMultiband as Vst3Plugin>::VST3_CLASS_ID;
 
     fn opened(&mut self) {
         self.shared.editor_open.set(true);
@@ -116,7 +117,7 @@ impl EditorContents for MultibandEditor {
         self.shared.editor_open.set(false);
     }
 
-    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+    fn contents(&mut self, ui: &mut Ui, setter: &ParamSetter, presets: &mut PresetBar) {
         let now = Instant::now();
         let dt = self
             .last_frame
@@ -134,7 +135,7 @@ impl EditorContents for MultibandEditor {
 
         let layout = editor_layout(ui.max_rect());
         let gap = 8.0;
-        row(ui, layout.header, |ui| self.header(ui, setter, &r));
+        row(ui, layout.header, |ui| self.header(ui, setter, &r, presets));
         row(ui, layout.footer, |ui| footer(ui, &r));
 
         let body = layout.body;
@@ -186,7 +187,7 @@ impl EditorContents for MultibandEditor {
 }
 
 impl MultibandEditor {
-    fn header(&self, ui: &mut Ui, setter: &ParamSetter, r: &Readings) {
+    fn header(&self, ui: &mut Ui, setter: &ParamSetter, r: &Readings, presets: &mut PresetBar) {
         brand(ui, "MULTIBAND");
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             ui.add_space(4.0);
@@ -197,6 +198,8 @@ impl MultibandEditor {
                 f64::from(r.latency_samples),
                 f64::from(r.sample_rate_hz),
             );
+            ui.add_space(12.0);
+            presets.show(ui);
         });
     }
 
