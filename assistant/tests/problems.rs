@@ -120,6 +120,45 @@ fn sibilance_and_harshness_that_come_and_go_are_found_apart() {
     }
 }
 
+/// A kick drum of peak `peak`: a sine gliding from 150 Hz down to 50 Hz, decaying over about
+/// 250 ms.
+fn kick(peak: f32, frames: usize) -> Vec<f32> {
+    let mut phase = 0.0f64;
+    (0..frames)
+        .map(|i| {
+            let t = i as f64 / FS;
+            phase += std::f64::consts::TAU * (50.0 + 100.0 * (-t / 0.03).exp()) / FS;
+            (f64::from(peak) * (-t / 0.25).exp() * phase.sin()) as f32
+        })
+        .collect()
+}
+
+/// Loud kicks under steady noise move the whole spectrum's power but not the balance above
+/// the bass: neither harshness nor sibilance (the bands' shares are taken against the power
+/// above 300 Hz, so a kick that dominates the total does not dip them).
+#[test]
+fn kicks_under_steady_noise_are_not_harshness_or_sibilance() {
+    let frames = (20.0 * FS) as usize;
+    for beats_per_second in [2.0, 4.0] {
+        let mut x = pink(0.05, frames, 13);
+        let hit = kick(0.9, (0.5 * FS) as usize);
+        let mut at = 0;
+        while at < frames {
+            mix(&mut x[at..], &hit);
+            at += (FS / beats_per_second) as usize;
+        }
+        let p = stereo(x);
+        let (h, s) = (p.harshness.unwrap(), p.sibilance.unwrap());
+        eprintln!(
+            "kicks at {beats_per_second}/s: p95 - median harshness {:.1} dB, sibilance {:.1} dB",
+            h.p95_share_db - h.median_share_db,
+            s.p95_share_db - s.median_share_db
+        );
+        assert!(!h.found && !s.found, "{h:?} {s:?}");
+        assert!(h.p95_share_db - h.median_share_db < 3.0, "{h:?}");
+    }
+}
+
 #[test]
 fn silence_finds_nothing_and_low_rates_skip_sibilance() {
     let p = stereo(vec![0.0; 48_000]);

@@ -4,12 +4,13 @@
 
 mod common;
 
+use common::colouring::{
+    band, colouring, equalised, loud_third_octave_levels_db, worst_difference,
+};
 use common::pink;
 use dsp_core::dynamics::BandChannel;
-use dsp_core::eq::{DynamicEq, DynamicEqSettings, EqBandSettings};
-use dsp_core::filter::eq_shape::{EqShape, EqShapeSettings};
-use dsp_core::{ProcessSpec, Processor};
-use vernis_assistant::analysis::tonal_balance::{third_octave_centres_hz, TonalBalance};
+use dsp_core::eq::DynamicEqSettings;
+use dsp_core::filter::eq_shape::EqShape;
 use vernis_assistant::decisions::MoveStage;
 use vernis_assistant::{analyse, propose_with_reference, AssistantTarget, MatchOptions, Programme};
 
@@ -27,60 +28,17 @@ fn original(fs: f64) -> Programme {
     Programme::new(vec![l, r], fs, None).unwrap()
 }
 
-fn band(shape: EqShape, hz: f64, gain_db: f64, q: f64, placement: BandChannel) -> EqBandSettings {
-    EqBandSettings {
-        used: true,
-        filter: EqShapeSettings {
-            shape,
-            frequency_hz: hz,
-            gain_db,
-            q,
-            ..EqShapeSettings::default()
-        },
-        placement,
-        ..EqBandSettings::default()
-    }
-}
-
 fn run_eq(p: &Programme, settings: DynamicEqSettings) -> Programme {
-    let mut eq = DynamicEq::new();
-    eq.set_settings(settings);
-    eq.prepare(&ProcessSpec::new(p.sample_rate_hz(), 1024, 2));
-    let mut ch = p.channels().to_vec();
-    let (l, r) = ch.split_at_mut(1);
-    for (a, b) in l[0].chunks_mut(1024).zip(r[0].chunks_mut(1024)) {
-        eq.process(&mut [a, b]);
-    }
-    Programme::new(ch, p.sample_rate_hz(), None).unwrap()
-}
-
-/// The colouring: a low shelf, a bell and a high shelf on both, a bell on the side only.
-fn colouring() -> DynamicEqSettings {
-    let mut s = DynamicEqSettings::default();
-    let moves = [
-        band(EqShape::LowShelf, 150.0, 4.0, 0.7, BandChannel::Stereo),
-        band(EqShape::Bell, 2_500.0, -3.0, 1.0, BandChannel::Stereo),
-        band(EqShape::HighShelf, 8_000.0, 3.0, 0.7, BandChannel::Stereo),
-        band(EqShape::Bell, 5_000.0, 3.0, 1.0, BandChannel::Side),
-    ];
-    for (slot, b) in s.bands.iter_mut().zip(moves) {
-        *slot = b;
-    }
-    s
+    let fs = p.sample_rate_hz();
+    Programme::new(equalised(p.channels(), fs, settings), fs, None).unwrap()
 }
 
 /// Worst |difference| of the loud-section 1/3-octave levels, 60 Hz–12 kHz, offset removed.
-fn worst_difference(a: &Programme, b: &Programme, side: bool) -> f64 {
-    let (pa, pb) = (analyse(a).loudness, analyse(b).loudness);
-    let centres: Vec<f64> = third_octave_centres_hz(12_000.0)
-        .into_iter()
-        .filter(|&f| f >= 60.0)
-        .collect();
-    let la = TonalBalance::third_octave_levels_db(a, &pa, &centres, side);
-    let lb = TonalBalance::third_octave_levels_db(b, &pb, &centres, side);
-    let d: Vec<f64> = la.iter().zip(&lb).map(|(x, y)| x - y).collect();
-    let mean = d.iter().sum::<f64>() / d.len() as f64;
-    d.iter().map(|v| (v - mean).abs()).fold(0.0, f64::max)
+fn worst_programme_difference(a: &Programme, b: &Programme, side: bool) -> f64 {
+    worst_difference(
+        &loud_third_octave_levels_db(a, side),
+        &loud_third_octave_levels_db(b, side),
+    )
 }
 
 #[test]
@@ -89,8 +47,8 @@ fn a_coloured_programme_is_matched_back_within_one_db() {
         let reference = original(fs);
         let coloured = run_eq(&reference, colouring());
         let before = (
-            worst_difference(&coloured, &reference, false),
-            worst_difference(&coloured, &reference, true),
+            worst_programme_difference(&coloured, &reference, false),
+            worst_programme_difference(&coloured, &reference, true),
         );
         let analysis = analyse(&coloured);
         let plan = propose_with_reference(
@@ -102,8 +60,8 @@ fn a_coloured_programme_is_matched_back_within_one_db() {
         let eq = plan.chain.eq.expect("match bands");
         let matched = run_eq(&coloured, eq);
         let after = (
-            worst_difference(&matched, &reference, false),
-            worst_difference(&matched, &reference, true),
+            worst_programme_difference(&matched, &reference, false),
+            worst_programme_difference(&matched, &reference, true),
         );
         let bands = eq.bands.iter().filter(|b| b.used).count();
         eprintln!(

@@ -13,18 +13,14 @@
 //!   switch, say) and enum variant ids the plugin does not know: the parameter keeps its default.
 //! - An enum saved by its variant index (`{"i32": n}`, what nice-plug writes for enums without
 //!   ids) selects that variant in the plugin's own order; an index outside the variants selects
-//!   the *first* variant in the limiter and the multiband (nice-plug's derived `from_index`), and
-//!   the default in the Dynamic EQ, whose `filter_state` (`repair_state`) replaces it first.
-//!   (Such an index is best avoided: the limiter and the multiband run the first variant, but
-//!   nice-plug 0.4.2 panics when they save it, `EnumParamInner::unmodulated_plain_id`.)
+//!   the default: each plugin's `filter_state` (`ui_kit::state_repair`) replaces it before
+//!   nice-plug loads the state (nice-plug 0.4.2 would store it and panic on the next save).
 //! - Plain values are not clamped, neither by nice-plug nor by `settings()`, so out-of-range
 //!   values are passed on as they are; dsp-core's processors (the same code in the plugin and
 //!   in the CLI) then treat them as the plugin does. The one exception is the multiband's band
 //!   count, which its `settings()` clamps to 1..=6, and so does [`multiband_settings`].
 //! - A non-finite float (JSON has no NaN, but an overflowing literal such as `1e39` reads as
-//!   infinity) becomes its default in the Dynamic EQ (its `repair_state`), and is refused with
-//!   [`PresetError::NonFiniteValue`] for the limiter and the multiband, which would hand it to
-//!   the DSP as it is.
+//!   infinity) becomes its default, as the plugins' `filter_state` makes it.
 //! - Bypass: the Dynamic EQ's one Bypass sets every band's `bypass` flag and forces the output
 //!   gain to 0 dB (its `settings()`); the multiband's and the limiter's map to their settings'
 //!   `bypass`, which dsp-core's processors honour as the plugins do.
@@ -53,19 +49,14 @@ use crate::vstpreset::VstPreset;
 /// Reads parameters of one plugin's state the way nice-plug loads them.
 struct Reader<'a> {
     state: &'a PluginState,
-    /// The Dynamic EQ's `repair_state`: non-finite floats and out-of-range enum indices become
-    /// the default instead of being loaded.
-    repair: bool,
 }
 
 impl Reader<'_> {
-    /// A float parameter; the default when missing or not a float.
-    fn float(&self, id: &str, default: f32) -> Result<f32, PresetError> {
+    /// A float parameter; the default when missing, not a float or not finite.
+    fn float(&self, id: &str, default: f32) -> f32 {
         match self.state.param(id) {
-            Some(ParamValue::F32(v)) if v.is_finite() => Ok(*v),
-            Some(ParamValue::F32(_)) if self.repair => Ok(default),
-            Some(ParamValue::F32(_)) => Err(PresetError::NonFiniteValue { id: id.to_owned() }),
-            _ => Ok(default),
+            Some(ParamValue::F32(v)) if v.is_finite() => *v,
+            _ => default,
         }
     }
 
@@ -102,8 +93,7 @@ impl Reader<'_> {
             Some(ParamValue::I32(index)) => {
                 match usize::try_from(*index).ok().and_then(|i| variants.get(i)) {
                     Some(v) => *v,
-                    None if self.repair => default,
-                    None => variants[0],
+                    None => default,
                 }
             }
             _ => default,
@@ -147,10 +137,7 @@ const EQ_PLACEMENTS: [BandChannel; 5] = [
 /// What Vernis Dynamic EQ's `settings()` returns once `state` is loaded into a fresh instance
 /// (see the module docs for missing, unknown and unreadable values).
 pub fn eq_settings(state: &PluginState) -> Result<DynamicEqSettings, PresetError> {
-    let r = Reader {
-        state,
-        repair: true,
-    };
+    let r = Reader { state };
     let defaults = eq_plugin_defaults();
     let bypass = r.bool("bypass", false);
     let mut bands = defaults.bands;
@@ -163,9 +150,9 @@ pub fn eq_settings(state: &PluginState) -> Result<DynamicEqSettings, PresetError
             used: r.bool(&id("on"), d.used),
             filter: dsp_core::filter::eq_shape::EqShapeSettings {
                 shape: r.choice(&id("shape"), &EqShape::ALL, |s| s.key().into(), f.shape),
-                frequency_hz: f64::from(r.float(&id("freq"), f.frequency_hz as f32)?),
-                gain_db: f64::from(r.float(&id("gain"), f.gain_db as f32)?),
-                q: f64::from(r.float(&id("q"), f.q as f32)?),
+                frequency_hz: f64::from(r.float(&id("freq"), f.frequency_hz as f32)),
+                gain_db: f64::from(r.float(&id("gain"), f.gain_db as f32)),
+                q: f64::from(r.float(&id("q"), f.q as f32)),
                 slope: r.choice(
                     &id("slope"),
                     &CutSlope::ALL,
@@ -175,12 +162,12 @@ pub fn eq_settings(state: &PluginState) -> Result<DynamicEqSettings, PresetError
             },
             dynamics: EqDynamicsSettings {
                 enabled: r.bool(&id("dyn"), dy.enabled),
-                threshold_db: r.float(&id("thr"), dy.threshold_db)?,
-                ratio: r.float(&id("ratio"), dy.ratio)?,
-                range_db: r.float(&id("range"), dy.range_db)?,
-                attack_ms: r.float(&id("att"), dy.attack_ms)?,
-                release_ms: r.float(&id("rel"), dy.release_ms)?,
-                knee_db: r.float(&id("knee"), dy.knee_db)?,
+                threshold_db: r.float(&id("thr"), dy.threshold_db),
+                ratio: r.float(&id("ratio"), dy.ratio),
+                range_db: r.float(&id("range"), dy.range_db),
+                attack_ms: r.float(&id("att"), dy.attack_ms),
+                release_ms: r.float(&id("rel"), dy.release_ms),
+                knee_db: r.float(&id("knee"), dy.knee_db),
                 trigger: r.choice(&id("trig"), &EqTrigger::ALL, |t| t.key().into(), dy.trigger),
                 detector: r.choice(
                     &id("det"),
@@ -206,7 +193,7 @@ pub fn eq_settings(state: &PluginState) -> Result<DynamicEqSettings, PresetError
             solo: r.bool(&id("solo"), d.solo),
         };
     }
-    let output_gain_db = r.float("out_gain", defaults.output_gain_db)?;
+    let output_gain_db = r.float("out_gain", defaults.output_gain_db);
     Ok(DynamicEqSettings {
         bands,
         output_gain_db: if bypass { 0.0 } else { output_gain_db },
@@ -217,15 +204,12 @@ pub fn eq_settings(state: &PluginState) -> Result<DynamicEqSettings, PresetError
 /// What Vernis Multiband's `settings()` returns once `state` is loaded into a fresh instance
 /// (the band count clamped to 1..=6 as the plugin does; see the module docs for the rest).
 pub fn multiband_settings(state: &PluginState) -> Result<MultibandSettings, PresetError> {
-    let r = Reader {
-        state,
-        repair: false,
-    };
+    let r = Reader { state };
     let d = MultibandSettings::default();
     let bands = r.int("bands", d.bands as i32).max(1) as usize;
     let mut crossovers_hz = d.crossovers_hz;
     for (k, hz) in crossovers_hz.iter_mut().enumerate() {
-        *hz = r.float(&format!("xover{}", k + 1), *hz)?;
+        *hz = r.float(&format!("xover{}", k + 1), *hz);
     }
     let mut band = d.band;
     for (i, b) in band.iter_mut().enumerate() {
@@ -238,13 +222,13 @@ pub fn multiband_settings(state: &PluginState) -> Result<MultibandSettings, Pres
                 |v| v.key().into(),
                 db.direction,
             ),
-            threshold_db: r.float(&id("thr"), db.threshold_db)?,
-            ratio: r.float(&id("ratio"), db.ratio)?,
-            knee_db: r.float(&id("knee"), db.knee_db)?,
-            attack_ms: r.float(&id("att"), db.attack_ms)?,
-            release_ms: r.float(&id("rel"), db.release_ms)?,
-            range_db: r.float(&id("range"), db.range_db)?,
-            makeup_db: r.float(&id("makeup"), db.makeup_db)?,
+            threshold_db: r.float(&id("thr"), db.threshold_db),
+            ratio: r.float(&id("ratio"), db.ratio),
+            knee_db: r.float(&id("knee"), db.knee_db),
+            attack_ms: r.float(&id("att"), db.attack_ms),
+            release_ms: r.float(&id("rel"), db.release_ms),
+            range_db: r.float(&id("range"), db.range_db),
+            makeup_db: r.float(&id("makeup"), db.makeup_db),
             detector: r.choice(
                 &id("det"),
                 &BandDetector::ALL,
@@ -263,7 +247,7 @@ pub fn multiband_settings(state: &PluginState) -> Result<MultibandSettings, Pres
                 |v| v.key().into(),
                 db.sidechain,
             ),
-            transient_db: r.float(&id("trans"), db.transient_db)?,
+            transient_db: r.float(&id("trans"), db.transient_db),
             solo: r.bool(&id("solo"), db.solo),
             mute: r.bool(&id("mute"), db.mute),
             bypass: r.bool(&id("bypass"), db.bypass),
@@ -279,9 +263,9 @@ pub fn multiband_settings(state: &PluginState) -> Result<MultibandSettings, Pres
             |v| format!("{}", v.db_per_octave()),
             d.slope,
         ),
-        lookahead_ms: r.float("lookahead", d.lookahead_ms)?,
-        mix_percent: r.float("mix", d.mix_percent)?,
-        output_gain_db: r.float("out_gain", d.output_gain_db)?,
+        lookahead_ms: r.float("lookahead", d.lookahead_ms),
+        mix_percent: r.float("mix", d.mix_percent),
+        output_gain_db: r.float("out_gain", d.output_gain_db),
         auto_makeup: r.bool("auto_makeup", d.auto_makeup),
         band,
         bypass: r.bool("bypass", d.bypass),
@@ -291,18 +275,15 @@ pub fn multiband_settings(state: &PluginState) -> Result<MultibandSettings, Pres
 /// What Vernis Limiter's `settings()` returns once `state` is loaded into a fresh instance (see
 /// the module docs for missing, unknown and unreadable values).
 pub fn limiter_settings(state: &PluginState) -> Result<LimiterSettings, PresetError> {
-    let r = Reader {
-        state,
-        repair: false,
-    };
+    let r = Reader { state };
     let d = LimiterSettings::default();
     Ok(LimiterSettings {
-        input_gain_db: r.float("input_gain", d.input_gain_db)?,
-        ceiling_dbtp: r.float("ceiling", d.ceiling_dbtp)?,
-        lookahead_ms: r.float("lookahead", d.lookahead_ms)?,
-        release_ms: r.float("release", d.release_ms)?,
+        input_gain_db: r.float("input_gain", d.input_gain_db),
+        ceiling_dbtp: r.float("ceiling", d.ceiling_dbtp),
+        lookahead_ms: r.float("lookahead", d.lookahead_ms),
+        release_ms: r.float("release", d.release_ms),
         auto_release: r.bool("auto_release", d.auto_release),
-        stereo_link_percent: r.float("stereo_link", d.stereo_link_percent)?,
+        stereo_link_percent: r.float("stereo_link", d.stereo_link_percent),
         style: r.choice("style", &LimiterStyle::ALL, |v| v.key().into(), d.style),
         oversampling: r.choice(
             "oversampling",

@@ -20,42 +20,9 @@ use load::{load, load_like_nice_plug, random_state};
 /// What a fresh Dynamic EQ's `settings()` gives after loading `state`: its `filter_state`
 /// (`repair_state`) first, then nice-plug's loader.
 fn plugin_loads(state: &PluginState) -> DynamicEqSettings {
-    use nice_plug::plugin::ParamValue as Nice;
-    let mut nice = nice_plug::prelude::PluginState {
-        version: state.version.clone(),
-        params: state
-            .params
-            .iter()
-            .map(|(id, v)| {
-                let v = match v {
-                    ParamValue::F32(x) => Nice::F32(*x),
-                    ParamValue::I32(x) => Nice::I32(*x),
-                    ParamValue::Bool(x) => Nice::Bool(*x),
-                    ParamValue::String(x) => Nice::String(x.clone()),
-                };
-                (id.clone(), v)
-            })
-            .collect(),
-        fields: state.fields.clone(),
-    };
-    dynamic_eq::params::repair_state(&mut nice);
-    let repaired = PluginState {
-        version: nice.version,
-        params: nice
-            .params
-            .into_iter()
-            .map(|(id, v)| {
-                let v = match v {
-                    Nice::F32(x) => ParamValue::F32(x),
-                    Nice::I32(x) => ParamValue::I32(x),
-                    Nice::Bool(x) => ParamValue::Bool(x),
-                    Nice::String(x) => ParamValue::String(x),
-                };
-                (id, v)
-            })
-            .collect(),
-        fields: nice.fields,
-    };
+    let repaired = load::filtered(state, |s| {
+        dynamic_eq::params::repair_state(s);
+    });
     let params = dynamic_eq::DynamicEqParams::default();
     load_like_nice_plug(&params, &repaired);
     params.settings()

@@ -14,9 +14,16 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use vernis_presets::chain::multiband_state;
 use vernis_presets::from_state::multiband_settings;
-use vernis_presets::{PluginStateBuilder, PresetError};
+use vernis_presets::PluginStateBuilder;
 
 use load::{load, load_like_nice_plug, random_state};
+
+/// `state` as the multiband's `filter_state` leaves it.
+fn filtered(state: &vernis_presets::PluginState) -> vernis_presets::PluginState {
+    load::filtered(state, |s| {
+        multiband::params::repair_state(s);
+    })
+}
 
 #[test]
 fn multiband_settings_come_back_exactly() {
@@ -71,7 +78,7 @@ fn any_state_reads_as_a_fresh_multiband_loads_it() {
     for _ in 0..300 {
         let state = random_state(&multiband::MultibandParams::default(), &mut rng);
         let params = multiband::MultibandParams::default();
-        load_like_nice_plug(&params, &state);
+        load_like_nice_plug(&params, &filtered(&state));
         assert_eq!(
             multiband_settings(&state).unwrap(),
             params.settings(),
@@ -93,19 +100,24 @@ fn any_state_reads_as_a_fresh_multiband_loads_it() {
     expected.band[1].threshold_db = -31.5;
     assert_eq!(multiband_settings(&state).unwrap(), expected);
     let params = multiband::MultibandParams::default();
-    load_like_nice_plug(&params, &state);
+    load_like_nice_plug(&params, &filtered(&state));
     assert_eq!(params.settings(), expected);
     let state = PluginStateBuilder::new("0.1.0")
         .param("mix", f32::INFINITY)
         .build();
-    // The builder refuses it; a parsed overflowing literal is refused when read.
+    // The builder refuses it; a parsed overflowing literal reads as the default, as the
+    // plugin's `filter_state` makes it, and so does an enum index outside the choices.
     assert!(state.is_err());
     let parsed = vernis_presets::PluginState::from_json(
-        br#"{"version":"0.1.0","params":{"mix":{"f32":1e39}},"fields":{}}"#,
+        br#"{"version":"0.1.0","params":{"mix":{"f32":1e39},"mode":{"i32":7},"b2_dir":{"i32":-1},"lookahead":{"f32":3.0}},"fields":{}}"#,
     )
     .unwrap();
-    assert_eq!(
-        multiband_settings(&parsed),
-        Err(PresetError::NonFiniteValue { id: "mix".into() })
-    );
+    let expected = MultibandSettings {
+        lookahead_ms: 3.0,
+        ..MultibandSettings::default()
+    };
+    assert_eq!(multiband_settings(&parsed).unwrap(), expected);
+    let params = multiband::MultibandParams::default();
+    load_like_nice_plug(&params, &filtered(&parsed));
+    assert_eq!(params.settings(), expected);
 }

@@ -9,9 +9,12 @@
 //!   above both bands 1/3 octave away (so a bump wider than that is not either); the
 //!   [`MAX_RESONANCES`] most prominent.
 //! - **Harshness (2–5 kHz) and sibilance (5–10 kHz) that come and go**: every 100 ms of the
-//!   audio within [`ACTIVE_RANGE_LU`] of the loudest short-term loudness, the band's share of the
-//!   power (dB); found when its 95th percentile exceeds its median by at least
-//!   [`BURST_DB`] (a steady bright mix is a tonal-balance matter, not a dynamic one).
+//!   audio within [`ACTIVE_RANGE_LU`] of the loudest short-term loudness, the band's share: its
+//!   power over that of the rest of the spectrum from [`SHARE_FLOOR_HZ`] up, the band itself
+//!   excluded (dB), so a kick drum or a bass note that dominates the total does not dip it and a
+//!   rising band is not diluted by its own power; found when its 95th percentile exceeds its
+//!   median by at least [`BURST_DB`] (a steady bright mix is a tonal-balance matter, not a
+//!   dynamic one).
 
 use serde::Serialize;
 
@@ -29,6 +32,8 @@ pub const RESONANCE_DB: f64 = 5.0;
 pub const MAX_RESONANCES: usize = 3;
 /// Pieces within this range of the loudest short-term loudness count for bursts, LU.
 pub const ACTIVE_RANGE_LU: f64 = 20.0;
+/// The band shares are taken against the power from here up (the rest of the band excluded), Hz.
+pub const SHARE_FLOOR_HZ: f64 = 300.0;
 /// A band comes and goes when its share's 95th percentile exceeds its median by this, dB.
 pub const BURST_DB: f64 = 6.0;
 
@@ -48,14 +53,15 @@ pub struct Resonance {
     pub prominence_db: f64,
 }
 
-/// A band whose share of the power comes and goes.
+/// A band whose share (its power over the rest of the spectrum above [`SHARE_FLOOR_HZ`]) comes
+/// and goes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bursts {
     /// The band's edges, Hz.
     pub low_hz: f64,
     /// Upper edge, Hz.
     pub high_hz: f64,
-    /// Median of its share of the power over the active pieces, dB.
+    /// Median of its share over the active pieces, dB.
     pub median_share_db: f64,
     /// 95th percentile of that share, dB.
     pub p95_share_db: f64,
@@ -142,8 +148,9 @@ fn resonances(tonal: &TonalBalance) -> Vec<Resonance> {
     found
 }
 
-/// The share of each of `bands` (low, high Hz) in the power of each active 100 ms piece of
-/// `signal` (one FFT per piece serves every band), and their statistics.
+/// The share of each of `bands` (low, high Hz) in each active 100 ms piece of `signal`: its power
+/// over that of the rest from [`SHARE_FLOOR_HZ`] to 0.45 `fs` (one FFT per piece serves every
+/// band), and their statistics.
 fn band_bursts(
     signal: &[f32],
     fs: f64,
@@ -171,11 +178,12 @@ fn band_bursts(
         spectrum.clear();
         spectrum.add_frame(signal, centre.saturating_sub(half));
         let (power, bin) = (spectrum.power(), spectrum.bin_hz());
-        let total = band_power(&power, bin, 20.0, 0.45 * fs);
+        let above_floor = band_power(&power, bin, SHARE_FLOOR_HZ, 0.45 * fs);
         for (share, &(low_hz, high_hz)) in shares.iter_mut().zip(bands) {
             let band = band_power(&power, bin, low_hz, high_hz);
-            if total > 0.0 && band > 0.0 {
-                share.push(10.0 * (band / total).log10());
+            let rest = above_floor - band;
+            if rest > 0.0 && band > 0.0 {
+                share.push(10.0 * (band / rest).log10());
             }
         }
     }

@@ -122,7 +122,7 @@ pub fn moves(
             figure_db: spread,
             action: hz_text(hz),
             reason: format!(
-                "{:.0}–{:.0} kHz comes and goes: 5 % of the time its share of the power is {:.1} dB above its median ({name})",
+                "{:.0}–{:.0} kHz comes and goes: 5 % of the time it stands {:.1} dB further above the rest of the mix (above 300 Hz) than it typically does ({name})",
                 b.low_hz / 1000.0,
                 b.high_hz / 1000.0,
                 spread

@@ -1,6 +1,8 @@
 //! Synthesised programmes for the assistant's tests.
 #![allow(dead_code)]
 
+pub mod colouring;
+
 /// Deterministic white noise, uniform in ±`peak`.
 pub fn white(peak: f32, frames: usize, seed: u32) -> Vec<f32> {
     let mut state = seed.max(1);

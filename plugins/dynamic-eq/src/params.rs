@@ -22,9 +22,9 @@ use dsp_core::filter::eq_shape::{
     CutSlope, EqShape, EqShapeSettings, MAX_FREQUENCY_HZ, MAX_GAIN_DB, MAX_Q, MIN_FREQUENCY_HZ,
     MIN_Q,
 };
-use nice_plug::plugin::ParamValue;
 use nice_plug::prelude::*;
 use ui_kit::param::skewed;
+use ui_kit::state_repair::StateRepair;
 use ui_kit::EditorSize;
 
 /// Default editor window size in logical pixels.
@@ -535,58 +535,10 @@ impl DynamicEqParams {
     }
 }
 
-/// Replaces every parameter value of `state` that this version cannot read (missing, of the
-/// wrong type, not finite, an unknown choice) with its default, and says so in the log. Runs on
-/// the main thread from [`Plugin::filter_state`]; a state that is not JSON at all is refused by
-/// nice-plug before this (the plugin then keeps its current values and nice-plug logs why).
-/// Returns the ids that were replaced.
-pub fn repair_state(state: &mut PluginState) -> Vec<String> {
-    let defaults = DynamicEqParams::default();
-    let mut replaced = Vec::new();
-    for (id, ptr, _) in defaults.param_map() {
-        // SAFETY: `ptr` points into `defaults`, alive for this whole loop.
-        let (readable, default) = unsafe {
-            match (ptr, state.params.get(&id)) {
-                (ParamPtr::FloatParam(p), value) => (
-                    matches!(value, Some(ParamValue::F32(v)) if v.is_finite()),
-                    ParamValue::F32((*p).default_plain_value()),
-                ),
-                (ParamPtr::IntParam(p), value) => (
-                    matches!(value, Some(ParamValue::I32(_))),
-                    ParamValue::I32((*p).default_plain_value()),
-                ),
-                (ParamPtr::BoolParam(p), value) => (
-                    matches!(value, Some(ParamValue::Bool(_))),
-                    ParamValue::Bool((*p).default_plain_value()),
-                ),
-                (ParamPtr::EnumParam(p), value) => {
-                    let steps = ptr.step_count().unwrap_or(0);
-                    let index = (ptr.default_normalized_value() * steps as f32).round() as i32;
-                    let readable = match value {
-                        // Checked on the throw-away defaults, so the real parameters stay as
-                        // they are until nice-plug loads the (repaired) state.
-                        Some(ParamValue::String(key)) => (*p).set_from_id(key),
-                        Some(ParamValue::I32(i)) => (0..=steps as i32).contains(i),
-                        _ => false,
-                    };
-                    (readable, ParamValue::I32(index))
-                }
-            }
-        };
-        if !readable {
-            state.params.insert(id.clone(), default);
-            replaced.push(id);
-        }
-    }
-    if !replaced.is_empty() {
-        nice_warn!(
-            "Vernis Dynamic EQ: {} saved value(s) could not be read and were set to their \
-             defaults: {}",
-            replaced.len(),
-            replaced.join(", ")
-        );
-    }
-    replaced
+/// Sets every value of `state` this version cannot read to its default, with a log message
+/// ([`ui_kit::state_repair`]); run from [`Plugin::filter_state`] before nice-plug loads it.
+pub fn repair_state(state: &mut PluginState) -> StateRepair {
+    ui_kit::state_repair::repair_state::<DynamicEqParams>("Vernis Dynamic EQ", state)
 }
 
 #[cfg(test)]

@@ -357,8 +357,9 @@ fn unreadable_values_fall_back_to_their_defaults() {
     state.params.remove("b2_q");
     state.params.insert("b2_on".into(), ParamValue::F32(1.0));
     let mut repaired = state.clone_for_test();
-    let replaced = repair_state(&mut repaired);
-    assert_eq!(replaced, ["b2_on", "b2_shape", "b2_gain", "b2_q"]);
+    let repair = repair_state(&mut repaired);
+    assert_eq!(repair.unreadable, ["b2_on", "b2_shape", "b2_gain"]);
+    assert_eq!(repair.missing, ["b2_q"]);
 
     let b = DynamicEqParams::default();
     load_state(&b, &serde_json::to_string(&state.clone_for_test()).unwrap());

@@ -431,6 +431,10 @@ impl Plugin for VernisLimiter {
         self.params.clone()
     }
 
+    fn filter_state(state: &mut PluginState) {
+        params::repair_state(state);
+    }
+
     fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
         editor::create(self.params.clone(), self.shared.clone())
     }

@@ -10,6 +10,7 @@ use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 use nice_plug::prelude::*;
 use ui_kit::param::{skewed, spec_range};
+use ui_kit::state_repair::StateRepair;
 use ui_kit::EditorSize;
 
 /// Default editor window size in logical pixels.
@@ -264,6 +265,12 @@ impl LimiterParams {
             platform.id.clone_into(&mut id);
         }
     }
+}
+
+/// Sets every value of `state` this version cannot read to its default, with a log message
+/// ([`ui_kit::state_repair`]); run from [`Plugin::filter_state`] before nice-plug loads it.
+pub fn repair_state(state: &mut PluginState) -> StateRepair {
+    ui_kit::state_repair::repair_state::<LimiterParams>("Vernis Limiter", state)
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use dsp_core::filter::crossover_settings::{MAX_BANDS, MAX_CROSSOVERS};
 use dsp_core::filter::{CrossoverMode, CrossoverSlope};
 use nice_plug::prelude::*;
 use ui_kit::param::{skewed, spec_range};
+use ui_kit::state_repair::StateRepair;
 use ui_kit::EditorSize;
 
 /// Default editor window size in logical pixels.
@@ -418,6 +419,12 @@ impl MultibandParams {
             bypass: self.bypass.value(),
         }
     }
+}
+
+/// Sets every value of `state` this version cannot read to its default, with a log message
+/// ([`ui_kit::state_repair`]); run from [`Plugin::filter_state`] before nice-plug loads it.
+pub fn repair_state(state: &mut PluginState) -> StateRepair {
+    ui_kit::state_repair::repair_state::<MultibandParams>("Vernis Multiband", state)
 }
 
 #[cfg(test)]

@@ -13,10 +13,12 @@
 //! * [`sub_blocks`]: the audio-thread walk in sub-blocks ending on a publish clock, sidechain alike.
 //! * [`demo`]: the demo programme fed to the standalone builds for screenshots.
 //!
+//! * [`state_repair`]: saved values this version cannot read set to their defaults, with a log
+//!   message, before nice-plug loads a state (every plugin's `filter_state`).
 //! * [`latency`]: reporting latency changes the way CLAP and VST3 each allow.
 //! * [`layouts`]: the audio layouts every plugin offers (stereo, mono, 5.1, 7.1, 7.1.4).
 //!
-//! Only [`param`], [`shell`], [`preset`], [`latency`] and [`layouts`] know about nice-plug; everything else takes plain values, so a
+//! Only [`param`], [`shell`], [`preset`], [`state_repair`], [`latency`] and [`layouts`] know about nice-plug; everything else takes plain values, so a
 //! plugin maps its own parameters and meter slots onto the widgets.
 
 pub mod bus;
@@ -27,6 +29,7 @@ pub mod param;
 pub mod preset;
 pub mod shell;
 pub mod spectrum;
+pub mod state_repair;
 pub mod sub_blocks;
 pub mod theme;
 pub mod widgets;

@@ -70,6 +70,50 @@ pub fn load_like_nice_plug(params: &dyn Params, state: &PluginState) {
     }
 }
 
+/// `state` as a plugin's `Plugin::filter_state` (`filter`) leaves it, which nice-plug runs on
+/// nice-plug's own state type before loading.
+pub fn filtered(
+    state: &PluginState,
+    filter: impl Fn(&mut nice_plug::prelude::PluginState),
+) -> PluginState {
+    use nice_plug::plugin::ParamValue as Nice;
+    let mut nice = nice_plug::prelude::PluginState {
+        version: state.version.clone(),
+        params: state
+            .params
+            .iter()
+            .map(|(id, v)| {
+                let v = match v {
+                    ParamValue::F32(x) => Nice::F32(*x),
+                    ParamValue::I32(x) => Nice::I32(*x),
+                    ParamValue::Bool(x) => Nice::Bool(*x),
+                    ParamValue::String(x) => Nice::String(x.clone()),
+                };
+                (id.clone(), v)
+            })
+            .collect(),
+        fields: state.fields.clone(),
+    };
+    filter(&mut nice);
+    PluginState {
+        version: nice.version,
+        params: nice
+            .params
+            .into_iter()
+            .map(|(id, v)| {
+                let v = match v {
+                    Nice::F32(x) => ParamValue::F32(x),
+                    Nice::I32(x) => ParamValue::I32(x),
+                    Nice::Bool(x) => ParamValue::Bool(x),
+                    Nice::String(x) => ParamValue::String(x),
+                };
+                (id, v)
+            })
+            .collect(),
+        fields: nice.fields,
+    }
+}
+
 /// A state for the plugin whose parameters are `params`, made to test the loader: each
 /// parameter is missing, of the wrong kind, or set (floats anywhere in -200..20000, in or out of
 /// range; ints -3..9; enums by a known or unknown id or by an index in or out of range), plus a
