@@ -88,7 +88,13 @@ fn response(bands: &[EqBandSettings], centres: &[f64], fs: f64) -> Vec<f64> {
 }
 
 /// A static band of `shape` at `hz`, `gain_db`, `q`, on `placement`.
-fn band(shape: EqShape, hz: f64, gain_db: f64, q: f64, placement: BandChannel) -> EqBandSettings {
+pub fn band(
+    shape: EqShape,
+    hz: f64,
+    gain_db: f64,
+    q: f64,
+    placement: BandChannel,
+) -> EqBandSettings {
     EqBandSettings {
         used: true,
         filter: EqShapeSettings {

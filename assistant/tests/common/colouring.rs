@@ -2,34 +2,14 @@
 //! loud-section 1/3-octave comparison they are judged by.
 
 use dsp_core::dynamics::BandChannel;
-use dsp_core::eq::{DynamicEq, DynamicEqSettings, EqBandSettings};
-use dsp_core::filter::eq_shape::{EqShape, EqShapeSettings};
+use dsp_core::eq::{DynamicEq, DynamicEqSettings};
+use dsp_core::filter::eq_shape::EqShape;
 use dsp_core::{ProcessSpec, Processor};
 use vernis_assistant::analysis::tonal_balance::{third_octave_centres_hz, TonalBalance};
 use vernis_assistant::analysis::LoudnessProfile;
 use vernis_assistant::Programme;
 
-/// A static EQ band of `shape` at `hz` on `placement`.
-pub fn band(
-    shape: EqShape,
-    hz: f64,
-    gain_db: f64,
-    q: f64,
-    placement: BandChannel,
-) -> EqBandSettings {
-    EqBandSettings {
-        used: true,
-        filter: EqShapeSettings {
-            shape,
-            frequency_hz: hz,
-            gain_db,
-            q,
-            ..EqShapeSettings::default()
-        },
-        placement,
-        ..EqBandSettings::default()
-    }
-}
+pub use vernis_assistant::decisions::tonal_match::band;
 
 /// The colouring: a low shelf, a bell and a high shelf on both channels, a bell on the side.
 pub fn colouring() -> DynamicEqSettings {
