@@ -320,9 +320,15 @@ fn heavy_limiting_and_unreachable_targets_warn() {
     write_wav(&input, &spiky, FS, Encoding::Float32);
     let output = dir.path("out.wav");
     let json_path = dir.path("r.json");
-    let (_, stderr) = master_ok(&["master", s(&input), s(&output), "--report", s(&json_path)]);
+    let (stdout, stderr) = master_ok(&["master", s(&input), s(&output), "--report", s(&json_path)]);
     let r = report(&json_path);
     assert!(num(&r["gain_reduction"], "max_db") > 6.0);
+    // The summary names its warnings, not only their number.
+    assert!(
+        stdout.contains("1 warning(s)")
+            && stdout.contains("Warning     reaching the target needs more than 6 dB"),
+        "{stdout}"
+    );
     let warnings: Vec<&str> = r["warnings"]
         .as_array()
         .unwrap()

@@ -363,5 +363,8 @@ pub fn master_summary(m: &MasterOutcome) -> String {
             format!("; {} warning(s)", m.warnings.len())
         }
     );
+    for w in &m.warnings {
+        let _ = writeln!(s, "Warning     {w}");
+    }
     s
 }
