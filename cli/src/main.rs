@@ -19,12 +19,13 @@ mod render;
 mod render_cmd;
 mod report;
 mod settings;
+mod versions;
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
@@ -207,9 +208,29 @@ struct MasterArgs {
     #[arg(value_name = "IN")]
     input: PathBuf,
 
-    /// File to write: FLAC when it ends in .flac, else WAV.
-    #[arg(value_name = "OUT")]
-    output: PathBuf,
+    /// File to write: FLAC when it ends in .flac, else WAV (not with --out-dir).
+    #[arg(
+        value_name = "OUT",
+        required_unless_present = "out_dir",
+        conflicts_with = "out_dir"
+    )]
+    output: Option<PathBuf>,
+
+    /// Master one version per platform (comma-separated ids) into --out-dir: one analysis and
+    /// one set of EQ/multiband decisions, then one drive search per platform.
+    #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = platform_ids(),
+          conflicts_with_all = ["target", "lufs", "report", "plot", "presets"], requires = "out_dir")]
+    targets: Vec<String>,
+
+    /// Where --targets writes its versions: STEM-PLATFORM.wav and its report STEM-PLATFORM.json
+    /// (STEM is IN's file stem), and the summary STEM-versions.json.
+    #[arg(long, value_name = "DIR", requires = "targets")]
+    out_dir: Option<PathBuf>,
+
+    /// With --targets: also write each version as its platform plays it, its normalisation
+    /// gain applied (STEM-PLATFORM-preview.wav, 32-bit float).
+    #[arg(long, requires = "targets")]
+    preview: bool,
 
     /// Platform whose loudness target and ceiling to meet [default: spotify].
     #[arg(long, value_name = "PLATFORM_ID", value_parser = platform_ids(), conflicts_with = "lufs")]
@@ -522,7 +543,6 @@ pub(crate) fn fmt_num(x: f64, decimals: usize) -> String {
 
 fn cmd_master(args: &MasterArgs) -> ExitCode {
     let in_name = args.input.display().to_string();
-    let out_name = args.output.display().to_string();
     let target = match args.lufs {
         Some(lufs) => Target::lufs(lufs, args.ceiling),
         None => Target::platform(
@@ -556,8 +576,12 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         .rev()
         .find(|s| s.stage == Stage::Limiter && s.key == "dither")
         .and_then(|s| Dither::parse(&s.value));
+    let output_path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("version.wav"));
     if let Some(format) = args.format {
-        if let Err(reason) = OutputContainer::for_path(&args.output).check(format) {
+        if let Err(reason) = OutputContainer::for_path(&output_path).check(format) {
             report_error("--format", &reason);
             return ExitCode::from(2);
         }
@@ -579,11 +603,15 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         warn("--reference is ignored with --assistant off");
     }
     let progress = io::stdout().is_terminal();
+    if let Some(dir) = &args.out_dir {
+        return cmd_master_versions(args, &opts, dir, progress);
+    }
+    let out_name = output_path.display().to_string();
     let result = guarded(|| {
         Ok(master::master_file(
             &args.input,
             &in_name,
-            &args.output,
+            &output_path,
             &out_name,
             &opts,
             progress,
@@ -613,10 +641,10 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
     // With the assistant, the master measured as the input was, for the report and the plot.
     let master_analysis = match &outcome.assistant {
         Some(_) if args.report.is_some() || args.plot.is_some() => {
-            match guarded(|| master::analysis_of(&args.output)) {
+            match guarded(|| master::analysis_of(&output_path)) {
                 Ok(a) => Some(a),
                 Err(reason) => {
-                    report_error(&args.output.display().to_string(), &reason);
+                    report_error(&output_path.display().to_string(), &reason);
                     failed = true;
                     None
                 }
@@ -690,6 +718,75 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
             }
         }
     }
+    if !emit(&text) || failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `vernis master IN --targets … --out-dir DIR`.
+fn cmd_master_versions(
+    args: &MasterArgs,
+    opts: &MasterOptions,
+    dir: &Path,
+    progress: bool,
+) -> ExitCode {
+    let in_name = args.input.display().to_string();
+    let platforms: Vec<&'static Platform> =
+        args.targets.iter().map(|id| target_platform(id)).collect();
+    let result = guarded(|| {
+        Ok(versions::master_versions(
+            &args.input,
+            &platforms,
+            args.ceiling,
+            dir,
+            opts,
+            args.preview,
+            progress,
+        ))
+    });
+    let versions = match result {
+        Ok(Ok(v)) => v,
+        Ok(Err(MasterError::Input(reason))) | Err(reason) => {
+            report_error(&in_name, &reason);
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(MasterError::Output(reason))) => {
+            report_error(&dir.display().to_string(), &reason);
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(MasterError::Reference(reason))) => {
+            report_error("--reference", &reason);
+            return ExitCode::FAILURE;
+        }
+    };
+    for v in &versions {
+        for w in &v.outcome.warnings {
+            warn(&format!("{}: {w}", v.platform.name));
+        }
+    }
+    let mut text = versions::summary(&args.input, &versions, &platforms);
+    let stem = args
+        .input
+        .file_stem()
+        .map_or_else(|| "master".into(), |s| s.to_string_lossy().into_owned());
+    let summary_path = dir.join(format!("{stem}-versions.json"));
+    let written = serde_json::to_string_pretty(&versions::rows(&versions, &platforms))
+        .map_err(|e| format!("cannot encode JSON: {e}"))
+        .and_then(|json| {
+            std::fs::write(&summary_path, json + "\n").map_err(|e| format!("cannot write: {e}"))
+        });
+    let failed = match written {
+        Ok(()) => {
+            text.push_str(&format!("\nSummary     {}\n", summary_path.display()));
+            false
+        }
+        Err(reason) => {
+            report_error(&summary_path.display().to_string(), &reason);
+            true
+        }
+    };
     if !emit(&text) || failed {
         ExitCode::FAILURE
     } else {

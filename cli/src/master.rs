@@ -37,6 +37,7 @@ mod assistant;
 mod report;
 
 pub use assistant::{analysis_of, AssistantOutcome, AssistantRequest};
+pub(crate) use report::rounded;
 pub use report::{master_report, master_summary};
 
 /// Most renders the search makes. Each is written; the one that lands on the target is the output.
@@ -271,6 +272,24 @@ fn pass_bar(info: &AudioInfo, name: &str, progress: bool, what: &str) -> Option<
     Some(bar)
 }
 
+/// The input read once and the stages in front of the drive decided once: what every version
+/// of a master shares, whatever its target.
+pub struct PreparedInput {
+    /// Analysis of the input.
+    pub analysis: Analysis,
+    audio: InputAudio,
+    front: FrontStages,
+    /// The limiter style the assistant chose, if it chose one.
+    style: Option<dsp_core::dynamics::LimiterStyle>,
+    /// What the assistant proposed (None when it was off or could not run).
+    pub assistant: Option<AssistantOutcome>,
+    /// Warnings of the preparation (the assistant's).
+    pub warnings: Vec<String>,
+    /// Integrated loudness and true peak of what the drive acts on (the front stages' output).
+    front_lufs: f64,
+    front_true_peak_dbtp: f64,
+}
+
 /// Masters `input` to `opts.target`, writing `output` (via a temporary file: nothing is left
 /// behind on failure). `progress` asks for progress bars on long files.
 pub fn master_file(
@@ -281,34 +300,29 @@ pub fn master_file(
     opts: &MasterOptions,
     progress: bool,
 ) -> Result<MasterOutcome, MasterError> {
-    let temp = TempOutput::new(output).map_err(|e| MasterError::Output(e.to_string()))?;
+    // The output is checked before the long preparation.
+    drop(TempOutput::new(output).map_err(|e| MasterError::Output(e.to_string()))?);
+    let prepared = prepare_input(input, input_name, opts, progress)?;
+    master_prepared(&prepared, input_name, output, output_name, opts, progress)
+}
+
+/// Reads `input`, runs the assistant (aimed at `opts.target`; only the limiter move's wording
+/// depends on it) and measures what the drive will act on.
+pub fn prepare_input(
+    input: &Path,
+    input_name: &str,
+    opts: &MasterOptions,
+    progress: bool,
+) -> Result<PreparedInput, MasterError> {
     let (input_analysis, audio) = analyse_input(input, input_name, progress)?;
     let info = input_analysis.info.clone();
     let (fs, channels) = (info.sample_rate_hz, info.channels);
-    let container = OutputContainer::for_path(output);
-    let format = opts
-        .format
-        .unwrap_or_else(|| container.default_format(&info));
-    container.check(format).map_err(MasterError::Output)?;
-    let quantise_bits = format.int_bits();
-
-    let mut base = opts.limiter;
-    base.ceiling_dbtp = opts.target.ceiling_dbtp as f32;
-    base.unity_gain = false;
-    base.bypass = false;
-    base.dither = opts.dither.unwrap_or(match format {
-        OutputFormat::Wav16 => Dither::Bits16Shaped,
-        OutputFormat::Wav24 => Dither::Bits24,
-        OutputFormat::Wav32f => Dither::Off,
-    });
-    let mut warnings = dither_warnings(base.dither, quantise_bits);
-
-    // What the drive acts on: the input, or the multiband's output (measured by one render of the
-    // multiband alone).
+    let mut warnings = Vec::new();
     let mut front = FrontStages {
         eq: opts.eq,
         multiband: opts.multiband,
     };
+    let mut style = None;
     let mut assistant = None;
     if let Some(request) = &opts.assistant {
         let plan = assistant::plan(
@@ -329,7 +343,7 @@ pub fn master_file(
             }
             match (request.keep_style, plan.chain.limiter) {
                 (true, _) => outcome.overridden.push("limiter style"),
-                (false, Some(l)) => base.style = l.style,
+                (false, Some(l)) => style = Some(l.style),
                 (false, None) => {}
             }
             // Moves of a replaced stage were not made: they leave the report.
@@ -351,8 +365,7 @@ pub fn master_file(
             assistant = Some(outcome);
         }
     }
-    let front = front;
-    let (input_lufs, input_true_peak_dbtp) = match (front.eq, front.multiband) {
+    let (front_lufs, front_true_peak_dbtp) = match (front.eq, front.multiband) {
         (None, None) => (
             input_analysis.reading.integrated_lufs,
             input_analysis.reading.true_peak_dbtp,
@@ -389,6 +402,70 @@ pub fn master_file(
             (out.reading.integrated_lufs, out.reading.true_peak_dbtp)
         }
     };
+    Ok(PreparedInput {
+        analysis: input_analysis,
+        audio,
+        front,
+        style,
+        assistant,
+        warnings,
+        front_lufs,
+        front_true_peak_dbtp,
+    })
+}
+
+/// Masters a prepared input to `opts.target`, writing `output` (via a temporary file). The
+/// assistant's limiter move is worded for this target.
+pub fn master_prepared(
+    prepared: &PreparedInput,
+    input_name: &str,
+    output: &Path,
+    output_name: &str,
+    opts: &MasterOptions,
+    progress: bool,
+) -> Result<MasterOutcome, MasterError> {
+    let temp = TempOutput::new(output).map_err(|e| MasterError::Output(e.to_string()))?;
+    let input_analysis = &prepared.analysis;
+    let audio = &prepared.audio;
+    let front = prepared.front;
+    let info = input_analysis.info.clone();
+    let (fs, channels) = (info.sample_rate_hz, info.channels);
+    let container = OutputContainer::for_path(output);
+    let format = opts
+        .format
+        .unwrap_or_else(|| container.default_format(&info));
+    container.check(format).map_err(MasterError::Output)?;
+    let quantise_bits = format.int_bits();
+
+    let mut base = opts.limiter;
+    base.ceiling_dbtp = opts.target.ceiling_dbtp as f32;
+    base.unity_gain = false;
+    base.bypass = false;
+    base.dither = opts.dither.unwrap_or(match format {
+        OutputFormat::Wav16 => Dither::Bits16Shaped,
+        OutputFormat::Wav24 => Dither::Bits24,
+        OutputFormat::Wav32f => Dither::Off,
+    });
+    if let Some(style) = prepared.style {
+        base.style = style;
+    }
+    let mut warnings = dither_warnings(base.dither, quantise_bits);
+    warnings.extend(prepared.warnings.iter().cloned());
+    let mut assistant = prepared.assistant.clone();
+    if let Some(outcome) = &mut assistant {
+        for m in &mut outcome.moves {
+            if m.stage == vernis_assistant::MoveStage::Limiter {
+                m.action = vernis_assistant::decisions::limiter::action(
+                    base.style,
+                    vernis_assistant::AssistantTarget {
+                        lufs: opts.target.lufs,
+                        ceiling_dbtp: opts.target.ceiling_dbtp,
+                    },
+                );
+            }
+        }
+    }
+    let (input_lufs, input_true_peak_dbtp) = (prepared.front_lufs, prepared.front_true_peak_dbtp);
     let (aim, window_lo, window_hi) = opts.target.aim();
     let mut steps: Vec<SearchStep> = Vec::new();
     let mut drives: Vec<f32> = Vec::new();
@@ -402,7 +479,7 @@ pub fn master_file(
             .map_err(output_error)?;
         let bar = pass_bar(&info, input_name, progress, what);
         let out = run_pass(
-            &audio,
+            audio,
             fs,
             channels,
             PassOptions {
@@ -622,7 +699,7 @@ pub fn master_file(
     }
 
     Ok(MasterOutcome {
-        input: input_analysis,
+        input: input_analysis.clone(),
         output: output_analysis,
         chain,
         target: opts.target.clone(),

@@ -41,18 +41,6 @@ fn levels(audio: &[Vec<f32>], fs: f64) -> (Vec<f64>, Vec<f64>) {
     )
 }
 
-/// Integrated loudness and true peak by the `ebur128` crate (independent of dsp-core).
-fn ebur128_reading(audio: &[Vec<f32>], fs: u32) -> (f64, f64) {
-    use ebur128::{EbuR128, Mode};
-    let mut meter = EbuR128::new(2, fs, Mode::I | Mode::TRUE_PEAK).unwrap();
-    let views: Vec<&[f32]> = audio.iter().map(Vec::as_slice).collect();
-    meter.add_frames_planar_f32(&views).unwrap();
-    let peak = (0..2)
-        .map(|c| meter.true_peak(c).unwrap())
-        .fold(0.0, f64::max);
-    (meter.loudness_global().unwrap(), 20.0 * peak.log10())
-}
-
 #[test]
 fn a_coloured_programme_is_mastered_back_to_its_reference() {
     for fs in [44_100u32, 48_000, 96_000] {

@@ -52,13 +52,19 @@ pub fn settings(
     };
     moves.push(Move {
         stage: MoveStage::Limiter,
-        action: format!(
-            "{} style, ceiling {:.1} dBTP, drive found for {:.1} LUFS",
-            style.name(),
-            target.ceiling_dbtp,
-            target.lufs
-        ),
+        action: action(style, target),
         reason,
     });
     settings
+}
+
+/// The limiter move's wording for `style` aimed at `target` (versions of one master for
+/// several targets share the style and differ only here).
+pub fn action(style: LimiterStyle, target: AssistantTarget) -> String {
+    format!(
+        "{} style, ceiling {:.1} dBTP, drive found for {:.1} LUFS",
+        style.name(),
+        target.ceiling_dbtp,
+        target.lufs
+    )
 }

@@ -13,7 +13,7 @@ use crate::report::{json_report, JsonReport};
 use crate::settings::{eq_json, multiband_json, render_args, setting_json};
 
 /// Rounds to `decimals` places; non-finite values become `None` (JSON `null`).
-fn rounded(x: f64, decimals: i32) -> Option<f64> {
+pub(crate) fn rounded(x: f64, decimals: i32) -> Option<f64> {
     x.is_finite().then(|| {
         let scale = 10f64.powi(decimals);
         let r = (x * scale).round() / scale;

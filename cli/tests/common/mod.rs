@@ -338,6 +338,18 @@ pub fn measure(channels: &[Vec<f32>], fs: u32) -> (f64, f64) {
     (r.integrated_lufs, r.true_peak_dbtp)
 }
 
+/// Integrated loudness and true peak by the `ebur128` crate (independent of dsp-core).
+pub fn ebur128_reading(audio: &[Vec<f32>], fs: u32) -> (f64, f64) {
+    use ebur128::{EbuR128, Mode};
+    let mut meter = EbuR128::new(audio.len() as u32, fs, Mode::I | Mode::TRUE_PEAK).unwrap();
+    let views: Vec<&[f32]> = audio.iter().map(Vec::as_slice).collect();
+    meter.add_frames_planar_f32(&views).unwrap();
+    let peak = (0..audio.len() as u32)
+        .map(|c| meter.true_peak(c).unwrap())
+        .fold(0.0, f64::max);
+    (meter.loudness_global().unwrap(), 20.0 * peak.log10())
+}
+
 /// Files in `dir` (names only), sorted.
 pub fn dir_listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
