@@ -5,19 +5,20 @@ use std::path::{Path, PathBuf};
 
 use dsp_core::eq::{DynamicEq, DynamicEqSettings, EqBandSettings};
 use dsp_core::filter::eq_shape::{EqShape, EqShapeSettings};
-use dsp_core::targets::Platform;
+use dsp_core::targets::{Normalization, Platform, PLATFORMS};
 use dsp_core::{ProcessSpec, Processor};
 
 use crate::analyze::analyze_file;
 use crate::audio_io::{write_wav_f32, OutputFormat};
 use crate::master::{
-    analysis_of, master_file, master_report, master_summary, AssistantRequest, MasterOptions,
-    Target,
+    analysis_of, master_prepared, master_report, master_summary, prepare_input, AssistantRequest,
+    MasterOptions, Target,
 };
 use crate::plot::{write_loudness_plot, write_master_plot};
 use crate::plot_spectrum::{spectrum_plot_path, write_spectrum_plot};
 use crate::presets::write_presets;
 use crate::report::{json_report, text_report};
+use crate::versions::{summary, versions_of, write_summary_json, VersionsRequest};
 
 /// Sample rate of the demo file, Hz.
 pub const DEMO_SAMPLE_RATE_HZ: u32 = 48_000;
@@ -63,8 +64,7 @@ pub struct DemoOutput {
     /// `demo-master-report.txt`.
     pub text: String,
     /// Files written, in order: WAV, the reference WAV, text report, JSON report, plot; then the
-    /// master's WAV,
-    /// JSON report, text report and before/after plot.
+    /// master's WAV, JSON report, text report, plots and presets; then the platform versions.
     pub files: Vec<PathBuf>,
     /// Warnings of the master.
     pub warnings: Vec<String>,
@@ -73,8 +73,9 @@ pub struct DemoOutput {
 /// Writes `demo.wav`, the built-in reference `demo-reference.wav`, `demo-report.txt`,
 /// `demo-report.json` and `demo-loudness.png` into `out_dir` (created if needed), then masters
 /// the mix to `target` with the assistant matching the reference and writes `demo-master.wav`,
-/// `demo-master-report.json`, `demo-master-report.txt` and `demo-master.png`; the error is a
-/// one-line reason naming the path at fault.
+/// `demo-master-report.json`, `demo-master-report.txt` and `demo-master.png`, and from the same
+/// decisions every streaming platform's version with its preview and the comparison table into
+/// `demo-versions/`; the error is a one-line reason naming the path at fault.
 pub fn run_demo(
     out_dir: &Path,
     target: &'static Platform,
@@ -130,19 +131,25 @@ pub fn run_demo(
             keep_style: false,
         }),
     };
-    let master = master_file(
-        &wav,
-        &wav.display().to_string(),
+    let blame = |at_output: &Path| {
+        let (wav, reference, at_output) = (wav.clone(), reference.clone(), at_output.to_owned());
+        move |e| match e {
+            crate::master::MasterError::Input(reason) => (wav, reason),
+            crate::master::MasterError::Output(reason) => (at_output, reason),
+            crate::master::MasterError::Reference(reason) => (reference, reason),
+        }
+    };
+    let wav_name = wav.display().to_string();
+    let prepared = prepare_input(&wav, &wav_name, &opts, false).map_err(blame(&master_wav))?;
+    let master = master_prepared(
+        &prepared,
+        &wav_name,
         &master_wav,
         &master_wav.display().to_string(),
         &opts,
         false,
     )
-    .map_err(|e| match e {
-        crate::master::MasterError::Input(reason) => (wav.clone(), reason),
-        crate::master::MasterError::Output(reason) => (master_wav.clone(), reason),
-        crate::master::MasterError::Reference(reason) => (reference.clone(), reason),
-    })?;
+    .map_err(blame(&master_wav))?;
 
     let master_analysis = analysis_of(&master_wav).map_err(|e| (master_wav.clone(), e))?;
     let master_json = out_dir.join("demo-master-report.json");
@@ -184,8 +191,29 @@ pub fn run_demo(
     let preset_dir = out_dir.join("demo-presets");
     let presets = write_presets(&preset_dir, &master.chain).map_err(|e| (preset_dir.clone(), e))?;
 
+    // Every streaming platform's version from the same decisions, with previews.
+    let streaming: Vec<&'static Platform> = PLATFORMS
+        .iter()
+        .filter(|p| p.normalization != Normalization::DeliveryTarget)
+        .collect();
+    let versions_dir = out_dir.join("demo-versions");
+    let request = VersionsRequest {
+        stem: "demo".into(),
+        platforms: &streaming,
+        ceiling_dbtp: None,
+        out_dir: &versions_dir,
+        preview: true,
+    };
+    let versions =
+        versions_of(&prepared, &wav_name, &request, &opts, false).map_err(blame(&versions_dir))?;
+    let versions_json = write_summary_json(&versions, &streaming, &versions_dir, "demo")?;
+    let versions_text = summary(&wav, &versions, &streaming);
+    let versions_txt = versions_dir.join("demo-versions.txt");
+    std::fs::write(&versions_txt, &versions_text)
+        .map_err(|e| (versions_txt.clone(), format!("cannot write: {e}")))?;
+
     Ok(DemoOutput {
-        text: format!("{text}\n{master_text}"),
+        text: format!("{text}\n{master_text}\n{versions_text}"),
         files: vec![
             wav,
             reference,
@@ -200,6 +228,13 @@ pub fn run_demo(
         ]
         .into_iter()
         .chain(presets)
+        .chain(versions.iter().flat_map(|v| {
+            let preview = v.preview.as_ref().map(|(p, _)| p.clone());
+            [v.path.clone(), v.report_path.clone()]
+                .into_iter()
+                .chain(preview)
+        }))
+        .chain([versions_json, versions_txt])
         .collect(),
         warnings: master.warnings,
     })

@@ -160,7 +160,9 @@ enum Command {
     /// demo-loudness.png into OUT_DIR (created if needed) and prints the report; then masters
     /// the mix to the target (24-bit) and writes demo-master.wav, demo-master-report.json (as
     /// `master --report`), demo-master-report.txt (the summary and the analysis of the master)
-    /// and demo-master.png (loudness before and after, gain reduction).
+    /// and demo-master.png (loudness before and after, gain reduction); then, from the same
+    /// decisions, every streaming platform's version, its report and its preview into
+    /// OUT_DIR/demo-versions/ with the comparison table (demo-versions.txt and .json).
     Demo(DemoArgs),
 }
 
@@ -767,23 +769,14 @@ fn cmd_master_versions(
         }
     }
     let mut text = versions::summary(&args.input, &versions, &platforms);
-    let stem = args
-        .input
-        .file_stem()
-        .map_or_else(|| "master".into(), |s| s.to_string_lossy().into_owned());
-    let summary_path = dir.join(format!("{stem}-versions.json"));
-    let written = serde_json::to_string_pretty(&versions::rows(&versions, &platforms))
-        .map_err(|e| format!("cannot encode JSON: {e}"))
-        .and_then(|json| {
-            std::fs::write(&summary_path, json + "\n").map_err(|e| format!("cannot write: {e}"))
-        });
-    let failed = match written {
-        Ok(()) => {
-            text.push_str(&format!("\nSummary     {}\n", summary_path.display()));
+    let stem = versions::stem_of(&args.input);
+    let failed = match versions::write_summary_json(&versions, &platforms, dir, &stem) {
+        Ok(path) => {
+            text.push_str(&format!("\nSummary     {}\n", path.display()));
             false
         }
-        Err(reason) => {
-            report_error(&summary_path.display().to_string(), &reason);
+        Err((path, reason)) => {
+            report_error(&path.display().to_string(), &reason);
             true
         }
     };

@@ -14,7 +14,7 @@ use crate::analyze::{analyze_file_with, Analysis};
 use crate::audio_io::{AudioSink, OutputContainer, OutputFormat};
 use crate::master::{
     master_prepared, master_report, prepare_input, rounded, MasterError, MasterOptions,
-    MasterOutcome, Target,
+    MasterOutcome, PreparedInput, Target,
 };
 
 /// One platform's version, as written.
@@ -70,7 +70,7 @@ pub struct VersionRow {
 }
 
 /// The file name stem of the versions: the input's stem.
-fn stem_of(input: &Path) -> String {
+pub fn stem_of(input: &Path) -> String {
     input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -89,31 +89,65 @@ pub fn master_versions(
     preview: bool,
     progress: bool,
 ) -> Result<Vec<Version>, MasterError> {
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| MasterError::Output(format!("{}: cannot create: {e}", out_dir.display())))?;
     let input_name = input.display().to_string();
-    let stem = stem_of(input);
     let first = platforms
         .first()
         .ok_or_else(|| MasterError::Output("no target given".into()))?;
-    let mut opts = MasterOptions {
+    let opts = MasterOptions {
         target: Target::platform(first, ceiling_dbtp),
         ..opts.clone()
     };
     let prepared = prepare_input(input, &input_name, &opts, progress)?;
-    let mut versions = Vec::with_capacity(platforms.len());
-    for &platform in platforms {
-        opts.target = Target::platform(platform, ceiling_dbtp);
+    let request = VersionsRequest {
+        stem: stem_of(input),
+        platforms,
+        ceiling_dbtp,
+        out_dir,
+        preview,
+    };
+    versions_of(&prepared, &input_name, &request, &opts, progress)
+}
+
+/// Where and what [`versions_of`] writes.
+pub struct VersionsRequest<'a> {
+    /// File name stem of every file written.
+    pub stem: String,
+    /// The platforms, in order.
+    pub platforms: &'a [&'static Platform],
+    /// A ceiling replacing every platform's, dBTP.
+    pub ceiling_dbtp: Option<f64>,
+    /// Directory (created if needed).
+    pub out_dir: &'a Path,
+    /// Also write the previews.
+    pub preview: bool,
+}
+
+/// The versions of an input already prepared (as [`master_versions`]).
+pub fn versions_of(
+    prepared: &PreparedInput,
+    input_name: &str,
+    request: &VersionsRequest,
+    opts: &MasterOptions,
+    progress: bool,
+) -> Result<Vec<Version>, MasterError> {
+    let out_dir = request.out_dir;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| MasterError::Output(format!("{}: cannot create: {e}", out_dir.display())))?;
+    let stem = &request.stem;
+    let mut opts = opts.clone();
+    let mut versions = Vec::with_capacity(request.platforms.len());
+    for &platform in request.platforms {
+        opts.target = Target::platform(platform, request.ceiling_dbtp);
         let path = out_dir.join(format!("{stem}-{}.wav", platform.id));
         let name = path.display().to_string();
-        let outcome = master_prepared(&prepared, &input_name, &path, &name, &opts, progress)?;
+        let outcome = master_prepared(prepared, input_name, &path, &name, &opts, progress)?;
         let report_path = out_dir.join(format!("{stem}-{}.json", platform.id));
         let json = serde_json::to_string_pretty(&master_report(&outcome, None))
             .map_err(|e| MasterError::Output(format!("cannot encode JSON: {e}")))?;
         std::fs::write(&report_path, json + "\n").map_err(|e| {
             MasterError::Output(format!("{}: cannot write: {e}", report_path.display()))
         })?;
-        let preview = if preview {
+        let preview = if request.preview {
             let gain_db = platform
                 .playback_gain_db(
                     outcome.output.reading.integrated_lufs,
@@ -134,6 +168,23 @@ pub fn master_versions(
         });
     }
     Ok(versions)
+}
+
+/// Writes the JSON summary `<stem>-versions.json` into `out_dir`; returns its path.
+pub fn write_summary_json(
+    versions: &[Version],
+    platforms: &[&'static Platform],
+    out_dir: &Path,
+    stem: &str,
+) -> Result<PathBuf, (PathBuf, String)> {
+    let path = out_dir.join(format!("{stem}-versions.json"));
+    serde_json::to_string_pretty(&rows(versions, platforms))
+        .map_err(|e| format!("cannot encode JSON: {e}"))
+        .and_then(|json| {
+            std::fs::write(&path, json + "\n").map_err(|e| format!("cannot write: {e}"))
+        })
+        .map_err(|reason| (path.clone(), reason))?;
+    Ok(path)
 }
 
 /// Writes `master` scaled by `gain_db` to `preview` (32-bit float, so a lift never clips) and

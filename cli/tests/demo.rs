@@ -104,6 +104,61 @@ fn demo_writes_all_its_files() {
     let png = std::fs::read(out_dir.join("demo-master.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 1000);
+
+    // Every streaming platform's version, from the master's decisions, with its comparison.
+    let versions = out_dir.join("demo-versions");
+    let rows: Value = serde_json::from_str(
+        &std::fs::read_to_string(versions.join("demo-versions.json")).unwrap(),
+    )
+    .unwrap();
+    let rows = rows.as_array().unwrap();
+    let ids: Vec<&str> = rows.iter().map(|r| r["target"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "spotify",
+            "apple-music",
+            "youtube",
+            "amazon",
+            "tidal",
+            "deezer"
+        ]
+    );
+    for row in rows {
+        let id = row["target"].as_str().unwrap();
+        assert_eq!(row["within_tolerance"], true, "{row}");
+        for file in [
+            format!("demo-{id}.wav"),
+            format!("demo-{id}.json"),
+            format!("demo-{id}-preview.wav"),
+        ] {
+            let path = versions.join(&file);
+            assert!(path.is_file(), "{file} missing");
+            assert!(
+                stdout.contains(path.to_str().unwrap()),
+                "{file} not printed"
+            );
+        }
+        let version: Value = serde_json::from_str(
+            &std::fs::read_to_string(versions.join(format!("demo-{id}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(version["settings"]["eq"], report["settings"]["eq"], "{id}");
+        assert_eq!(
+            version["settings"]["multiband"], report["settings"]["multiband"],
+            "{id}"
+        );
+    }
+    // The Spotify version is the master.
+    assert!(
+        std::fs::read(versions.join("demo-spotify.wav")).unwrap()
+            == std::fs::read(out_dir.join("demo-master.wav")).unwrap()
+    );
+    let table = std::fs::read_to_string(versions.join("demo-versions.txt")).unwrap();
+    assert!(
+        table.contains("Playback") && stdout.contains(&table),
+        "{table}"
+    );
 }
 
 #[test]
