@@ -8,6 +8,7 @@
 
 mod analyze;
 mod audio_io;
+mod batch;
 mod demo;
 mod layout;
 mod master;
@@ -56,7 +57,12 @@ not their extension. Files are streamed, so their length is not limited by memor
 
 Output: a text report per file by default. With --json, one JSON object when one FILE is given, \
 or a JSON array of objects (one per file read successfully, in order) when several are given. \
-Undefined values (silence: -inf) are null.
+With --json-lines, one compact object per line per file in the order given, printed as each is \
+ready; a file that cannot be read gives {\"file\": ..., \"error\": ...}. Undefined values \
+(silence: -inf) are null.
+
+Files are analysed on --jobs worker threads (default: every core); the output is the same, byte \
+for byte, whatever the number.
 
 A file that cannot be read is reported on stderr as one line 'vernis: FILE: reason' and the \
 other files are still analysed; the exit status is then 1 (0 when every file was read, 2 for \
@@ -316,8 +322,18 @@ struct AnalyzeArgs {
     files: Vec<PathBuf>,
 
     /// Print JSON instead of the text report (an object for one FILE, an array for several).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json_lines")]
     json: bool,
+
+    /// Print one compact JSON object per line per FILE, in the order given, as each is ready
+    /// (for catalogue audits); a file that cannot be read gives {"file": …, "error": …}.
+    #[arg(long)]
+    json_lines: bool,
+
+    /// Files analysed at once [default: the number of cores]; the output is the same for any
+    /// number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 
     /// Write a PNG plot of momentary and short-term loudness over time to OUT.png. With several
     /// files, each plot goes to OUT with the file's stem appended (loud.png -> loud-song.png).
@@ -452,23 +468,39 @@ fn emit(text: &str) -> bool {
 fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
     let target = target_platform(&args.target);
     let several = args.files.len() > 1;
-    let progress = !args.json && io::stdout().is_terminal();
+    let jobs = args.jobs.map_or_else(batch::default_jobs, usize::from);
+    // Progress bars only for one file at a time on a terminal.
+    let progress =
+        !args.json && !args.json_lines && io::stdout().is_terminal() && (!several || jobs == 1);
     let mut failed = false;
+    let mut stdout_gone = false;
     let mut reports = Vec::new();
     let mut plots_taken = Vec::new();
     let mut first_text = true;
 
-    for path in &args.files {
+    let analyse = |path: &PathBuf| {
         let name = path.display().to_string();
-        let analysis = match guarded(|| {
+        guarded(|| {
             analyze_file_in_layout(path, &name, progress, args.layout, |_, _| {})
                 .map_err(|e| e.to_string())
-        }) {
+        })
+    };
+    batch::run_ordered(&args.files, jobs, analyse, |i, result| {
+        let path = &args.files[i];
+        let name = path.display().to_string();
+        let analysis = match result {
             Ok(a) => a,
             Err(reason) => {
                 report_error(&name, &reason);
                 failed = true;
-                continue;
+                if args.json_lines {
+                    let line = serde_json::json!({ "file": name, "error": reason });
+                    if !emit(&format!("{line}\n")) {
+                        stdout_gone = true;
+                        return false;
+                    }
+                }
+                return true;
             }
         };
 
@@ -484,7 +516,20 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
             }
         }
 
-        if args.json {
+        if args.json_lines {
+            match serde_json::to_string(&json_report(&analysis)) {
+                Ok(line) => {
+                    if !emit(&(line + "\n")) {
+                        stdout_gone = true;
+                        return false;
+                    }
+                }
+                Err(e) => {
+                    report_error(&name, &format!("cannot encode JSON: {e}"));
+                    failed = true;
+                }
+            }
+        } else if args.json {
             reports.push(json_report(&analysis));
         } else {
             let mut text = String::new();
@@ -497,9 +542,14 @@ fn cmd_analyze(args: &AnalyzeArgs) -> ExitCode {
                 text.push_str(&format!("\nPlot        {}\n", p.display()));
             }
             if !emit(&text) {
-                return ExitCode::FAILURE;
+                stdout_gone = true;
+                return false;
             }
         }
+        true
+    });
+    if stdout_gone {
+        return ExitCode::FAILURE;
     }
 
     if args.json {
