@@ -12,6 +12,7 @@ mod batch;
 mod demo;
 mod layout;
 mod master;
+mod master_batch;
 mod pass;
 mod plot;
 mod plot_spectrum;
@@ -26,7 +27,7 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::io::{self, IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
@@ -212,33 +213,38 @@ pub(crate) struct RenderArgs {
 
 #[derive(Debug, Args)]
 struct MasterArgs {
-    /// Audio file to master (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis).
-    #[arg(value_name = "IN")]
-    input: PathBuf,
-
-    /// File to write: FLAC when it ends in .flac, else WAV (not with --out-dir).
-    #[arg(
-        value_name = "OUT",
-        required_unless_present = "out_dir",
-        conflicts_with = "out_dir"
-    )]
-    output: Option<PathBuf>,
+    /// IN OUT: the file to master (WAV, RF64, AIFF, CAF, FLAC, M4A, MP3, Ogg Vorbis) and the file
+    /// to write (FLAC when it ends in .flac, else WAV). With --out-dir: the files to master, each
+    /// to DIR/STEM.wav with its report DIR/STEM.json.
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
 
     /// Master one version per platform (comma-separated ids) into --out-dir: one analysis and
     /// one set of EQ/multiband decisions, then one drive search per platform.
     #[arg(long, value_name = "IDS", value_delimiter = ',', value_parser = platform_ids(),
-          conflicts_with_all = ["target", "lufs", "report", "plot", "presets"], requires = "out_dir")]
+          conflicts_with_all = ["target", "lufs"], requires = "out_dir")]
     targets: Vec<String>,
 
-    /// Where --targets writes its versions: STEM-PLATFORM.wav and its report STEM-PLATFORM.json
-    /// (STEM is IN's file stem), and the summary STEM-versions.json.
-    #[arg(long, value_name = "DIR", requires = "targets")]
+    /// Write into this directory (created if needed): each FILE's master DIR/STEM.wav and its
+    /// report DIR/STEM.json, or with --targets its versions DIR/STEM-PLATFORM.wav (and .json)
+    /// and the summary DIR/STEM-versions.json. STEM is the file's name without extension.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["report", "plot", "presets"])]
     out_dir: Option<PathBuf>,
 
     /// With --targets: also write each version as its platform plays it, its normalisation
     /// gain applied (STEM-PLATFORM-preview.wav, 32-bit float).
     #[arg(long, requires = "targets")]
     preview: bool,
+
+    /// With --out-dir: files mastered at once [default: the number of cores]; the files written
+    /// are the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..), requires = "out_dir")]
+    jobs: Option<u16>,
+
+    /// With --out-dir: print one compact JSON line per FILE (its result, or its error) instead
+    /// of the text summaries.
+    #[arg(long, requires = "out_dir")]
+    json_lines: bool,
 
     /// Platform whose loudness target and ceiling to meet [default: spotify].
     #[arg(long, value_name = "PLATFORM_ID", value_parser = platform_ids(), conflicts_with = "lufs")]
@@ -594,7 +600,18 @@ pub(crate) fn fmt_num(x: f64, decimals: usize) -> String {
 }
 
 fn cmd_master(args: &MasterArgs) -> ExitCode {
-    let in_name = args.input.display().to_string();
+    let (input, output_path) = match (&args.out_dir, args.files.as_slice()) {
+        (Some(_), _) => (args.files[0].clone(), PathBuf::from("master.wav")),
+        (None, [input, output]) => (input.clone(), output.clone()),
+        (None, _) => {
+            report_error(
+                "usage",
+                "give IN and OUT, or --out-dir DIR with the files to master",
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let in_name = input.display().to_string();
     let target = match args.lufs {
         Some(lufs) => Target::lufs(lufs, args.ceiling),
         None => Target::platform(
@@ -628,10 +645,6 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         .rev()
         .find(|s| s.stage == Stage::Limiter && s.key == "dither")
         .and_then(|s| Dither::parse(&s.value));
-    let output_path = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("version.wav"));
     if let Some(format) = args.format {
         if let Err(reason) = OutputContainer::for_path(&output_path).check(format) {
             report_error("--format", &reason);
@@ -656,12 +669,12 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
     }
     let progress = io::stdout().is_terminal();
     if let Some(dir) = &args.out_dir {
-        return cmd_master_versions(args, &opts, dir, progress);
+        return master_batch::cmd_master_batch(args, &opts, dir);
     }
     let out_name = output_path.display().to_string();
     let result = guarded(|| {
         Ok(master::master_file(
-            &args.input,
+            &input,
             &in_name,
             &output_path,
             &out_name,
@@ -770,66 +783,6 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
             }
         }
     }
-    if !emit(&text) || failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// `vernis master IN --targets … --out-dir DIR`.
-fn cmd_master_versions(
-    args: &MasterArgs,
-    opts: &MasterOptions,
-    dir: &Path,
-    progress: bool,
-) -> ExitCode {
-    let in_name = args.input.display().to_string();
-    let platforms: Vec<&'static Platform> =
-        args.targets.iter().map(|id| target_platform(id)).collect();
-    let result = guarded(|| {
-        Ok(versions::master_versions(
-            &args.input,
-            &platforms,
-            args.ceiling,
-            dir,
-            opts,
-            args.preview,
-            progress,
-        ))
-    });
-    let versions = match result {
-        Ok(Ok(v)) => v,
-        Ok(Err(MasterError::Input(reason))) | Err(reason) => {
-            report_error(&in_name, &reason);
-            return ExitCode::FAILURE;
-        }
-        Ok(Err(MasterError::Output(reason))) => {
-            report_error(&dir.display().to_string(), &reason);
-            return ExitCode::FAILURE;
-        }
-        Ok(Err(MasterError::Reference(reason))) => {
-            report_error("--reference", &reason);
-            return ExitCode::FAILURE;
-        }
-    };
-    for v in &versions {
-        for w in &v.outcome.warnings {
-            warn(&format!("{}: {w}", v.platform.name));
-        }
-    }
-    let mut text = versions::summary(&args.input, &versions, &platforms);
-    let stem = versions::stem_of(&args.input);
-    let failed = match versions::write_summary_json(&versions, &platforms, dir, &stem) {
-        Ok(path) => {
-            text.push_str(&format!("\nSummary     {}\n", path.display()));
-            false
-        }
-        Err((path, reason)) => {
-            report_error(&path.display().to_string(), &reason);
-            true
-        }
-    };
     if !emit(&text) || failed {
         ExitCode::FAILURE
     } else {

@@ -89,3 +89,74 @@ fn json_array_and_text_are_identical_with_one_and_two_workers() {
         assert_eq!(one, run("2"), "{format:?}");
     }
 }
+
+#[test]
+fn master_batches_write_the_same_files_with_one_and_two_workers() {
+    let dir = TempDir::new("batch-master");
+    let programme = dsp_core::demo::demo_programme(48_000.0);
+    let mut files = Vec::new();
+    for (k, (seconds, gain)) in [(6usize, 1.0f32), (8, 0.3)].into_iter().enumerate() {
+        let excerpt: Vec<Vec<f32>> = programme
+            .iter()
+            .map(|ch| {
+                ch[k * 48_000..(k + seconds) * 48_000]
+                    .iter()
+                    .map(|x| x * gain)
+                    .collect()
+            })
+            .collect();
+        let path = dir.path(&format!("song-{k}.wav"));
+        write_wav(&path, &excerpt, 48_000, Encoding::Int24);
+        files.push(path);
+    }
+    let bad = dir.path("bad.wav");
+    std::fs::write(&bad, "not audio").unwrap();
+    files.insert(1, bad);
+
+    let run = |jobs: &str| {
+        let out_dir = dir.path(&format!("out-{jobs}"));
+        let mut args = vec![
+            "master",
+            "--out-dir",
+            s(&out_dir),
+            "--jobs",
+            jobs,
+            "--json-lines",
+        ];
+        args.extend(files.iter().map(|p| s(p)));
+        let out = vernis(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the bad file fails the batch's status"
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        (
+            out_dir,
+            stdout.replace(s(&dir.path(&format!("out-{jobs}"))), "OUT"),
+        )
+    };
+    let (one_dir, one) = run("1");
+    let (two_dir, two) = run("2");
+    assert_eq!(one, two);
+    let rows: Vec<Value> = one
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert!(rows[1]["error"].is_string(), "{}", rows[1]);
+    for (k, row) in [&rows[0], &rows[2]].into_iter().enumerate() {
+        assert_eq!(row["within_tolerance"], true, "{row}");
+        assert!((num(row, "integrated_lufs") + 14.0).abs() <= 0.1, "{row}");
+        let name = format!("song-{k}.wav");
+        let a = std::fs::read(one_dir.join(&name)).unwrap();
+        assert!(
+            a == std::fs::read(two_dir.join(&name)).unwrap(),
+            "{name} differs"
+        );
+    }
+    assert_eq!(
+        dir_listing(&one_dir),
+        ["song-0.json", "song-0.wav", "song-1.json", "song-1.wav"]
+    );
+}

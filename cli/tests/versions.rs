@@ -180,24 +180,19 @@ fn targets_need_an_out_dir_and_no_single_output() {
     let dir = TempDir::new("versions-args");
     let input = demo_wav_seconds(&dir, 4);
     let out = dir.path("o.wav");
+    let d = dir.path("d");
+    let report = dir.path("r.json");
     for args in [
         vec!["master", s(&input), "--targets", "spotify"],
-        vec![
-            "master",
-            s(&input),
-            s(&out),
-            "--targets",
-            "spotify",
-            "--out-dir",
-            "d",
-        ],
+        vec!["master", s(&input)],
+        vec!["master", s(&input), s(&out), s(&out)],
         vec![
             "master",
             s(&input),
             "--targets",
             "spotify,nowhere",
             "--out-dir",
-            "d",
+            s(&d),
         ],
         vec![
             "master",
@@ -207,9 +202,18 @@ fn targets_need_an_out_dir_and_no_single_output() {
             "--target",
             "youtube",
             "--out-dir",
-            "d",
+            s(&d),
+        ],
+        vec![
+            "master",
+            s(&input),
+            "--out-dir",
+            s(&d),
+            "--report",
+            s(&report),
         ],
         vec!["master", s(&input), s(&out), "--preview"],
+        vec!["master", s(&input), s(&out), "--jobs", "2"],
     ] {
         let result = vernis(&args);
         assert_eq!(result.status.code(), Some(2), "{args:?}");
