@@ -6,6 +6,7 @@
 //! master` finds the limiter drive that meets a loudness target under a true-peak ceiling; `vernis demo` renders a synthesised demo mix,
 //! analyses it and masters it.
 
+mod album_cmd;
 mod analyze;
 mod audio_io;
 mod batch;
@@ -245,6 +246,13 @@ struct MasterArgs {
     /// of the text summaries.
     #[arg(long, requires = "out_dir")]
     json_lines: bool,
+
+    /// The FILEs are one album's tracks, in order: one analysis and one set of decisions for the
+    /// album; each track's drive keeps the loudness differences between tracks while the album
+    /// (all tracks as one programme) meets the target. Writes DIR/STEM.wav and DIR/STEM.json
+    /// per track and DIR/album.json.
+    #[arg(long, requires = "out_dir", conflicts_with_all = ["targets", "jobs", "json_lines"])]
+    album: bool,
 
     /// Platform whose loudness target and ceiling to meet [default: spotify].
     #[arg(long, value_name = "PLATFORM_ID", value_parser = platform_ids(), conflicts_with = "lufs")]
@@ -668,8 +676,10 @@ fn cmd_master(args: &MasterArgs) -> ExitCode {
         warn("--reference is ignored with --assistant off");
     }
     let progress = io::stdout().is_terminal();
-    if let Some(dir) = &args.out_dir {
-        return master_batch::cmd_master_batch(args, &opts, dir);
+    match &args.out_dir {
+        Some(dir) if args.album => return album_cmd::cmd_master_album(args, &opts, dir),
+        Some(dir) => return master_batch::cmd_master_batch(args, &opts, dir),
+        None => {}
     }
     let out_name = output_path.display().to_string();
     let result = guarded(|| {

@@ -33,12 +33,15 @@ use crate::render::{
     TempOutput, PRE_GAIN_MIN_DB,
 };
 
+mod album;
 mod assistant;
 mod report;
 
+pub use album::{album_rows, master_album, AlbumOutcome, AlbumRow, BALANCE_TOLERANCE_LU};
+
 pub use assistant::{analysis_of, AssistantOutcome, AssistantRequest};
 pub(crate) use report::rounded;
-pub use report::{master_report, master_summary};
+pub use report::{json_moves, master_report, master_summary, JsonMove};
 
 /// Most renders the search makes. Each is written; the one that lands on the target is the output.
 pub const MAX_SEARCH_RENDERS: usize = 12;

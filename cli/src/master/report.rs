@@ -57,6 +57,18 @@ pub struct JsonGainReduction {
     pub block_frames: usize,
 }
 
+/// The moves as the JSON report lists them.
+pub fn json_moves(moves: &[vernis_assistant::Move]) -> Vec<JsonMove> {
+    moves
+        .iter()
+        .map(|mv| JsonMove {
+            stage: stage_key(mv.stage),
+            action: mv.action.clone(),
+            reason: mv.reason.clone(),
+        })
+        .collect()
+}
+
 /// The JSON report of `master`.
 #[derive(Debug, Clone, Serialize)]
 pub struct MasterReport {
@@ -221,15 +233,7 @@ pub fn master_report(
         warnings: m.warnings.clone(),
         assistant: m.assistant.as_ref().map(|a| JsonAssistant {
             reference: a.reference.clone(),
-            moves: a
-                .moves
-                .iter()
-                .map(|mv| JsonMove {
-                    stage: stage_key(mv.stage),
-                    action: mv.action.clone(),
-                    reason: mv.reason.clone(),
-                })
-                .collect(),
+            moves: json_moves(&a.moves),
             overridden: a.overridden.clone(),
             analysis: JsonAnalyses {
                 input: analysis_json(&a.input_analysis),
