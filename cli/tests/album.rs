@@ -170,12 +170,7 @@ fn a_track_that_cannot_reach_its_share_is_warned_and_stays_safe() {
     for (k, (_, peak)) in after.iter().enumerate() {
         assert!(*peak <= -1.0 + 0.1, "track {k} at {peak} dBTP");
     }
-    let warnings: Vec<&str> = report["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap())
-        .collect();
+    let warnings = strings(&report["warnings"]);
     assert!(
         warnings
             .iter()

@@ -329,12 +329,7 @@ fn heavy_limiting_and_unreachable_targets_warn() {
             && stdout.contains("Warning     reaching the target needs more than 6 dB"),
         "{stdout}"
     );
-    let warnings: Vec<&str> = r["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap())
-        .collect();
+    let warnings = strings(&r["warnings"]);
     assert!(
         warnings
             .iter()

@@ -125,15 +125,18 @@ fn every_platform_gets_its_own_version_with_a_comparison_and_previews() {
 fn versions_share_one_set_of_decisions() {
     let dir = TempDir::new("versions-assistant");
     let input = demo_wav_seconds(&dir, 10);
+    let versions_into = |out_dir: &Path| {
+        run_ok(&[
+            "master",
+            s(&input),
+            "--targets",
+            "spotify,amazon",
+            "--out-dir",
+            s(out_dir),
+        ])
+    };
     let out_dir = dir.path("out");
-    run_ok(&[
-        "master",
-        s(&input),
-        "--targets",
-        "spotify,amazon",
-        "--out-dir",
-        s(&out_dir),
-    ]);
+    versions_into(&out_dir);
     let spotify = json(&out_dir.join("demo-spotify.json"));
     let amazon = json(&out_dir.join("demo-amazon.json"));
     // The same EQ, multiband and limiter style; only the drive and the ceiling differ.
@@ -158,14 +161,7 @@ fn versions_share_one_set_of_decisions() {
     assert!(limiter_move(&amazon).contains("ceiling -2.0 dBTP"));
     // Same input, same options: same bytes.
     let again = dir.path("again");
-    run_ok(&[
-        "master",
-        s(&input),
-        "--targets",
-        "spotify,amazon",
-        "--out-dir",
-        s(&again),
-    ]);
+    versions_into(&again);
     for id in ["spotify", "amazon"] {
         let name = format!("demo-{id}.wav");
         assert!(

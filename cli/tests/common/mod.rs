@@ -350,6 +350,15 @@ pub fn ebur128_reading(audio: &[Vec<f32>], fs: u32) -> (f64, f64) {
     (meter.loudness_global().unwrap(), 20.0 * peak.log10())
 }
 
+/// The strings of a JSON array of strings.
+pub fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|w| w.as_str().expect("a string"))
+        .collect()
+}
+
 /// Files in `dir` (names only), sorted.
 pub fn dir_listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
