@@ -23,7 +23,7 @@ use egui::{
     Align, Align2, Color32, CornerRadius, DragValue, FontId, Key, Pos2, Rect, Response, Sense,
     Stroke, StrokeKind, TextEdit, Ui, Vec2, Widget,
 };
-use nice_plug::prelude::{BoolParam, FloatParam, FloatRange, Param, ParamSetter};
+use nice_plug::prelude::{BoolParam, Enum, FloatParam, FloatRange, Param, ParamSetter};
 
 use crate::theme;
 
@@ -520,4 +520,68 @@ pub fn param_drag(
         setter.end_set_parameter(param);
     }
     response
+}
+
+/// A choice of one of the platforms of [`dsp_core::targets::PLATFORMS`] (same order), for an
+/// `EnumParam`. Variant ids equal the platform ids and are stored in saved state: never rename
+/// them. (Vernis Loudness's `Target` adds a Custom choice and keeps its own enum.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum PlatformChoice {
+    /// Spotify, −14 LUFS.
+    #[id = "spotify"]
+    #[name = "Spotify"]
+    Spotify,
+    /// Apple Music, −16 LUFS.
+    #[id = "apple-music"]
+    #[name = "Apple Music"]
+    AppleMusic,
+    /// YouTube, −14 LUFS.
+    #[id = "youtube"]
+    #[name = "YouTube"]
+    YouTube,
+    /// Amazon Music, −14 LUFS.
+    #[id = "amazon"]
+    #[name = "Amazon Music"]
+    Amazon,
+    /// Tidal, −14 LUFS.
+    #[id = "tidal"]
+    #[name = "Tidal"]
+    Tidal,
+    /// Deezer, −15 LUFS.
+    #[id = "deezer"]
+    #[name = "Deezer"]
+    Deezer,
+    /// EBU R128 broadcast delivery, −23 LUFS.
+    #[id = "ebu-r128"]
+    #[name = "EBU R128"]
+    EbuR128,
+    /// ATSC A/85 broadcast delivery, −24 LUFS.
+    #[id = "atsc-a85"]
+    #[name = "ATSC A/85"]
+    AtscA85,
+}
+
+impl PlatformChoice {
+    /// The platform this choice stands for.
+    pub fn platform(self) -> &'static dsp_core::targets::Platform {
+        &dsp_core::targets::PLATFORMS[self.to_index()]
+    }
+}
+
+#[cfg(test)]
+mod platform_choice_tests {
+    use super::*;
+    use dsp_core::targets::PLATFORMS;
+
+    #[test]
+    fn platform_choices_follow_platforms() {
+        let names = PlatformChoice::variants();
+        let ids = PlatformChoice::ids().unwrap();
+        assert_eq!(names.len(), PLATFORMS.len());
+        for (i, platform) in PLATFORMS.iter().enumerate() {
+            assert_eq!(names[i], platform.name);
+            assert_eq!(ids[i], platform.id);
+            assert_eq!(PlatformChoice::from_index(i).platform(), platform);
+        }
+    }
 }
