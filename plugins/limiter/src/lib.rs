@@ -45,6 +45,8 @@ use ui_kit::{CommandFlag, FrameClock, HistoryRing, LatencyReporter, LatencyReque
 
 pub mod editor;
 pub mod params;
+#[cfg(test)]
+mod preview_tests;
 
 pub use params::LimiterParams;
 
