@@ -224,7 +224,10 @@ mod tests {
         p.process(&mut [&mut x[..]]);
         assert!((x[0] - g).abs() < 1e-3 && x[0] > g);
         assert_eq!(x[2399], 1.0);
-        let step = x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max);
+        let step = x
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f32::max);
         assert!(step <= (1.0 - g) / 2400.0 * 1.001, "{step}");
     }
 

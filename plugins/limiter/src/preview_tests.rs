@@ -31,7 +31,11 @@ fn set(plugin: &VernisLimiter, id: &str, normalized: f32) {
 fn set_preview(plugin: &VernisLimiter, on: bool, platform: PlatformChoice) {
     set(plugin, "preview", if on { 1.0 } else { 0.0 });
     let steps = (PlatformChoice::variants().len() - 1) as f32;
-    set(plugin, "preview_platform", platform.to_index() as f32 / steps);
+    set(
+        plugin,
+        "preview_platform",
+        platform.to_index() as f32 / steps,
+    );
 }
 
 fn tone(frames: usize, amplitude: f32) -> Vec<f32> {
@@ -103,7 +107,10 @@ fn preview_off_output_is_bit_identical_to_the_bare_limiter() {
     bare.reset();
     let mut expected = [input.clone(), input.clone()];
     let [l, r] = &mut expected;
-    for (l, r) in l.chunks_mut(SUB_BLOCK_FRAMES).zip(r.chunks_mut(SUB_BLOCK_FRAMES)) {
+    for (l, r) in l
+        .chunks_mut(SUB_BLOCK_FRAMES)
+        .zip(r.chunks_mut(SUB_BLOCK_FRAMES))
+    {
         bare.process(&mut [&mut *l, &mut *r]);
         flush_subnormals(l);
         flush_subnormals(r);
@@ -173,7 +180,10 @@ fn toggling_preview_ramps_without_a_click() {
     println!(
         "gain {gain_db:.3} dB: largest gain step {largest_step:.3e}/sample, ramp allows {allowed_step:.3e}"
     );
-    assert!(largest_step > 0.5 * allowed_step, "the preview did not switch");
+    assert!(
+        largest_step > 0.5 * allowed_step,
+        "the preview did not switch"
+    );
     assert!(largest_step <= allowed_step * 1.01 + 1e-6, "click");
     let tail = off_at + 4_800;
     assert_eq!(&out[0][tail..], &reference[0][tail..]);

@@ -260,11 +260,7 @@ impl VernisLoudness {
     /// gain takes effect at the same frame whatever the host's block size. Allocation-free.
     fn run(&mut self, channels: &mut [&mut [f32]], measure: bool) {
         let count = channels.len().min(MAX_CHANNELS);
-        let frames = channels[..count]
-            .iter()
-            .map(|c| c.len())
-            .min()
-            .unwrap_or(0);
+        let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
         let mut pos = 0;
         while pos < frames {
             let len = if measure {

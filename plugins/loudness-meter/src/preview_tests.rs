@@ -167,7 +167,10 @@ fn toggling_preview_ramps_without_a_click() {
     println!(
         "gain {gain_db:.3} dB: largest gain step {largest_step:.3e}/sample, ramp allows {allowed_step:.3e}"
     );
-    assert!(largest_step > 0.5 * allowed_step, "the preview did not switch");
+    assert!(
+        largest_step > 0.5 * allowed_step,
+        "the preview did not switch"
+    );
     assert!(largest_step <= allowed_step * 1.01 + 1e-7, "click");
     // Fully on 100 ms after the switch, fully off (bit-exact) 100 ms after switching off.
     let n = switch_at + 4_800 + 12;
@@ -190,7 +193,10 @@ fn non_finite_input_never_makes_the_gain_non_finite() {
         assert!(plugin.preview.platform_gain_db().is_finite());
         assert!(plugin.shared.bus.get(slot::PREVIEW_GAIN_DB).is_finite());
         for (n, (&x, &y)) in input.iter().zip(&out[0]).enumerate() {
-            assert!(!x.is_finite() || y.is_finite(), "{target:?} sample {n}: {y}");
+            assert!(
+                !x.is_finite() || y.is_finite(),
+                "{target:?} sample {n}: {y}"
+            );
         }
     }
 }

@@ -585,3 +585,68 @@ mod platform_choice_tests {
         }
     }
 }
+
+/// The Preview switch every plugin with a playback preview shows: a toggle button bound to
+/// `param` and, while it is on, the gain being applied, e.g. "Preview: −2.3 dB (Apple Music)",
+/// in the warning colour so a preview left on is noticed before a render.
+pub fn preview_toggle(
+    ui: &mut Ui,
+    setter: &ParamSetter,
+    param: &BoolParam,
+    gain_db: f32,
+    platform_name: &str,
+) {
+    let on = param.value();
+    let gain_db = if gain_db.is_finite() { gain_db } else { 0.0 };
+    let text = if on {
+        format!(
+            "Preview: {} dB ({platform_name})",
+            format_preview_gain_db(gain_db)
+        )
+    } else {
+        "Preview".to_owned()
+    };
+    let button = egui::Button::new(if on {
+        egui::RichText::new(text).color(theme::WARN)
+    } else {
+        egui::RichText::new(text)
+    })
+    .selected(on)
+    .min_size(egui::Vec2::new(64.0, 24.0));
+    if ui
+        .add(button)
+        .on_hover_text(format!(
+            "Hear the output at the level {platform_name}'s loudness normalisation plays it \
+             ({} dB from the loudness measured so far); meters are unaffected. Also applies \
+             to renders while on.",
+            format_preview_gain_db(gain_db)
+        ))
+        .clicked()
+    {
+        set_bool(setter, param, !on);
+    }
+}
+
+/// A preview gain as text with a real minus sign and one decimal: "−2.3", "+4.0", "0.0".
+pub fn format_preview_gain_db(gain_db: f32) -> String {
+    let rounded = (gain_db * 10.0).round() / 10.0;
+    if rounded < 0.0 {
+        format!("\u{2212}{:.1}", -rounded)
+    } else if rounded > 0.0 {
+        format!("+{rounded:.1}")
+    } else {
+        "0.0".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod preview_text_tests {
+    use super::format_preview_gain_db;
+
+    #[test]
+    fn preview_gain_text() {
+        assert_eq!(format_preview_gain_db(-2.34), "\u{2212}2.3");
+        assert_eq!(format_preview_gain_db(4.0), "+4.0");
+        assert_eq!(format_preview_gain_db(-0.01), "0.0");
+    }
+}
