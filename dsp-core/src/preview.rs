@@ -242,5 +242,22 @@ mod tests {
         let mut p = prepared("ebu-r128");
         p.set_measurement(-69.0, -40.0);
         assert_eq!(p.platform_gain_db(), MAX_PREVIEW_GAIN_DB);
+        // Absurd but finite readings (a corrupted meter) still give a finite, bounded gain.
+        p.set_enabled(true);
+        for (lufs, tp) in [
+            (-f64::MAX, -f64::MAX),
+            (f64::MAX, f64::MAX),
+            (f64::INFINITY, 0.0),
+        ] {
+            p.set_measurement(lufs, tp);
+            let db = p.target_gain_db();
+            assert!(
+                (MIN_PREVIEW_GAIN_DB..=MAX_PREVIEW_GAIN_DB).contains(&db),
+                "{db}"
+            );
+            let mut x = [f32::MAX, 1.0];
+            p.process(&mut [&mut x[..]]);
+            assert!(p.current_gain().is_finite() && x[1].is_finite(), "{x:?}");
+        }
     }
 }
