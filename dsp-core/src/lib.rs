@@ -12,6 +12,7 @@ pub mod eq;
 pub mod filter;
 pub mod layout;
 pub mod meter;
+pub mod preview;
 pub mod processor;
 pub mod simd;
 pub mod smoothing;

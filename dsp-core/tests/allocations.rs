@@ -295,3 +295,24 @@ fn dynamic_eq_is_allocation_free_after_prepare_even_when_settings_change() {
     });
     assert_eq!(n, 0, "the Dynamic EQ allocated {n} times after prepare");
 }
+
+#[test]
+fn playback_preview_is_allocation_free_after_prepare() {
+    use dsp_core::preview::PlaybackPreview;
+    use dsp_core::targets::PLATFORMS;
+    let mut preview = PlaybackPreview::new();
+    preview.prepare(&ProcessSpec::new(48_000.0, 512, 2));
+    let mut left = vec![0.25f32; 512];
+    let mut right = vec![-0.25f32; 512];
+    let n = count_allocations(|| {
+        for k in 0..400 {
+            preview.set_enabled(k % 7 != 0);
+            preview.set_platform(Some(PLATFORMS[k % PLATFORMS.len()]));
+            preview.set_measurement(-30.0 + (k % 25) as f64, -1.0 - (k % 5) as f64);
+            let len = 1 + (k * 37) % 512;
+            preview.process(&mut [&mut left[..len], &mut right[..len]]);
+        }
+        preview.reset();
+    });
+    assert_eq!(n, 0, "{n} allocations");
+}

@@ -69,6 +69,11 @@ macro_rules! dynamic_eq_param_names {
     };
 }
 
+/// Display names of parameters that change only the monitored level (the Preview switch): a
+/// pass-through plugin is bit-exact with them at their defaults (off), so the pass-through
+/// host tests leave them out of their random automation and random states.
+pub const MONITOR_ONLY_PARAMS: &[&str] = &["Preview"];
+
 /// Every plugin the host tests load.
 pub const PLUGIN_CASES: &[PluginCase] = &[
     PluginCase {
@@ -83,6 +88,7 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "Custom Ceiling",
             "Reset On Play",
             "Pause",
+            "Preview",
         ],
         latency_changing_param: None,
         impulse_settings: &[],
@@ -106,6 +112,8 @@ pub const PLUGIN_CASES: &[PluginCase] = &[
             "Dither",
             "DC Filter",
             "Bypass",
+            "Preview",
+            "Preview Platform",
         ],
         latency_changing_param: Some(("Lookahead", "7.5")),
         impulse_settings: &[],

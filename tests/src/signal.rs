@@ -5,7 +5,16 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use crate::cases::MONITOR_ONLY_PARAMS;
 use crate::host::{ParamDescriptor, TimedParamChange};
+
+/// Whether the random automation and random states change `param`: every automatable parameter
+/// except the monitor-only ones ([`MONITOR_ONLY_PARAMS`], the Preview switch), which stay at
+/// their defaults (off) so pass-through plugins stay bit-exact; the plugins' own tests cover
+/// Preview.
+fn randomised(param: &ParamDescriptor) -> bool {
+    param.is_automatable() && !MONITOR_ONLY_PARAMS.contains(&param.name.as_str())
+}
 
 /// A multichannel signal: `signal[channel][frame]`.
 pub type Signal = Vec<Vec<f32>>;
@@ -85,7 +94,7 @@ pub fn random_param_changes(
     count: usize,
     seed: u64,
 ) -> Vec<TimedParamChange> {
-    let automatable: Vec<&ParamDescriptor> = params.iter().filter(|p| p.is_automatable()).collect();
+    let automatable: Vec<&ParamDescriptor> = params.iter().filter(|p| randomised(p)).collect();
     if automatable.is_empty() || total == 0 {
         return Vec::new();
     }
@@ -114,7 +123,7 @@ pub fn random_param_state(params: &[ParamDescriptor], seed: u64) -> Vec<TimedPar
     let mut rng = rng(seed);
     params
         .iter()
-        .filter(|p| p.is_automatable())
+        .filter(|p| randomised(p))
         .map(|p| TimedParamChange {
             frame: 0,
             param_id: p.id,

@@ -1,6 +1,6 @@
 //! The Vernis Limiter editor (egui).
 //!
-//! Layout: a header (name, latency, Bypass, Reset); on the left the input true-peak, gain-reduction
+//! Layout: a header (name, Preview switch with its platform and gain, latency, Bypass, Reset); on the left the input true-peak, gain-reduction
 //! and output true-peak meters with the ceiling drawn across; in the middle readouts (gain
 //! reduction, output short-term and integrated loudness, output true peak), the scrolling
 //! gain-reduction history and the loudness-target panel (platform, pass/fail, playback gain); on
@@ -16,7 +16,9 @@ use std::time::Instant;
 use egui::{Align, Layout, Rect, RichText, Ui, Vec2};
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditor;
-use ui_kit::param::{param_choice, param_toggle, set_param, ChoiceStyle, ParamSlider};
+use ui_kit::param::{
+    param_choice, param_toggle, preview_toggle, set_param, ChoiceStyle, ParamSlider,
+};
 use ui_kit::theme;
 use ui_kit::widgets;
 use ui_kit::widgets::{
@@ -200,6 +202,28 @@ impl LimiterEditor {
 
     fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, r: &Readings, presets: &mut PresetBar) {
         brand(ui, "LIMITER");
+        ui.add_space(16.0);
+        // Preview: the switch, the platform it previews and the gain being applied.
+        let platform = self.params.preview_platform.value().platform();
+        preview_toggle(
+            ui,
+            setter,
+            &self.params.preview,
+            self.shared.bus.get(slot::PREVIEW_GAIN_DB),
+            platform.name,
+        );
+        ui.scope(|ui| {
+            ui.set_max_width(130.0);
+            param_choice(
+                ui,
+                setter,
+                &self.params.preview_platform,
+                None,
+                0.0,
+                ChoiceStyle::Combo,
+            )
+            .on_hover_text("Platform whose loudness normalisation Preview plays back");
+        });
 
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if reset_button(

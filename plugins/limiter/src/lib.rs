@@ -21,6 +21,14 @@
 //! * Output: subnormal samples are flushed to zero ([`dsp_core::subnormal::flush_subnormals`]).
 //! * Bypass: the Bypass parameter is the host's bypass switch and maps to the limiter's own
 //!   latency-compensated crossfaded bypass, so bypassing neither shifts the audio nor clicks.
+//! * Preview: with Preview on, the output is played at the gain Preview Platform's loudness
+//!   normalisation would apply to the output's integrated loudness and true peak measured so far
+//!   ([`dsp_core::preview::PlaybackPreview`], updated at the publish rate, ramped over 50 ms). It
+//!   is the very last stage, after the output meters and after the limiter's dither: the meters
+//!   and gain-reduction readouts never see it, the latency does not change, and with it off the
+//!   output is bit-identical. A gain after dither no longer leaves the dither at the word
+//!   length's LSB; that is accepted because Preview is for monitoring, not for rendering (it is
+//!   off by default and renders previewed only when a project is saved with it on).
 //! * Meters are measured in sub-blocks of at most [`SUB_BLOCK_FRAMES`] frames and published every
 //!   1/30 s; nothing on the audio path allocates, locks or formats.
 
@@ -28,6 +36,7 @@ use std::sync::Arc;
 
 use dsp_core::dynamics::{LimiterSettings, LookaheadLimiter};
 use dsp_core::meter::{LoudnessMeter, TruePeakDetector};
+use dsp_core::preview::PlaybackPreview;
 use dsp_core::subnormal::flush_subnormals;
 use dsp_core::units::gain_to_db;
 use dsp_core::{ProcessSpec, Processor};
@@ -36,6 +45,8 @@ use ui_kit::{CommandFlag, FrameClock, HistoryRing, LatencyReporter, LatencyReque
 
 pub mod editor;
 pub mod params;
+#[cfg(test)]
+mod preview_tests;
 
 pub use params::LimiterParams;
 
@@ -102,8 +113,10 @@ pub mod slot {
     pub const SAMPLE_RATE_HZ: usize = LATENCY_SAMPLES + 1;
     /// Number of channels.
     pub const CHANNELS: usize = SAMPLE_RATE_HZ + 1;
+    /// Gain Preview Platform's normalisation applies to the output so far (what Preview plays), dB.
+    pub const PREVIEW_GAIN_DB: usize = CHANNELS + 1;
     /// Number of slots.
-    pub const COUNT: usize = CHANNELS + 1;
+    pub const COUNT: usize = PREVIEW_GAIN_DB + 1;
 }
 
 /// State shared between the audio thread (single writer) and the editor (readers).
@@ -126,6 +139,7 @@ impl LimiterShared {
         bus.set(slot::LATENCY_SAMPLES, 0.0);
         bus.set(slot::SAMPLE_RATE_HZ, 48_000.0);
         bus.set(slot::CHANNELS, 2.0);
+        bus.set(slot::PREVIEW_GAIN_DB, 0.0);
         Self {
             bus,
             history: HistoryRing::new(HISTORY_SECONDS * PUBLISH_RATE_HZ as usize),
@@ -146,6 +160,8 @@ pub struct VernisLimiter {
     /// No sample has been processed since the last activation or reset: settings apply at once.
     awaiting_first_sample: bool,
     loudness: LoudnessMeter,
+    /// The Preview gain stage, after everything else.
+    preview: PlaybackPreview,
     input_peaks: TruePeakDetector,
     output_peaks: TruePeakDetector,
     sample_rate_hz: f64,
@@ -179,6 +195,7 @@ impl Default for VernisLimiter {
             latency: LatencyReporter::new(),
             awaiting_first_sample: true,
             loudness: LoudnessMeter::new(),
+            preview: PlaybackPreview::new(),
             input_peaks: TruePeakDetector::new(),
             output_peaks: TruePeakDetector::new(),
             sample_rate_hz: 48_000.0,
@@ -213,6 +230,8 @@ impl VernisLimiter {
         self.limiter.prepare(&spec);
         self.limiter.reset();
         self.awaiting_first_sample = true;
+        self.preview.prepare(&spec);
+        self.apply_preview_params();
 
         let bus = &self.shared.bus;
         bus.set(slot::LATENCY_SAMPLES, self.limiter.latency_samples() as f32);
@@ -281,11 +300,19 @@ impl VernisLimiter {
         )
     }
 
-    fn publish_loudness(&self) {
+    /// Publishes the output loudness and hands it, with the output's highest true peak since the
+    /// meter reset, to the preview.
+    fn publish_loudness(&mut self) {
+        let integrated_lufs = self.loudness.integrated_lufs();
+        self.preview.set_measurement(
+            integrated_lufs,
+            f64::from(gain_to_db_f32(self.output_max_gain)),
+        );
         let bus = &self.shared.bus;
+        bus.set_f64(slot::PREVIEW_GAIN_DB, self.preview.platform_gain_db());
         bus.set_f64(slot::MOMENTARY_LUFS, self.loudness.momentary_lufs());
         bus.set_f64(slot::SHORT_TERM_LUFS, self.loudness.short_term_lufs());
-        bus.set_f64(slot::INTEGRATED_LUFS, self.loudness.integrated_lufs());
+        bus.set_f64(slot::INTEGRATED_LUFS, integrated_lufs);
         bus.set_f64(
             slot::MEASURED_SECONDS,
             self.loudness.reading().frames as f64 / self.sample_rate_hz,
@@ -363,11 +390,21 @@ impl VernisLimiter {
                 self.output_peaks.measure(&output[..count]);
                 self.loudness.measure(&output[..count]);
             }
+            self.preview.process(block);
             pos += len;
             if self.publish_clock.advance(len) {
                 self.publish();
             }
         }
+    }
+}
+
+impl VernisLimiter {
+    /// Hands the Preview switch and platform to the preview stage (once per `process()` call).
+    fn apply_preview_params(&mut self) {
+        self.preview.set_enabled(self.params.preview.value());
+        self.preview
+            .set_platform(Some(*self.params.preview_platform.value().platform()));
     }
 }
 
@@ -461,6 +498,7 @@ impl Plugin for VernisLimiter {
     /// and the maxima are kept; the editor's Reset clears them.
     fn reset(&mut self) {
         self.limiter.reset();
+        self.preview.reset();
         self.awaiting_first_sample = true;
     }
 
@@ -478,6 +516,7 @@ impl Plugin for VernisLimiter {
         let latency_may_change = LatencyReporter::changes_apply_while_active(context.plugin_api());
         let request = self.apply_settings(&settings, latency_may_change);
         self.latency.handle(request, context);
+        self.apply_preview_params();
         if self.awaiting_first_sample && buffer.samples() > 0 {
             // Nothing has played since activation or reset: the values set meanwhile apply at
             // once instead of ramping from the old ones.

@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use dsp_core::dynamics::{Dither, LimiterSettings, LimiterStyle, Oversampling};
 use dsp_core::targets::{platform_by_id, Platform, PLATFORMS};
 use nice_plug::prelude::*;
-use ui_kit::param::{skewed, spec_range};
+use ui_kit::param::{skewed, spec_range, PlatformChoice};
 use ui_kit::state_repair::StateRepair;
 use ui_kit::EditorSize;
 
@@ -171,6 +171,15 @@ pub struct LimiterParams {
     /// Latency-compensated, crossfaded bypass (the host's bypass switch).
     #[id = "bypass"]
     pub bypass: BoolParam,
+
+    /// Monitor the output at the playback gain of "Preview Platform" (the limiter's output loudness
+    /// measured so far); meters are unaffected. Off by default, saved with the project.
+    #[id = "preview"]
+    pub preview: BoolParam,
+
+    /// Platform whose loudness normalisation Preview plays back.
+    #[id = "preview_platform"]
+    pub preview_platform: EnumParam<PlatformChoice>,
 }
 
 impl Default for LimiterParams {
@@ -226,6 +235,8 @@ impl Default for LimiterParams {
             dither: EnumParam::new("Dither", DitherMode::Off),
             dc_filter: BoolParam::new("DC Filter", defaults.dc_filter),
             bypass: BoolParam::new("Bypass", defaults.bypass).make_bypass(),
+            preview: BoolParam::new("Preview", false),
+            preview_platform: EnumParam::new("Preview Platform", PlatformChoice::Spotify),
         }
     }
 }

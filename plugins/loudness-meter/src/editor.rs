@@ -1,6 +1,7 @@
 //! The Vernis Loudness editor (egui).
 //!
-//! Layout, top to bottom: a header (target selector, Pause, Reset, "Reset on play"), a row of large
+//! Layout, top to bottom: a header (target selector, Preview switch with its gain, Pause, Reset,
+//! "Reset on play"), a row of large
 //! readouts (M, S, I, LRA, true peak, PLR), the M/S history graph next to the target panel
 //! (pass/fail, playback gain, per-channel true peak), and a footer with the secondary readings and
 //! the graph's time span.
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use egui::{Align, Button, Layout, Rect, RichText, Ui, Vec2};
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditor;
-use ui_kit::param::{param_drag, set_bool};
+use ui_kit::param::{param_drag, preview_toggle, set_bool};
 use ui_kit::theme;
 use ui_kit::widgets::{
     brand, channel_names, choice_combo, editor_layout, footer_item, format_duration, format_value,
@@ -143,6 +144,15 @@ impl LoudnessEditor {
             setter.set_parameter(&self.params.target, Target::from_index(index));
             setter.end_set_parameter(&self.params.target);
         }
+        ui.add_space(8.0);
+        // Preview plays the output at this target's playback gain (Custom: to the custom LUFS).
+        preview_toggle(
+            ui,
+            setter,
+            &self.params.preview,
+            self.shared.bus.get(slot::PREVIEW_GAIN_DB),
+            self.params.preview_platform().name,
+        );
 
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
             if reset_button(ui, "Clear the measurement and the history") {

@@ -5,6 +5,14 @@
 //! through [`MeterShared`]. Audio passes through untouched (bit-exact, zero latency), except that subnormal
 //! samples are flushed to zero.
 //!
+//! Preview: with the Preview switch on, the output is played at the gain the selected target's
+//! normalisation would apply to the integrated loudness measured so far
+//! ([`dsp_core::preview::PlaybackPreview`], updated at the publish rate and ramped over 50 ms).
+//! The meter measures each piece of audio before the preview gain is applied, so readings are
+//! the same whether Preview is on or off; with it off the output stays bit-exact. The switch is
+//! an ordinary saved parameter (off by default): a project renders previewed only if it was
+//! saved with Preview on.
+//!
 //! Layouts ([`ui_kit::layouts`]): mono, stereo, 5.1, 7.1 (8 channels) and 7.1.4 (12), weighed as
 //! dsp-core's `ChannelLayout::from_channel_count` places them in WAV/VST3 order; neither wrapper
 //! tells the plugin more than the channel count.
@@ -12,6 +20,7 @@
 use std::sync::Arc;
 
 use dsp_core::meter::{LoudnessMeter, LoudnessReading};
+use dsp_core::preview::PlaybackPreview;
 use dsp_core::subnormal::flush_subnormals;
 use dsp_core::{ProcessSpec, Processor};
 use nice_plug::prelude::*;
@@ -19,6 +28,8 @@ use ui_kit::{CommandFlag, FrameClock, HistoryRing, MeterBus};
 
 pub mod editor;
 pub mod params;
+#[cfg(test)]
+mod preview_tests;
 
 pub use params::{LoudnessParams, Target};
 
@@ -60,8 +71,10 @@ pub mod slot {
     pub const CHANNELS: usize = 10;
     /// Highest true peak of channel 0, dBTP; channel `c` is at `CHANNEL_TRUE_PEAK_DBTP + c`.
     pub const CHANNEL_TRUE_PEAK_DBTP: usize = 11;
+    /// Gain the target's normalisation applies to the measurement so far (what Preview plays), dB.
+    pub const PREVIEW_GAIN_DB: usize = CHANNEL_TRUE_PEAK_DBTP + super::MAX_CHANNELS;
     /// Number of slots.
-    pub const COUNT: usize = CHANNEL_TRUE_PEAK_DBTP + super::MAX_CHANNELS;
+    pub const COUNT: usize = PREVIEW_GAIN_DB + 1;
 }
 
 /// State shared between the audio thread (single writer) and the editor (readers).
@@ -81,6 +94,7 @@ impl MeterShared {
         bus.set(slot::LOUDNESS_RANGE_LU, 0.0);
         bus.set(slot::MEASURED_SECONDS, 0.0);
         bus.set(slot::CHANNELS, 2.0);
+        bus.set(slot::PREVIEW_GAIN_DB, 0.0);
         Self {
             bus,
             history: HistoryRing::new(HISTORY_SECONDS * HISTORY_RATE_HZ as usize),
@@ -94,6 +108,8 @@ pub struct VernisLoudness {
     params: Arc<LoudnessParams>,
     shared: Arc<MeterShared>,
     meter: LoudnessMeter,
+    /// The Preview gain stage, after the meter.
+    preview: PlaybackPreview,
     sample_rate_hz: f64,
     channels: usize,
     /// When to record the next history point.
@@ -114,6 +130,7 @@ impl Default for VernisLoudness {
             params: Arc::new(LoudnessParams::default()),
             shared: Arc::new(MeterShared::new()),
             meter: LoudnessMeter::new(),
+            preview: PlaybackPreview::new(),
             sample_rate_hz: 48_000.0,
             channels: 2,
             history_clock: FrameClock::new(4_800.0),
@@ -139,11 +156,9 @@ impl VernisLoudness {
         self.prepared_for = Some((sample_rate_hz, channels));
         self.sample_rate_hz = sample_rate_hz;
         self.channels = channels;
-        self.meter.prepare(&ProcessSpec::new(
-            self.sample_rate_hz,
-            max_block_frames,
-            self.channels,
-        ));
+        let spec = ProcessSpec::new(self.sample_rate_hz, max_block_frames, self.channels);
+        self.meter.prepare(&spec);
+        self.preview.prepare(&spec);
         self.history_clock
             .set_interval(self.sample_rate_hz / HISTORY_RATE_HZ);
         self.publish_clock
@@ -160,9 +175,12 @@ impl VernisLoudness {
         self.publish();
     }
 
-    /// Copies the meter's readings to the shared bus.
-    fn publish(&self) {
+    /// Copies the meter's readings to the shared bus and hands the integrated loudness and true
+    /// peak so far to the preview.
+    fn publish(&mut self) {
         let r: LoudnessReading = self.meter.reading();
+        self.preview
+            .set_measurement(r.integrated_lufs, r.true_peak_dbtp);
         let bus = &self.shared.bus;
         bus.set_f64(slot::MOMENTARY_LUFS, r.momentary_lufs);
         bus.set_f64(slot::SHORT_TERM_LUFS, r.short_term_lufs);
@@ -186,10 +204,37 @@ impl VernisLoudness {
             };
             bus.set_f64(slot::CHANNEL_TRUE_PEAK_DBTP + ch, tp);
         }
+        bus.set_f64(slot::PREVIEW_GAIN_DB, self.preview.platform_gain_db());
+    }
+
+    /// Length of the next piece of at most `frames_left` frames: pieces end exactly on publish and
+    /// history boundaries.
+    fn piece_frames(&self, frames_left: usize) -> usize {
+        frames_left
+            .min(self.history_clock.frames_left())
+            .min(self.publish_clock.frames_left())
+    }
+
+    /// Measures one piece (from [`piece_frames`](Self::piece_frames)), then publishes and records
+    /// history when due.
+    fn measure_piece(&mut self, slices: &[&[f32]]) {
+        let len = slices.first().map_or(0, |s| s.len());
+        self.meter.measure(slices);
+        let history_due = self.history_clock.advance(len);
+        if self.publish_clock.advance(len) {
+            self.publish();
+        }
+        if history_due {
+            self.shared.history.push([
+                self.meter.momentary_lufs() as f32,
+                self.meter.short_term_lufs() as f32,
+            ]);
+        }
     }
 
     /// Measures one block (one slice per channel, all of the same length) in pieces that end
     /// exactly on publish and history boundaries. Allocation-free.
+    #[cfg(any(test, feature = "standalone"))]
     fn measure<S: AsRef<[f32]>>(&mut self, channels: &[S]) {
         let count = channels.len().min(MAX_CHANNELS);
         let frames = channels
@@ -200,26 +245,49 @@ impl VernisLoudness {
             .unwrap_or(0);
         let mut pos = 0;
         while pos < frames {
-            let len = (frames - pos)
-                .min(self.history_clock.frames_left())
-                .min(self.publish_clock.frames_left());
+            let len = self.piece_frames(frames - pos);
             let mut slices: [&[f32]; MAX_CHANNELS] = [&[]; MAX_CHANNELS];
             for (slice, channel) in slices.iter_mut().zip(channels.iter()) {
                 *slice = &channel.as_ref()[pos..pos + len];
             }
-            self.meter.measure(&slices[..count]);
+            self.measure_piece(&slices[..count]);
             pos += len;
-            let history_due = self.history_clock.advance(len);
-            if self.publish_clock.advance(len) {
-                self.publish();
-            }
-            if history_due {
-                self.shared.history.push([
-                    self.meter.momentary_lufs() as f32,
-                    self.meter.short_term_lufs() as f32,
-                ]);
-            }
         }
+    }
+
+    /// The audio path of `process()`: measures each piece (unless `measure` is false: Pause), then
+    /// applies the preview gain to it, so the meter never hears the preview and a new preview
+    /// gain takes effect at the same frame whatever the host's block size. Allocation-free.
+    fn run(&mut self, channels: &mut [&mut [f32]], measure: bool) {
+        let count = channels.len().min(MAX_CHANNELS);
+        let frames = channels[..count].iter().map(|c| c.len()).min().unwrap_or(0);
+        let mut pos = 0;
+        while pos < frames {
+            let len = if measure {
+                self.piece_frames(frames - pos)
+            } else {
+                frames - pos
+            };
+            let mut block: [&mut [f32]; MAX_CHANNELS] = Default::default();
+            for (slice, channel) in block.iter_mut().zip(channels.iter_mut()) {
+                *slice = &mut channel[pos..pos + len];
+            }
+            let block = &mut block[..count];
+            if measure {
+                let view: [&[f32]; MAX_CHANNELS] =
+                    std::array::from_fn(|c| block.get(c).map_or(&[][..], |s| &s[..]));
+                self.measure_piece(&view[..count]);
+            }
+            self.preview.process(block);
+            pos += len;
+        }
+    }
+
+    /// Hands the Preview switch and the target to the preview stage (once per `process()` call).
+    fn apply_preview_params(&mut self) {
+        self.preview.set_enabled(self.params.preview.value());
+        self.preview
+            .set_platform(Some(self.params.preview_platform()));
     }
 }
 
@@ -276,6 +344,9 @@ impl Plugin for VernisLoudness {
             buffer_config.max_buffer_size as usize,
             channels,
         );
+        // Values set before the first sample apply at once.
+        self.apply_preview_params();
+        self.preview.reset();
         #[cfg(feature = "standalone")]
         {
             self.demo = ui_kit::demo::DemoInput::from_env(self.sample_rate_hz);
@@ -285,8 +356,11 @@ impl Plugin for VernisLoudness {
 
     /// Keeps the measurement: hosts call `reset()` on seeks and transport stops, and a loudness
     /// measurement must survive those. It is cleared by the Reset button, by "Reset On Play" and
-    /// by an activation with a new sample rate or channel count.
-    fn reset(&mut self) {}
+    /// by an activation with a new sample rate or channel count. The preview gain jumps to the
+    /// value that is current at the next sample instead of ramping.
+    fn reset(&mut self) {
+        self.preview.reset();
+    }
 
     fn process(
         &mut self,
@@ -306,9 +380,9 @@ impl Plugin for VernisLoudness {
         #[cfg(feature = "standalone")]
         self.run_demo(buffer);
 
-        if !self.params.pause.value() {
-            self.measure(buffer.as_slice_immutable());
-        }
+        self.apply_preview_params();
+        let measure = !self.params.pause.value();
+        self.run(buffer.as_slice(), measure);
         // The pass-through stays bit-exact except for subnormals, which never leave a plugin.
         for channel in buffer.as_slice().iter_mut() {
             flush_subnormals(channel);

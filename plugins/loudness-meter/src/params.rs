@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use dsp_core::targets::{Platform, PLATFORMS};
+use dsp_core::targets::{Normalization, Platform, PLATFORMS};
 use nice_plug::prelude::*;
 use ui_kit::widgets::LoudnessTarget;
 use ui_kit::EditorSize;
@@ -96,6 +96,11 @@ pub struct LoudnessParams {
     /// Stop measuring (audio still passes through).
     #[id = "pause"]
     pub pause: BoolParam,
+
+    /// Monitor the output at the target's playback gain ([`LoudnessParams::preview_platform`]);
+    /// the meters always measure the signal before it. Off by default, saved with the project.
+    #[id = "preview"]
+    pub preview: BoolParam,
 }
 
 impl Default for LoudnessParams {
@@ -127,6 +132,7 @@ impl Default for LoudnessParams {
             .with_value_to_string(formatters::v2s_f32_rounded(1)),
             reset_on_play: BoolParam::new("Reset On Play", false),
             pause: BoolParam::new("Pause", false),
+            preview: BoolParam::new("Preview", false),
         }
     }
 }
@@ -141,6 +147,25 @@ impl LoudnessParams {
                 f64::from(self.custom_lufs.value()),
                 f64::from(self.custom_ceiling.value()),
             ),
+        }
+    }
+}
+
+impl LoudnessParams {
+    /// The normalisation Preview plays back: the selected platform's, or for [`Target::Custom`] a
+    /// delivery target at the custom LUFS (turned down when louder, lifted when quieter, like
+    /// EBU R128), so a custom target is heard at the level it asks for.
+    pub fn preview_platform(&self) -> Platform {
+        match self.target.value().platform() {
+            Some(platform) => *platform,
+            None => Platform {
+                id: "custom",
+                name: "Custom",
+                target_lufs: f64::from(self.custom_lufs.value()),
+                ceiling_dbtp: f64::from(self.custom_ceiling.value()),
+                loud_master_ceiling_dbtp: None,
+                normalization: Normalization::DeliveryTarget,
+            },
         }
     }
 }

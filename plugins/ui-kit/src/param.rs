@@ -23,7 +23,7 @@ use egui::{
     Align, Align2, Color32, CornerRadius, DragValue, FontId, Key, Pos2, Rect, Response, Sense,
     Stroke, StrokeKind, TextEdit, Ui, Vec2, Widget,
 };
-use nice_plug::prelude::{BoolParam, FloatParam, FloatRange, Param, ParamSetter};
+use nice_plug::prelude::{BoolParam, Enum, FloatParam, FloatRange, Param, ParamSetter};
 
 use crate::theme;
 
@@ -520,4 +520,133 @@ pub fn param_drag(
         setter.end_set_parameter(param);
     }
     response
+}
+
+/// A choice of one of the platforms of [`dsp_core::targets::PLATFORMS`] (same order), for an
+/// `EnumParam`. Variant ids equal the platform ids and are stored in saved state: never rename
+/// them. (Vernis Loudness's `Target` adds a Custom choice and keeps its own enum.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum PlatformChoice {
+    /// Spotify, −14 LUFS.
+    #[id = "spotify"]
+    #[name = "Spotify"]
+    Spotify,
+    /// Apple Music, −16 LUFS.
+    #[id = "apple-music"]
+    #[name = "Apple Music"]
+    AppleMusic,
+    /// YouTube, −14 LUFS.
+    #[id = "youtube"]
+    #[name = "YouTube"]
+    YouTube,
+    /// Amazon Music, −14 LUFS.
+    #[id = "amazon"]
+    #[name = "Amazon Music"]
+    Amazon,
+    /// Tidal, −14 LUFS.
+    #[id = "tidal"]
+    #[name = "Tidal"]
+    Tidal,
+    /// Deezer, −15 LUFS.
+    #[id = "deezer"]
+    #[name = "Deezer"]
+    Deezer,
+    /// EBU R128 broadcast delivery, −23 LUFS.
+    #[id = "ebu-r128"]
+    #[name = "EBU R128"]
+    EbuR128,
+    /// ATSC A/85 broadcast delivery, −24 LUFS.
+    #[id = "atsc-a85"]
+    #[name = "ATSC A/85"]
+    AtscA85,
+}
+
+impl PlatformChoice {
+    /// The platform this choice stands for.
+    pub fn platform(self) -> &'static dsp_core::targets::Platform {
+        &dsp_core::targets::PLATFORMS[self.to_index()]
+    }
+}
+
+#[cfg(test)]
+mod platform_choice_tests {
+    use super::*;
+    use dsp_core::targets::PLATFORMS;
+
+    #[test]
+    fn platform_choices_follow_platforms() {
+        let names = PlatformChoice::variants();
+        let ids = PlatformChoice::ids().unwrap();
+        assert_eq!(names.len(), PLATFORMS.len());
+        for (i, platform) in PLATFORMS.iter().enumerate() {
+            assert_eq!(names[i], platform.name);
+            assert_eq!(ids[i], platform.id);
+            assert_eq!(PlatformChoice::from_index(i).platform(), platform);
+        }
+    }
+}
+
+/// The Preview switch every plugin with a playback preview shows: a toggle button bound to
+/// `param` and, while it is on, the gain being applied, e.g. "Preview: −2.3 dB (Apple Music)",
+/// in the warning colour so a preview left on is noticed before a render.
+pub fn preview_toggle(
+    ui: &mut Ui,
+    setter: &ParamSetter,
+    param: &BoolParam,
+    gain_db: f32,
+    platform_name: &str,
+) {
+    let on = param.value();
+    let gain_db = if gain_db.is_finite() { gain_db } else { 0.0 };
+    let text = if on {
+        format!(
+            "Preview: {} dB ({platform_name})",
+            format_preview_gain_db(gain_db)
+        )
+    } else {
+        "Preview".to_owned()
+    };
+    let button = egui::Button::new(if on {
+        egui::RichText::new(text).color(theme::WARN)
+    } else {
+        egui::RichText::new(text)
+    })
+    .selected(on)
+    .min_size(egui::Vec2::new(64.0, 24.0));
+    if ui
+        .add(button)
+        .on_hover_text(format!(
+            "Hear the output at the level {platform_name}'s loudness normalisation plays it \
+             ({} dB from the loudness measured so far); meters are unaffected. Also applies \
+             to renders while on.",
+            format_preview_gain_db(gain_db)
+        ))
+        .clicked()
+    {
+        set_bool(setter, param, !on);
+    }
+}
+
+/// A preview gain as text with a real minus sign and one decimal: "−2.3", "+4.0", "0.0".
+pub fn format_preview_gain_db(gain_db: f32) -> String {
+    let rounded = (gain_db * 10.0).round() / 10.0;
+    if rounded < 0.0 {
+        format!("\u{2212}{:.1}", -rounded)
+    } else if rounded > 0.0 {
+        format!("+{rounded:.1}")
+    } else {
+        "0.0".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod preview_text_tests {
+    use super::format_preview_gain_db;
+
+    #[test]
+    fn preview_gain_text() {
+        assert_eq!(format_preview_gain_db(-2.34), "\u{2212}2.3");
+        assert_eq!(format_preview_gain_db(4.0), "+4.0");
+        assert_eq!(format_preview_gain_db(-0.01), "0.0");
+    }
 }
