@@ -234,7 +234,7 @@ pub fn multiband_state(settings: &MultibandSettings) -> Result<PluginState, Pres
     w.finish()
 }
 
-/// The Vernis Limiter state whose `settings()` is `settings`: all 12 parameters.
+/// The Vernis Limiter state whose `settings()` is `settings`: all 14 parameters (Preview off).
 pub fn limiter_state(settings: &LimiterSettings) -> Result<PluginState, PresetError> {
     let s = |key: &str| spec(&LimiterSettings::SPECS, key);
     let mut w = Writer::new(&plugins::LIMITER);
@@ -254,6 +254,9 @@ pub fn limiter_state(settings: &LimiterSettings) -> Result<PluginState, PresetEr
     w.set("dither", settings.dither.key());
     w.set("dc_filter", settings.dc_filter);
     w.set("bypass", settings.bypass);
+    // The monitor-only Preview is off in every preset: it never changes what is rendered.
+    w.set("preview", false);
+    w.set("preview_platform", "spotify");
     w.finish()
 }
 

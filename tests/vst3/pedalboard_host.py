@@ -29,6 +29,7 @@ EXPECTED = {
             "custom_ceiling_dbtp",
             "reset_on_play",
             "pause",
+            "preview",
         ],
         # Settings a user would change, applied before the determinism renders.
         "settings": {"target": "EBU R128", "custom_target_lufs": -16.0},
@@ -50,6 +51,8 @@ EXPECTED = {
             "dither",
             "dc_filter",
             "bypass",
+            "preview",
+            "preview_platform",
         ],
         "settings": {"input_gain_db": 12.0, "ceiling_dbtp": -1.0, "style": "Punchy"},
         "latency_settings": [
