@@ -535,7 +535,7 @@ mod tests {
             .unwrap();
         let current = limiter_state(-1.0, 1000.0);
         let loaded = import_preset(&bytes, LIMITER, &current).unwrap();
-        assert_eq!(loaded.params.len(), 12);
+        assert_eq!(loaded.params.len(), 14);
         let value = |id: &str| serde_json::to_value(&loaded.params[id]).unwrap();
         assert_eq!(value("ceiling"), serde_json::json!({"f32": -1.5}));
         assert_eq!(value("release"), serde_json::json!({"f32": 80.0}));
