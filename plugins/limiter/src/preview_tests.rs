@@ -17,25 +17,12 @@ fn assert_no_alloc(f: impl FnOnce()) {
 
 /// Sets a parameter to a normalized value, as a host does.
 fn set(plugin: &VernisLimiter, id: &str, normalized: f32) {
-    let ptr = plugin
-        .params
-        .param_map()
-        .into_iter()
-        .find(|(i, _, _)| i == id)
-        .unwrap()
-        .1;
-    // SAFETY: the params object is alive for the whole test.
-    unsafe { ptr._internal_set_normalized_value(normalized) };
+    ui_kit::test_support::set_normalized(&*plugin.params, id, normalized);
 }
 
 fn set_preview(plugin: &VernisLimiter, on: bool, platform: PlatformChoice) {
-    set(plugin, "preview", if on { 1.0 } else { 0.0 });
-    let steps = (PlatformChoice::variants().len() - 1) as f32;
-    set(
-        plugin,
-        "preview_platform",
-        platform.to_index() as f32 / steps,
-    );
+    ui_kit::test_support::set_bool(&*plugin.params, "preview", on);
+    ui_kit::test_support::set_enum(&*plugin.params, "preview_platform", platform);
 }
 
 fn tone(frames: usize, amplitude: f32) -> Vec<f32> {
@@ -165,18 +152,12 @@ fn toggling_preview_ramps_without_a_click() {
     let gain_db = plugin.preview.platform_gain_db();
     let g = 10f64.powf(gain_db / 20.0);
     let allowed_step = (1.0 - g).abs() / (PREVIEW_RAMP_MS * 1e-3 * FS);
-    let mut largest_step = 0.0f64;
-    let mut last: Option<(usize, f64)> = None;
-    for n in switch_at - 4_800..input.len() {
-        if reference[0][n].abs() < 0.1 {
-            continue;
-        }
-        let gain = f64::from(out[0][n]) / f64::from(reference[0][n]);
-        if let Some((m, previous)) = last {
-            largest_step = largest_step.max((gain - previous).abs() / (n - m) as f64);
-        }
-        last = Some((n, gain));
-    }
+    let largest_step = ui_kit::test_support::largest_gain_step_per_sample(
+        &out[0],
+        &reference[0],
+        switch_at - 4_800,
+        0.1,
+    );
     println!(
         "gain {gain_db:.3} dB: largest gain step {largest_step:.3e}/sample, ramp allows {allowed_step:.3e}"
     );

@@ -13,22 +13,13 @@ fn assert_no_alloc(f: impl FnOnce()) {
     nice_assert_no_alloc::assert_no_alloc(f);
 }
 
-/// Sets a parameter to a plain value through its normalized value, as a host does.
+/// Sets a parameter to a normalized value, as a host does.
 fn set(plugin: &VernisLoudness, id: &str, normalized: f32) {
-    let ptr = plugin
-        .params
-        .param_map()
-        .into_iter()
-        .find(|(i, _, _)| i == id)
-        .unwrap()
-        .1;
-    // SAFETY: the params object is alive for the whole test.
-    unsafe { ptr._internal_set_normalized_value(normalized) };
+    ui_kit::test_support::set_normalized(&*plugin.params, id, normalized);
 }
 
 fn set_target(plugin: &VernisLoudness, target: Target) {
-    let steps = (Target::variants().len() - 1) as f32;
-    set(plugin, "target", target.to_index() as f32 / steps);
+    ui_kit::test_support::set_enum(&*plugin.params, "target", target);
 }
 
 fn tone(frames: usize, amplitude: f32) -> Vec<f32> {
@@ -152,18 +143,12 @@ fn toggling_preview_ramps_without_a_click() {
     let ramp_samples = PREVIEW_RAMP_MS * 1e-3 * FS;
     let allowed_step = (g - 1.0).abs() / ramp_samples;
     // Gain per sample, from the ratio output / input where the input is not near zero.
-    let mut largest_step = 0.0f64;
-    let mut last: Option<(usize, f64)> = None;
-    for n in switch_at - 4_800..input.len() {
-        if input[n].abs() < 0.03 {
-            continue;
-        }
-        let gain = f64::from(out[0][n]) / f64::from(input[n]);
-        if let Some((m, previous)) = last {
-            largest_step = largest_step.max((gain - previous).abs() / (n - m) as f64);
-        }
-        last = Some((n, gain));
-    }
+    let largest_step = ui_kit::test_support::largest_gain_step_per_sample(
+        &out[0],
+        &input,
+        switch_at - 4_800,
+        0.03,
+    );
     println!(
         "gain {gain_db:.3} dB: largest gain step {largest_step:.3e}/sample, ramp allows {allowed_step:.3e}"
     );

@@ -31,6 +31,7 @@ pub mod shell;
 pub mod spectrum;
 pub mod state_repair;
 pub mod sub_blocks;
+pub mod test_support;
 pub mod theme;
 pub mod widgets;
 pub mod window;
